@@ -1,0 +1,329 @@
+"""The self-evaluation table (自评表) as frozen pydantic models.
+
+Everything here is *as written*: targets and actuals keep their raw text (the
+parsed :class:`~indicators.values.Value` sits beside them), recorded scores are
+kept as ``recorded`` for the reviewer and never replace a computed score, and
+every value remembers where it came from.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+from enum import StrEnum
+from functools import cached_property
+from typing import Annotated
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, field_validator, model_validator
+
+from .deductions import TextDeduction, split_deductions
+from .numbers import D, NumberError, normalize_text
+from .problems import InputError, Source
+from .values import Comparison, Value, parse_comparison_word, parse_value
+
+__all__ = [
+    "Kind", "Nature", "Amount", "Deduction", "Judgment", "Indicator", "Goal", "FundRow",
+    "Funds", "OverallTarget", "Evaluation", "split_declared_weight", "NOT_APPLICABLE_WORDS",
+]
+
+
+def _to_decimal(value: object) -> Decimal:
+    if isinstance(value, Decimal):
+        return value
+    try:
+        return D(value)
+    except NumberError:
+        raise InputError(f"应为数字，实际为“{value}”") from None
+
+
+#: A money amount, rate or score: always Decimal, read from text without float.
+Amount = Annotated[Decimal, BeforeValidator(_to_decimal)]
+
+
+class Kind(StrEnum):
+    """项目支出 (one project) or 部门整体支出 (a department as a whole)."""
+
+    PROJECT = "project"
+    DEPARTMENT = "department"
+
+    @property
+    def chinese(self) -> str:
+        return {"project": "项目支出", "department": "部门整体支出"}[self.value]
+
+
+_KIND_WORDS = {"项目支出": "project", "项目": "project", "部门整体支出": "department", "整体支出": "department",
+               "部门整体": "department"}
+
+
+class Nature(StrEnum):
+    """指标性质: 正向 (higher is better), 反向 (lower is better), 定性, or 定量 with no direction."""
+
+    POSITIVE = "正向"
+    NEGATIVE = "反向"
+    QUALITATIVE = "定性"
+    QUANTITATIVE = "定量"
+
+
+#: Words that mark a line as not applicable (此项目不涉及).
+NOT_APPLICABLE_WORDS = ("不涉及", "不适用", "不适用于")
+
+_DECLARED = re.compile(r"^(?P<name>.*?)\s*[（(]\s*(?P<points>\d+(?:\.\d+)?)\s*分\s*[)）]\s*[:：]?\s*$")
+_NAME_PREFIX = re.compile(r"^\s*指标\s*\d+\s*[:：]\s*")
+
+
+def split_declared_weight(text: str | None) -> tuple[str, Decimal | None]:
+    """``'产出指标（50分）'`` → (``'产出指标'``, 50); ``'数量指标'`` → (``'数量指标'``, None).
+
+    Also drops an ``指标1:`` prefix, which some forms put before names.
+    """
+    if not text:
+        return "", None
+    name = _NAME_PREFIX.sub("", text.strip())
+    match = _DECLARED.match(normalize_text(name))
+    if match:
+        return match["name"].strip(), D(match["points"])
+    return name, None
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Deduction(_Frozen):
+    """A manual deduction (人工扣分) stated with its points and reason."""
+
+    points: Amount
+    reason: str
+    source: Source | None = None
+
+    @field_validator("points")
+    @classmethod
+    def _positive(cls, value: Decimal) -> Decimal:
+        if value <= 0:
+            raise InputError(f"扣分应为正数，实际为“{value}”")
+        return value
+
+
+class Judgment(_Frozen):
+    """An evaluator's judgment of a qualitative line or of an actual that cannot be read.
+
+    Give a ``score`` (points), a ``fraction`` of the line's 分值 (0–1), or a ``tier``
+    (达成预期指标 / 部分达成并具有一定效果 / 未达成且效果较差), with a reason.
+    """
+
+    tier: str | None = None
+    fraction: Amount | None = None
+    score: Amount | None = None
+    reason: str | None = None
+    source: Source | None = None
+
+    @model_validator(mode="after")
+    def _something(self) -> "Judgment":
+        if self.tier is None and self.fraction is None and self.score is None:
+            raise InputError("评价判断需要 tier（档次）、fraction（比例）或 score（得分）之一")
+        if self.fraction is not None and not (0 <= self.fraction <= 1):
+            raise InputError(f"fraction 应在 0 到 1 之间，实际为“{self.fraction}”")
+        if self.score is not None and self.score < 0:
+            raise InputError(f"判断得分不能为负数，实际为“{self.score}”")
+        return self
+
+
+class Indicator(_Frozen):
+    """One indicator line (三级指标) with its names, target, actual, 分值 and recorded 得分."""
+
+    level1: str = ""
+    level2: str = ""
+    name: str
+    nature: Nature | None = None
+    direction: str | None = None
+    target: str = ""
+    actual: str | None = None
+    unit: str | None = None
+    weight: Amount | None = None
+    recorded: Amount | None = None
+    deviation_reason: str | None = None
+    deductions: tuple[Deduction, ...] = ()
+    judgment: Judgment | None = None
+    not_applicable: bool = False
+    source: Source | None = None
+    #: Where each field came from (``'actual'`` → its cell or line).
+    sources: dict[str, Source] = {}
+
+    @field_validator("nature", mode="before")
+    @classmethod
+    def _nature(cls, value: object) -> object:
+        if isinstance(value, str):
+            text = normalize_text(value).replace(" ", "")
+            if text == "":
+                return None
+            for nature in Nature:
+                if text == nature.value or text == nature.value[0]:
+                    return nature
+            raise InputError(f"指标性质应为 正向、反向、定性 或 定量，实际为“{value}”")
+        return value
+
+    @field_validator("weight", "recorded")
+    @classmethod
+    def _not_negative(cls, value: Decimal | None) -> Decimal | None:
+        if value is not None and value < 0:
+            raise InputError(f"不能为负数，实际为“{value}”")
+        return value
+
+    @field_validator("target", "actual", "direction", "unit", "level1", "level2", "name", mode="before")
+    @classmethod
+    def _text(cls, value: object) -> object:
+        # Workbooks hand numbers over as numbers; a target is text as written.
+        if isinstance(value, (int, float, Decimal)) and not isinstance(value, bool):
+            return str(D(value))
+        return value
+
+    @cached_property
+    def name_clean(self) -> str:
+        """The 三级指标 name without an ``指标1:`` prefix."""
+        return split_declared_weight(self.name)[0]
+
+    @cached_property
+    def actual_split(self) -> tuple[str, tuple[TextDeduction, ...]]:
+        """The actual without ``扣X分`` sentences, and those sentences as deductions."""
+        rest, found = split_deductions(self.actual)
+        return rest, tuple(found)
+
+    @cached_property
+    def reason_deductions(self) -> tuple[TextDeduction, ...]:
+        """``扣X分`` sentences in the line's 偏差原因."""
+        return tuple(split_deductions(self.deviation_reason)[1])
+
+    @cached_property
+    def target_value(self) -> Value:
+        """The parsed 年度指标值."""
+        return parse_value(self.target, self.unit)
+
+    @cached_property
+    def actual_value(self) -> Value:
+        """The parsed 实际完成值, after ``扣X分`` sentences were taken out."""
+        return parse_value(self.actual_split[0], self.unit)
+
+    @cached_property
+    def direction_comparison(self) -> Comparison | None:
+        """指标方向 read as a comparison (大于等于 → ≥)."""
+        return parse_comparison_word(self.direction)
+
+    @property
+    def marked_not_applicable(self) -> bool:
+        """True for lines marked 不涉及/不适用, flagged not applicable, or weighted 0."""
+        if self.not_applicable or (self.weight is not None and self.weight == 0):
+            return True
+        texts = (self.name, self.target, self.actual or "")
+        return any(word in text for text in texts for word in NOT_APPLICABLE_WORDS)
+
+
+class Goal(_Frozen):
+    """An annual goal (年度目标1(30分)) grouping indicators on department-wide forms."""
+
+    name: str
+    weight: Amount | None = None
+    description: str | None = None
+    recorded: Amount | None = None
+    indicators: tuple[Indicator, ...]
+    source: Source | None = None
+
+
+class FundRow(_Frozen):
+    """A sub-row of the funds block (其中：当年财政拨款 …), amounts kept as printed."""
+
+    name: str
+    initial_budget: str | None = None
+    budget: str | None = None
+    executed: str | None = None
+    rate: str | None = None
+    source: Source | None = None
+
+    @field_validator("initial_budget", "budget", "executed", "rate", mode="before")
+    @classmethod
+    def _text(cls, value: object) -> object:
+        if isinstance(value, (int, float, Decimal)) and not isinstance(value, bool):
+            return str(D(value))
+        return value
+
+
+class Funds(_Frozen):
+    """The budget-execution block: 预算数(A), 执行数(B), 分值, and what the table printed."""
+
+    label: str | None = None
+    weight: Amount | None = None
+    initial_budget: Amount | None = None
+    budget: Amount
+    executed: Amount
+    rate: str | None = None
+    recorded: Amount | None = None
+    breakdown: tuple[FundRow, ...] = ()
+    source: Source | None = None
+    sources: dict[str, Source] = {}
+
+    @field_validator("rate", mode="before")
+    @classmethod
+    def _rate_text(cls, value: object) -> object:
+        if isinstance(value, (int, float, Decimal)) and not isinstance(value, bool):
+            return str(D(value))
+        return value
+
+    @field_validator("weight", "initial_budget", "budget", "executed", "recorded")
+    @classmethod
+    def _not_negative(cls, value: Decimal | None) -> Decimal | None:
+        if value is not None and value < 0:
+            raise InputError(f"金额和分值不能为负数，实际为“{value}”")
+        return value
+
+
+class OverallTarget(_Frozen):
+    """年度总体目标: 预期目标 and 实际完成情况."""
+
+    expected: str | None = None
+    actual: str | None = None
+
+
+class Evaluation(_Frozen):
+    """One self-evaluation table (自评表)."""
+
+    kind: Kind
+    title: str
+    year: int | None = None
+    department: str | None = None
+    unit: str | None = None
+    details: dict[str, str] = {}
+    funds: Funds | None = None
+    overall_target: OverallTarget | None = None
+    deviation_analysis: str | None = None
+    improvement: str | None = None
+    recorded_total: Amount | None = None
+    goals: tuple[Goal, ...] = ()
+    indicators: tuple[Indicator, ...] = ()
+    source: Source | None = None
+
+    @field_validator("kind", mode="before")
+    @classmethod
+    def _kind(cls, value: object) -> object:
+        if isinstance(value, str):
+            text = value.strip()
+            if text in _KIND_WORDS:
+                return _KIND_WORDS[text]
+            if text not in {k.value for k in Kind}:
+                raise InputError(f"kind 应为 project（项目支出）或 department（部门整体支出），实际为“{value}”")
+        return value
+
+    @model_validator(mode="after")
+    def _has_lines(self) -> "Evaluation":
+        if self.goals and self.indicators:
+            raise InputError("goals 与 indicators 只能写一个：有年度目标时请把指标写在各目标下")
+        if not self.goals and not self.indicators:
+            raise InputError("表中没有任何绩效指标（indicators 或 goals 为空）")
+        for goal in self.goals:
+            if not goal.indicators:
+                raise InputError(f"年度目标“{goal.name}”下没有绩效指标")
+        return self
+
+    def lines(self) -> list[tuple[Goal | None, Indicator]]:
+        """Every indicator in table order, with the goal it belongs to (None without goals)."""
+        if self.goals:
+            return [(goal, ind) for goal in self.goals for ind in goal.indicators]
+        return [(None, ind) for ind in self.indicators]

@@ -1,0 +1,106 @@
+"""What scoring produces: frozen line results, findings and the evaluation result."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from enum import StrEnum
+
+from pydantic import BaseModel, ConfigDict
+
+from indicators.problems import Source
+
+__all__ = ["Status", "Severity", "Finding", "LineResult", "BudgetResult", "EvaluationResult"]
+
+
+class Status(StrEnum):
+    """How a line's score was reached."""
+
+    SCORED = "scored"  # by a rule, from the table's own numbers
+    JUDGED = "judged"  # from an evaluator's judgment (given, or the recorded score)
+    NEEDS_JUDGMENT = "needs_judgment"  # cannot be scored without a person; left out of the total
+    NOT_APPLICABLE = "not_applicable"  # 此项目不涉及: skipped, not scored zero
+
+
+class Severity(StrEnum):
+    ERROR = "error"
+    WARNING = "warning"
+    INFO = "info"
+
+    @property
+    def rank(self) -> int:
+        """0 for error (most severe) … 2 for info."""
+        return {"error": 0, "warning": 1, "info": 2}[self.value]
+
+    @property
+    def chinese(self) -> str:
+        return {"error": "错误", "warning": "警告", "info": "提示"}[self.value]
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Finding(_Frozen):
+    """Something the table itself gets wrong or a reviewer should look at."""
+
+    code: str
+    severity: Severity
+    message: str
+    line: str | None = None
+    index: int | None = None
+    source: Source | None = None
+
+
+class LineResult(_Frozen):
+    """One scored line: the budget line (``kind='budget'``) or an indicator."""
+
+    index: int
+    kind: str
+    goal: str | None = None
+    level1: str | None = None
+    level2: str | None = None
+    name: str
+    target: str | None = None
+    actual: str | None = None
+    weight: Decimal | None = None
+    score: Decimal | None = None
+    lost: Decimal | None = None
+    recorded: Decimal | None = None
+    status: Status
+    reasons: tuple[str, ...] = ()
+    rule: str = ""
+    source: Source | None = None
+
+
+class BudgetResult(_Frozen):
+    """The budget-execution figures: 预算数, 执行数, 执行率 (a percentage, unrounded), 分值, 得分."""
+
+    budget: Decimal
+    executed: Decimal
+    rate: Decimal | None
+    weight: Decimal | None
+    score: Decimal | None
+
+
+class EvaluationResult(_Frozen):
+    """A scored table: every line, the total, the grade and the findings."""
+
+    file: str
+    location: str
+    title: str
+    kind: str
+    rules: str
+    total: Decimal
+    max_total: Decimal
+    recorded_total: Decimal | None = None
+    grade: str
+    complete: bool
+    pending_weight: Decimal
+    budget: BudgetResult | None = None
+    lines: tuple[LineResult, ...]
+    findings: tuple[Finding, ...] = ()
+
+    @property
+    def lost(self) -> Decimal:
+        """Points lost over the lines that were scored or judged."""
+        return sum((line.lost for line in self.lines if line.lost is not None), Decimal(0))
