@@ -1,0 +1,1 @@
+"""The faces of perfscore: thin click commands over ``scoring`` and ``indicators``."""

@@ -1,0 +1,76 @@
+"""Options and helpers shared by the commands."""
+
+from __future__ import annotations
+
+import difflib
+import os
+import sys
+import tempfile
+from pathlib import Path
+from typing import Iterable
+
+import click
+
+from indicators.load import load_path
+from indicators.model import Evaluation
+from indicators.problems import Problem, format_problem
+from scoring.ruleset import BUILTIN, RuleSet
+
+
+def resolve_rules(name: str) -> RuleSet:
+    """The rule set named on the command line, or a click usage error (exit 2) with a suggestion."""
+    if name in BUILTIN:
+        return BUILTIN[name]
+    guess = difflib.get_close_matches(name, list(BUILTIN), n=1)
+    hint = f"，是否想用“{guess[0]}”？" if guess else ""
+    raise click.BadParameter(f"没有名为“{name}”的规则集{hint}（可用：{'、'.join(sorted(BUILTIN))}）",
+                             param_hint="--rules")
+
+
+def load_all(paths: Iterable[str]) -> tuple[list[Evaluation], list[Problem]]:
+    """Read every path; collect every evaluation and every problem (never stop at the first)."""
+    evaluations: list[Evaluation] = []
+    problems: list[Problem] = []
+    for path in paths:
+        result = load_path(path)
+        evaluations.extend(result.evaluations)
+        problems.extend(result.problems)
+    return evaluations, problems
+
+
+def report_problems(problems: Iterable[Problem]) -> None:
+    """Print problems to stderr as ``path:location: message``, then a count."""
+    problems = list(problems)
+    for problem in problems:
+        click.echo(f"错误：{format_problem(problem)}", err=True)
+    if problems:
+        click.echo(f"共 {len(problems)} 处输入问题。", err=True)
+
+
+def check_output_path(output: str | None, inputs: Iterable[str]) -> None:
+    """Refuse an output path that is one of the inputs: inputs are never overwritten."""
+    if output is None:
+        return
+    target = Path(output).resolve()
+    for path in inputs:
+        if Path(path).resolve() == target:
+            raise click.BadParameter(f"输出文件“{output}”与输入文件相同；输入文件不会被覆盖，请换一个输出路径",
+                                     param_hint="-o")
+
+
+def write_text_atomically(path: str, text: str) -> None:
+    """Write ``text`` to ``path`` through a temporary file in the same folder, then move it in place."""
+    folder = os.path.dirname(os.path.abspath(path))
+    fd, temp = tempfile.mkstemp(prefix=".perfscore-", suffix=".tmp", dir=folder)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+        os.replace(temp, path)
+    except BaseException:
+        if os.path.exists(temp):
+            os.unlink(temp)
+        raise
+
+
+def stdout_is_terminal() -> bool:
+    return sys.stdout.isatty()

@@ -1,0 +1,28 @@
+"""``perfscore``: the click group every command hangs from."""
+
+from __future__ import annotations
+
+from importlib.metadata import PackageNotFoundError, version
+
+import click
+
+from .score import score_command
+
+
+def _version() -> str:
+    try:
+        return version("perfscore")
+    except PackageNotFoundError:  # running from a source tree without installing
+        return "0+unknown"
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(_version(), "--version", prog_name="perfscore", message="%(prog)s %(version)s")
+def main() -> None:
+    """perfscore：预算绩效自评表评分引擎。
+
+    读取自评表（YAML），按明确的规则逐行评分，说明每一处扣分，并复核表上的数字。
+    """
+
+
+main.add_command(score_command)

@@ -1,0 +1,46 @@
+"""``perfscore score``: score self-evaluation tables and show every lost point."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import sys
+
+import click
+
+from scoring.engine import score
+from scoring.reports.json_report import report_to_dict
+
+from .common import check_output_path, load_all, report_problems, resolve_rules, write_text_atomically
+from .render import render_text
+
+
+@click.command("score")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@click.option("--rules", "rules_name", default="standard", show_default=True, help="规则集名称。")
+@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True,
+              help="输出格式：text 为终端表格，json 为供其他工具使用的数据。")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), default=None,
+              help="把结果写入文件（而不是屏幕）。")
+def score_command(paths: tuple[str, ...], rules_name: str, output_format: str, output: str | None) -> None:
+    """为自评表评分：逐行给出分值、得分、扣分和中文理由，以及总分和等级。
+
+    PATHS 为一个或多个 YAML 自评表文件。输入有问题时列出全部问题（文件和行号），退出码为 1。
+    """
+    ruleset = resolve_rules(rules_name)
+    check_output_path(output, paths)
+    evaluations, problems = load_all(paths)
+    results = [score(evaluation, ruleset) for evaluation in evaluations]
+    if output_format == "json":
+        text = json.dumps(report_to_dict(results, problems), ensure_ascii=False, indent=2) + "\n"
+    else:
+        to_terminal = output is None and sys.stdout.isatty()
+        width = shutil.get_terminal_size((160, 40)).columns if to_terminal else 160
+        text = render_text(results, width=width, color=to_terminal)
+    if output:
+        write_text_atomically(output, text)
+    else:
+        click.echo(text, nl=False)
+    report_problems(problems)
+    if problems:
+        sys.exit(1)

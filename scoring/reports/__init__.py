@@ -1,0 +1,1 @@
+"""Reports built from scoring results (JSON now; workbooks later)."""

@@ -1,0 +1,46 @@
+"""Shared test helpers: Hypothesis profiles, an inline-YAML loader, golden files."""
+
+from __future__ import annotations
+
+import os
+import textwrap
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, settings
+
+from indicators.model import Evaluation
+from indicators.yaml_io import load_yaml_text
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLES = ROOT / "samples"
+
+# CI: derandomized and bounded so a run is repeatable and fits the time limit.
+settings.register_profile("ci", derandomize=True, max_examples=150, deadline=None,
+                          suppress_health_check=[HealthCheck.too_slow])
+settings.register_profile("dev", max_examples=100, deadline=None)
+settings.load_profile("ci" if os.environ.get("CI") else os.environ.get("HYPOTHESIS_PROFILE", "dev"))
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--update-golden", action="store_true", default=False,
+                     help="rewrite the golden files in tests/golden/ from the current output")
+
+
+@pytest.fixture
+def update_golden(request: pytest.FixtureRequest) -> bool:
+    return bool(request.config.getoption("--update-golden"))
+
+
+def load_doc(text: str, file: str = "<inline>.yaml") -> Evaluation:
+    """Load one evaluation from an inline YAML snippet; fail the test on any problem."""
+    result = load_yaml_text(textwrap.dedent(text), file)
+    assert not result.problems, [f"{p.source}: {p.message}" for p in result.problems]
+    assert len(result.evaluations) == 1
+    return result.evaluations[0]
+
+
+def load_problems(text: str, file: str = "<inline>.yaml") -> list[str]:
+    """Load an inline YAML snippet expected to be bad; return ``'line: message'`` strings."""
+    result = load_yaml_text(textwrap.dedent(text), file)
+    return [f"{p.source.line}: {p.message}" for p in result.problems]

@@ -1,0 +1,220 @@
+"""Hypothesis strategies for self-evaluation tables (自评表), built directly from the models.
+
+Everything numeric is a ``Decimal`` with 2 places; targets and actuals are TEXT as an
+officer writes them (``≥95%``, ``600盒以上``, ``25``), formatted from a Decimal with
+``f"{d:f}"`` so that no float is ever involved. Tables stay small (≤ 8 lines).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from decimal import Decimal
+
+from hypothesis import strategies as st
+
+from indicators.model import Deduction, Evaluation, Funds, Goal, Indicator, Judgment, Kind, Nature
+
+__all__ = [
+    "UNITS", "HIGHER_OPS", "LOWER_OPS", "amounts", "positive_amounts", "weights", "names", "units",
+    "QuantSpec", "quant_specs", "quant_indicators", "qualitative_indicators", "pending_qualitative",
+    "indicators", "funds", "evaluations", "goal_tables", "fmt",
+]
+
+#: 计量单位 the quantitative lines use.
+UNITS = ("%", "家", "次", "万元", "人")
+
+#: How an officer writes "at least" / "at most": (text before the number, text after the unit).
+HIGHER_OPS: tuple[tuple[str, str], ...] = (("≥", ""), (">", ""), ("不低于", ""), ("不少于", ""), ("", "以上"))
+LOWER_OPS: tuple[tuple[str, str], ...] = (("≤", ""), ("<", ""), ("不超过", ""), ("不高于", ""), ("", "以内"),
+                                          ("", "以下"))
+
+LEVELS = (("产出指标", "数量指标"), ("产出指标", "质量指标"), ("产出指标", "时效指标"), ("成本指标", "经济成本指标"),
+          ("效益指标", "社会效益指标"), ("满意度指标", "服务对象满意度指标"))
+
+QUALITATIVE_TARGETS = ("有效保障", "持续提高", "显著提升", "进一步提升", "稳步推进")
+
+#: Largest amount written in a target or actual (万元, 人, 次 … all fit).
+AMOUNT_MAX = Decimal("20000")
+
+
+def fmt(d: Decimal) -> str:
+    """A Decimal as an officer writes it, without going through float: ``Decimal('18.83')`` → ``'18.83'``."""
+    return f"{d:f}"
+
+
+def amounts(min_value: Decimal | str | int = 0, max_value: Decimal | str | int = AMOUNT_MAX) -> st.SearchStrategy[Decimal]:
+    """Decimal amounts with 2 places in [min_value, max_value]."""
+    return st.decimals(min_value=Decimal(min_value), max_value=Decimal(max_value), places=2,
+                       allow_nan=False, allow_infinity=False)
+
+
+def positive_amounts(max_value: Decimal | str | int = AMOUNT_MAX) -> st.SearchStrategy[Decimal]:
+    return amounts(Decimal("0.01"), max_value)
+
+
+def weights() -> st.SearchStrategy[Decimal]:
+    """A line's 分值: 0.5–30, 2 places."""
+    return amounts(Decimal("0.5"), Decimal(30))
+
+
+def names() -> st.SearchStrategy[str]:
+    """A random Chinese 三级指标 name."""
+    return st.text(alphabet=st.characters(min_codepoint=0x4E00, max_codepoint=0x4FFF), min_size=1, max_size=8)
+
+
+def units() -> st.SearchStrategy[str]:
+    return st.sampled_from(UNITS)
+
+
+@dataclass(frozen=True)
+class QuantSpec:
+    """A quantitative line before it is written down, so a test can rewrite one field.
+
+    ``higher`` is the direction the line is scored in: from 指标性质 when given, else from
+    the comparison written into the target (``nature=None`` always writes one).
+    """
+
+    name: str
+    higher: bool
+    nature: Nature | None
+    prefix: str  # comparison written before the number ("≥", "不超过", "")
+    suffix: str  # comparison written after the unit ("以上", "以内", "")
+    unit: str
+    unit_in_target: bool
+    unit_in_actual: bool
+    direction: str | None  # 指标方向 column, consistent with the direction
+    target: Decimal
+    actual: Decimal
+    weight: Decimal | None
+    level1: str = "产出指标"
+    level2: str = "数量指标"
+    deductions: tuple[Deduction, ...] = ()
+
+    @property
+    def target_text(self) -> str:
+        unit = self.unit if self.unit_in_target or self.suffix else ""
+        return f"{self.prefix}{fmt(self.target)}{unit}{self.suffix}"
+
+    @property
+    def actual_text(self) -> str:
+        return f"{fmt(self.actual)}{self.unit if self.unit_in_actual else ''}"
+
+    def with_actual(self, actual: Decimal) -> "QuantSpec":
+        return replace(self, actual=actual)
+
+    def with_weight(self, weight: Decimal | None) -> "QuantSpec":
+        return replace(self, weight=weight)
+
+    def indicator(self) -> Indicator:
+        return Indicator(level1=self.level1, level2=self.level2, name=self.name, nature=self.nature,
+                         direction=self.direction, target=self.target_text, actual=self.actual_text,
+                         unit=self.unit, weight=self.weight, deductions=self.deductions)
+
+
+@st.composite
+def quant_specs(draw, higher: bool | None = None, nature_given: bool | None = None,
+                target=None, actual=None, weight=None, with_deductions: bool = False) -> QuantSpec:
+    """A quantitative line: 正向 / 反向, or no 指标性质 with ≥/≤ (in symbol or words) in the target."""
+    higher = draw(st.booleans()) if higher is None else higher
+    nature_given = draw(st.booleans()) if nature_given is None else nature_given
+    ops = HIGHER_OPS if higher else LOWER_OPS
+    if nature_given:
+        nature = Nature.POSITIVE if higher else Nature.NEGATIVE
+        prefix, suffix = draw(st.sampled_from((("", ""),) + ops))
+        words = ("大于等于", "等于") if higher else ("小于等于",)
+        direction = draw(st.none() | st.sampled_from(words))
+    else:
+        nature = None
+        prefix, suffix = draw(st.sampled_from(ops))
+        direction = None
+    level1, level2 = draw(st.sampled_from(LEVELS))
+    weight_value = draw(weights() if weight is None else weight)
+    deductions: tuple[Deduction, ...] = ()
+    if with_deductions:
+        deductions = tuple(draw(st.lists(
+            st.builds(Deduction, points=positive_amounts(Decimal(40)), reason=names()), max_size=2)))
+    return QuantSpec(
+        name=draw(names()), higher=higher, nature=nature, prefix=prefix, suffix=suffix, unit=draw(units()),
+        unit_in_target=draw(st.booleans()), unit_in_actual=draw(st.booleans()), direction=direction,
+        target=draw(amounts() if target is None else target), actual=draw(amounts() if actual is None else actual),
+        weight=weight_value, level1=level1, level2=level2, deductions=deductions,
+    )
+
+
+def quant_indicators(**kwargs) -> st.SearchStrategy[Indicator]:
+    return quant_specs(**kwargs).map(QuantSpec.indicator)
+
+
+@st.composite
+def qualitative_indicators(draw, weight=None, judged: bool = True) -> Indicator:
+    """A 定性 line. With ``judged`` it carries a recorded score in [0, 分值] or an explicit judgment."""
+    w = draw(weights() if weight is None else weight)
+    level1, level2 = draw(st.sampled_from(LEVELS[4:]))
+    target = draw(st.sampled_from(QUALITATIVE_TARGETS))
+    recorded = judgment = None
+    if judged:
+        how = draw(st.sampled_from(("recorded", "fraction", "score", "tier")))
+        if how == "recorded":
+            recorded = draw(amounts(0, w))
+        elif how == "fraction":
+            judgment = Judgment(fraction=draw(amounts(0, 1)), reason="评价人判断")
+        elif how == "score":
+            judgment = Judgment(score=draw(amounts(0, w)), reason="评价人判断")
+        else:
+            judgment = Judgment(tier=draw(st.sampled_from(("达成预期指标", "部分达成并具有一定效果", "未达成且效果较差"))))
+    return Indicator(level1=level1, level2=level2, name=draw(names()), nature=Nature.QUALITATIVE, target=target,
+                     actual=f"{target}，{draw(names())}", weight=w, recorded=recorded, judgment=judgment)
+
+
+def pending_qualitative(weight=None) -> st.SearchStrategy[Indicator]:
+    """A 定性 line with neither a judgment nor a recorded score."""
+    return qualitative_indicators(weight=weight, judged=False)
+
+
+def indicators(with_deductions: bool = False) -> st.SearchStrategy[Indicator]:
+    """Any line with its own 分值: quantitative (most) or judged qualitative."""
+    return st.one_of(quant_indicators(with_deductions=with_deductions), quant_indicators(),
+                     qualitative_indicators())
+
+
+@st.composite
+def funds(draw, budget=None, executed=None, weight=None) -> Funds:
+    """A budget-execution block; its 分值 is 10 (财政部 form), 20 (湖北/武汉) or any 0.5–30."""
+    w = draw(st.sampled_from((Decimal(10), Decimal(20))) | weights() if weight is None else weight)
+    return Funds(weight=w, budget=draw(positive_amounts() if budget is None else budget),
+                 executed=draw(amounts() if executed is None else executed))
+
+
+@st.composite
+def evaluations(draw, lines=None, goals: bool | None = None, with_funds: bool | None = None,
+                max_lines: int = 7) -> Evaluation:
+    """A whole table: a budget line (or none) and 1–7 indicator lines, in goals or not.
+
+    Every line carries its own 分值, so the table does not depend on weight splitting.
+    """
+    items = draw(st.lists(indicators() if lines is None else lines, min_size=1, max_size=max_lines))
+    use_goals = draw(st.booleans()) if goals is None else goals
+    use_funds = draw(st.booleans()) if with_funds is None else with_funds
+    kind = draw(st.sampled_from(Kind))
+    funds_block = draw(funds()) if use_funds else None
+    if not use_goals:
+        return Evaluation(kind=kind, title=draw(names()), funds=funds_block, indicators=tuple(items))
+    cuts = sorted(draw(st.sets(st.integers(1, len(items) - 1), max_size=2))) if len(items) > 1 else []
+    bounds = [0, *cuts, len(items)]
+    goal_list = tuple(
+        Goal(name=f"年度目标{n + 1}", weight=draw(st.none() | weights()), indicators=tuple(items[a:b]))
+        for n, (a, b) in enumerate(zip(bounds, bounds[1:]))
+    )
+    return Evaluation(kind=kind, title=draw(names()), funds=funds_block, goals=goal_list)
+
+
+@st.composite
+def goal_tables(draw, goal_weight=None, count=None) -> tuple[Evaluation, Decimal, int]:
+    """A table with one goal carrying 分值 W and n (1–7) lines without 分值: (table, W, n)."""
+    w = draw(amounts(1, 100) if goal_weight is None else goal_weight)
+    n = draw(st.integers(1, 7) if count is None else count)
+    lines = tuple(draw(quant_indicators(weight=st.none())) for _ in range(n))
+    use_funds = draw(st.booleans())
+    table = Evaluation(kind=Kind.DEPARTMENT, title=draw(names()), funds=draw(funds()) if use_funds else None,
+                       goals=(Goal(name="年度目标1", weight=w, indicators=lines),))
+    return table, w, n

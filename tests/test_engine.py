@@ -1,0 +1,314 @@
+"""The standard rules case by case, on small inline tables (scoring-rules.md §1–8)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from scoring.engine import score
+from scoring.results import Status
+from scoring.weights import split_equally
+
+from .conftest import load_doc
+
+D = Decimal
+
+
+def one_line(**fields) -> str:
+    """A project table with a 10-point budget line fully executed and one indicator line."""
+    body = "\n".join(f"    {key}: {value!s}" if not isinstance(value, str) else f'    {key}: "{value}"'
+                     for key, value in fields.items())
+    return f"""
+kind: project
+title: 测试项目
+funds: {{weight: 10, budget: "100", executed: "100"}}
+indicators:
+  - level1: 产出指标
+    level2: 数量指标
+{body}
+"""
+
+
+def line_of(text: str, index: int = 2):
+    result = score(load_doc(text))
+    return result, next(line for line in result.lines if line.index == index)
+
+
+# --- scoring-rules.md §8: the three rationale examples, word for word -----------------------------
+
+def test_rationale_higher_is_better_short_u4():
+    _, line = line_of(one_line(name="开展相关工作所需成本支出", nature="正向", direction="等于", target="25",
+                               actual="18.83", unit="万元", weight=5, recorded=3.77))
+    assert line.score == D("3.77")
+    assert line.reasons == ("实际完成值18.83万元低于年度指标值25万元（正向），按完成比例75.32%计得3.77分，扣1.23分",)
+
+
+def test_rationale_lower_is_better_exceeded_u5():
+    _, line = line_of(one_line(name="聘用人员控制数", nature="反向", direction="小于等于", target="5", actual="6",
+                               unit="人", weight=10, recorded=0))
+    assert (line.score, line.lost) == (D("0.00"), D("10.00"))
+    assert line.reasons == ("聘用人员控制数实际6人超过上限5人（反向），按规则不得分，扣10分",)
+
+
+def test_rationale_manual_deduction_in_the_actual_w1():
+    _, line = line_of(one_line(name="投诉举报上级转办办结率", target="100%",
+                               actual="100%。国家医保局信息平台举报投诉系统转办件部分办结时间超应办结时间扣0.5分。",
+                               weight=10, recorded=9.5))
+    assert line.score == D("9.50")
+    assert line.reasons[-1] == "人工扣分0.5分：国家医保局信息平台举报投诉系统转办件部分办结时间超应办结时间"
+
+
+# --- §2 quantitative cases -------------------------------------------------------------------
+
+@pytest.mark.parametrize("target,actual,weight,expected", [
+    ("≥95%", "95%", 10, "10.00"),          # met exactly
+    ("≥95%", "99%", 10, "10.00"),          # over-achieved, capped
+    ("≥10家", "5家", 10, "5.00"),           # proportional shortfall
+    ("≥10家", "0家", 10, "0.00"),           # floor 0
+    ("≥10家", "39", 3, "3.00"),             # the actual inherits the target's unit (W1)
+    (">1045万", "1101.71万", 4, "4.00"),
+    (">1045万", "1000", 4, "3.83"),         # a bare actual is read in the target's 万: 1000/1045 × 4
+    ("100%", "≥95%", 10, "9.50"),           # an actual with an operator is read as its number
+    ("≤5人", "6人", 10, "0.00"),            # lower-is-better exceeded → 0
+    ("≤5人", "4人", 10, "10.00"),
+    ("1-2 个", "1个", 6, "6.00"),            # range: inside
+    ("1-2 个", "4个", 6, "3.00"),            # above: proportional to the upper bound
+    ("是", "是", 4, "4.00"),
+    ("是", "否", 4, "0.00"),
+    ("2023年12月", "2023年10月", 5, "5.00"),  # date: on or before
+    ("=100%", "80%", 5, "4.00"),            # equal: scored as higher-is-better, capped
+])
+def test_quantitative_cases(target, actual, weight, expected):
+    _, line = line_of(one_line(name="指标", target=target, actual=actual, weight=weight))
+    assert line.status is Status.SCORED
+    assert line.score == D(expected)
+
+
+def test_nature_wins_over_direction_and_is_reported():
+    result, line = line_of(one_line(name="开展医保扩面药品带量采购工作支出", nature="正向", direction="小于等于",
+                                    target="5", actual="4.4", unit="万元", weight=5))
+    assert line.score == D("4.40")  # scored as positive: 4.4/5 × 5
+    assert [f.code for f in result.findings] == ["nature_direction_conflict"]
+
+
+def test_bare_target_is_assumed_higher_is_better_and_says_so():
+    _, line = line_of(one_line(name="指标", target="90%", actual="45%", weight=10))
+    assert line.score == D("5.00")
+    assert "按正向" in line.reasons[0]
+
+
+def test_unit_mismatch_is_not_guessed():
+    result, line = line_of(one_line(name="指标", target="≥10家", actual="12次", weight=5))
+    assert line.status is Status.NEEDS_JUDGMENT
+    assert "单位" in line.reasons[0]
+    assert not result.complete and result.grade == "待定"
+
+
+def test_late_date_needs_judgment():
+    _, line = line_of(one_line(name="完成时限", target="2023年10月", actual="2023年12月", weight=5))
+    assert line.status is Status.NEEDS_JUDGMENT
+
+
+# --- unreadable actuals and qualitative lines: judged, never guessed ---------------------------
+
+FREE_TEXT = "视频25；长图、折页21；网站宣传48；公众号22"
+
+
+def test_free_text_actual_uses_the_recorded_score_as_judgment():
+    _, line = line_of(one_line(name="媒体宣传", target="≥5次", actual=FREE_TEXT, weight=3, recorded=3))
+    assert line.status is Status.JUDGED
+    assert line.score == D("3.00")
+    assert "多个数字" in line.reasons[0] and "评价人的判断" in line.reasons[1]
+
+
+def test_free_text_actual_without_judgment_is_left_out_with_a_warning():
+    result, line = line_of(one_line(name="媒体宣传", target="≥5次", actual=FREE_TEXT, weight=3))
+    assert line.status is Status.NEEDS_JUDGMENT and line.score is None
+    assert result.total == D("10.00")  # the budget line only
+    assert result.pending_weight == D("3.00")
+    assert [(f.code, f.severity.value) for f in result.findings] == [("needs_judgment", "warning")]
+
+
+def test_free_text_actual_with_a_written_judgment():
+    text = one_line(name="媒体宣传", target="≥5次", actual=FREE_TEXT, weight=3) + \
+        "    judgment: {score: 2.5, reason: 次数达标但形式单一}\n"
+    _, line = line_of(text)
+    assert (line.status, line.score) == (Status.JUDGED, D("2.50"))
+    assert "次数达标但形式单一" in line.reasons[-1]
+
+
+@pytest.mark.parametrize("judgment,expected", [
+    ("{tier: 达成预期指标}", "5.00"),
+    ("{tier: 部分达成, score: 3.5}", "3.50"),
+    ("{fraction: 0.7}", "3.50"),
+])
+def test_qualitative_judgments(judgment, expected):
+    text = one_line(name="持续推进", nature="定性", target="持续推进", actual="持续推进", weight=5) + \
+        f"    judgment: {judgment}\n"
+    _, line = line_of(text)
+    assert (line.status, line.score) == (Status.JUDGED, D(expected))
+
+
+def test_qualitative_score_outside_its_tier_is_refused():
+    text = one_line(name="持续推进", nature="定性", target="持续推进", actual="持续推进", weight=5) + \
+        "    judgment: {tier: 未达成, score: 4.5}\n"
+    _, line = line_of(text)
+    assert line.status is Status.NEEDS_JUDGMENT
+
+
+def test_recorded_qualitative_score_above_the_weight_is_not_taken():
+    _, line = line_of(one_line(name="持续推进", nature="定性", target="持续推进", actual="持续推进", weight=5,
+                               recorded=6))
+    assert line.status is Status.NEEDS_JUDGMENT
+    assert "不在0到分值" in line.reasons[-1]
+
+
+# --- §4 weights --------------------------------------------------------------------------
+
+def test_largest_remainder_split():
+    assert split_equally(D(50), 3) == [D("16.67"), D("16.67"), D("16.66")]
+    assert sum(split_equally(D(100), 7)) == D(100)
+
+
+def test_goal_weight_split_equally():
+    result = score(load_doc("""
+        kind: department
+        title: 测试
+        funds: {weight: 20, budget: "1", executed: "1"}
+        goals:
+          - name: 年度目标1(80分)
+            indicators:
+              - {level1: 效益指标, level2: 社会效益指标, name: 甲, target: 100%, actual: 100%}
+              - {name: 乙, target: 100%, actual: 100%}
+              - {name: 丙, target: 100%, actual: 50%}
+        """))
+    weights = [line.weight for line in result.lines if line.kind == "indicator"]
+    assert weights == [D("26.67"), D("26.67"), D("26.66")]
+    assert result.total == D("20") + D("26.67") + D("26.67") + D("13.33")
+    assert "均分" in result.lines[1].reasons[0]
+
+
+def test_group_weight_split_by_declared_level1():
+    result = score(load_doc("""
+        kind: project
+        title: 测试
+        funds: {weight: 10, budget: "1", executed: "1"}
+        indicators:
+          - {level1: 产出指标（50分）, level2: 数量指标, name: 甲, target: "1", actual: "1"}
+          - {name: 乙, target: "1", actual: "1"}
+          - {level1: 效益指标（40分）, level2: 社会效益指标, name: 丙, target: "1", actual: "1", weight: 40}
+        """))
+    assert [line.weight for line in result.lines] == [D(10), D("25.00"), D("25.00"), D(40)]
+    assert result.total == D("100.00")
+
+
+def test_table_without_weights_gets_the_default_scheme():
+    result = score(load_doc("""
+        kind: project
+        title: 测试
+        funds: {budget: "10", executed: "9"}
+        indicators:
+          - {level1: 产出指标, level2: 数量指标, name: 甲, target: "1", actual: "1"}
+          - {level2: 质量指标, name: 乙, target: "1", actual: "1"}
+          - {level1: 成本指标, level2: 经济成本指标, name: 丙, target: ≤5, actual: "4"}
+          - {level1: 效益指标, level2: 社会效益指标, name: 丁, target: "1", actual: "1"}
+          - {level1: 满意度指标, level2: 服务对象满意度指标, name: 戊, target: 90%, actual: 95%}
+        """))
+    assert [line.weight for line in result.lines] == [D(10), D("16.67"), D("16.67"), D("16.66"), D(30), D(10)]
+    assert result.lines[0].score == D("9.00")
+    assert any(f.code == "weights_assigned" for f in result.findings)
+
+
+def test_not_applicable_lines_are_skipped_not_zeroed():
+    result = score(load_doc("""
+        kind: project
+        title: 测试
+        funds: {weight: 10, budget: "1", executed: "1"}
+        indicators:
+          - {level1: 效益指标, level2: 生态效益, name: 此项目不涉及, nature: 定性, target: "0", actual: "0", weight: 0}
+          - {level2: 社会效益, name: 甲, target: "1", actual: "1", weight: 90}
+        """))
+    na = result.lines[1]
+    assert na.status is Status.NOT_APPLICABLE and na.score is None
+    assert result.total == D("100.00") and result.complete
+
+
+# --- §5 deductions ------------------------------------------------------------------------
+
+def test_stated_deduction_applies_and_never_goes_below_zero():
+    text = one_line(name="甲", target="100%", actual="100%", weight=2) + \
+        "    deductions: [{points: 0.5, reason: 资料不全}, {points: 3, reason: 逾期}]\n"
+    _, line = line_of(text)
+    assert line.score == D("0.00")
+    assert "人工扣分0.5分：资料不全" in line.reasons and "人工扣分3分：逾期" in line.reasons
+
+
+def test_text_deduction_describing_a_loss_the_rule_counts_is_not_applied_twice():
+    text = one_line(name="甲", target="≥10家", actual="5家", weight=10, recorded=5,
+                    deviation_reason="受疫情影响少完成5家，扣5分")
+    result, line = line_of(text)
+    assert line.score == D("5.00")
+    assert [f.code for f in result.findings] == ["deduction_not_applied"]
+
+
+def test_text_deduction_that_the_recorded_score_confirms_applies():
+    text = one_line(name="甲", target="≥10家", actual="8家", weight=10, recorded=7,
+                    deviation_reason="部分资料未归档扣1分")
+    _, line = line_of(text)
+    assert line.score == D("7.00")
+
+
+def test_table_level_deduction_attaches_to_the_line_it_names():
+    text = one_line(name="投诉举报上级转办办结率", target="100%", actual="100%", weight=10, recorded=9.5)
+    text += 'deviation_analysis: "投诉举报上级转办办结率：部分转办件超时办结扣0.5分。"\n'
+    result, line = line_of(text)
+    assert line.score == D("9.50")
+    assert result.findings == ()
+
+
+# --- §1 the budget line, §6 totals, §7 grades ------------------------------------------------
+
+@pytest.mark.parametrize("budget,executed,weight,expected", [
+    ("25", "18.83", 10, "7.53"),         # U4: 7.532 → 7.53
+    ("4,342.32", "4,342.35", 20, "20.00"),  # W1: over-execution scores the full 分值, never more
+    ("65.66", "65.07", 10, "9.91"),
+    ("287", "171", 10, "5.96"),
+])
+def test_budget_line(budget, executed, weight, expected):
+    result = score(load_doc(f"""
+        kind: project
+        title: 测试
+        funds: {{weight: {weight}, budget: "{budget}", executed: "{executed}"}}
+        indicators:
+          - {{level1: 产出指标, name: 甲, target: "1", actual: "1", weight: {100 - weight}}}
+        """))
+    assert result.lines[0].score == D(expected)
+
+
+def test_zero_budget_needs_judgment():
+    result = score(load_doc("""
+        kind: project
+        title: 测试
+        funds: {weight: 10, budget: "0", executed: "0"}
+        indicators:
+          - {level1: 产出指标, name: 甲, target: "1", actual: "1", weight: 90}
+        """))
+    assert result.lines[0].status is Status.NEEDS_JUDGMENT
+    assert "预算数为0" in result.lines[0].reasons[0]
+
+
+@pytest.mark.parametrize("weight_lost,grade", [("0", "优"), ("10", "优"), ("10.01", "良"), ("20", "良"),
+                                               ("20.01", "中"), ("40", "中"), ("40.01", "差")])
+def test_grade_bands_include_their_floor(weight_lost, grade):
+    # 100 − lost: 90 exactly is 优 (a deployed system left it ungraded), 80 良, 60 中.
+    kept = D(100) - D(weight_lost)
+    result = score(load_doc(f"""
+        kind: project
+        title: 测试
+        funds: {{weight: 100, budget: "100", executed: "{kept}"}}
+        indicators:
+          - {{level1: 产出指标, name: 不适用, target: "0", actual: "0", weight: 0}}
+        """))
+    assert result.total == kept
+    assert result.grade == grade

@@ -1,0 +1,152 @@
+"""parse_value over every target and actual string in the seeds (seed-tables.md), and bad ones."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from indicators.values import Comparison, ValueKind, parse_comparison_word, parse_value
+
+GE, GT, LE, LT, EQ = Comparison.GE, Comparison.GT, Comparison.LE, Comparison.LT, Comparison.EQ
+
+# (text, kind, comparison, number in base units, unit)
+NUMBERS = [
+    (">1045万", GT, Decimal("10450000"), ""),
+    ("1101.71万", None, Decimal("11017100"), ""),
+    (">95%", GT, Decimal("95"), "%"),
+    ("95.50%", None, Decimal("95.50"), "%"),
+    ("100%", None, Decimal("100"), "%"),
+    ("100.00%", None, Decimal("100"), "%"),
+    (">6个月", GT, Decimal("6"), "个月"),
+    ("15个月", None, Decimal("15"), "个月"),
+    ("≥5次", GE, Decimal("5"), "次"),
+    ("≥10家", GE, Decimal("10"), "家"),
+    ("185家", None, Decimal("185"), "家"),
+    ("39", None, Decimal("39"), ""),
+    ("≥95%", GE, Decimal("95"), "%"),
+    ("≥20次", GE, Decimal("20"), "次"),
+    (">340万", GT, Decimal("3400000"), ""),
+    ("379.55万", None, Decimal("3795500"), ""),
+    (">100家", GT, Decimal("100"), "家"),
+    ("224家", None, Decimal("224"), "家"),
+    (">200 家", GT, Decimal("200"), "家"),
+    ("≥43 家", GE, Decimal("43"), "家"),
+    ("≥100 篇/年", GE, Decimal("100"), "篇/年"),
+    ("≥100 万人次/年", GE, Decimal("1000000"), "人次/年"),
+    ("在各大媒体发稿累计数≥260 条", GE, Decimal("260"), "条"),
+    ("≥1.3 万次", GE, Decimal("13000"), "次"),
+    ("600盒以上", GE, Decimal("600"), "盒"),
+    ("2000件以上", GE, Decimal("2000"), "件"),
+    ("24小时", None, Decimal("24"), "小时"),
+    ("1套", None, Decimal("1"), "套"),
+    ("1项", None, Decimal("1"), "项"),
+    ("96%", None, Decimal("96"), "%"),
+    ("90%", None, Decimal("90"), "%"),
+    ("1800", None, Decimal("1800"), ""),
+    ("14000", None, Decimal("14000"), ""),
+    ("97.73%", None, Decimal("97.73"), "%"),
+    # full-width digits, signs and spaces, thousands separators
+    ("１００％", None, Decimal("100"), "%"),
+    ("100%\u3000", None, Decimal("100"), "%"),
+    ("4,342.32", None, Decimal("4342.32"), ""),
+    ("＞９５％", GT, Decimal("95"), "%"),
+]
+
+
+@pytest.mark.parametrize("text,comparison,number,unit", NUMBERS, ids=[row[0] for row in NUMBERS])
+def test_numbers_from_the_seeds(text, comparison, number, unit):
+    value = parse_value(text)
+    assert value.kind is ValueKind.NUMBER
+    assert value.comparison is comparison
+    assert value.number == number
+    assert value.unit == unit
+    assert not value.needs_judgment
+
+
+# The comparison words of scoring-rules.md §2, written before or after the number.
+WORDS = [
+    ("≥80%", GE), ("＞80%", GT), (">80%", GT), ("大于等于80%", GE), ("不低于80%", GE), ("不少于80%", GE),
+    ("80%以上", GE), ("至少80%", GE), ("≤80%", LE), ("<80%", LT), ("小于等于80%", LE), ("不高于80%", LE),
+    ("不超过80%", LE), ("80%以内", LE), ("80%以下", LE), ("=80%", EQ), (">=80%", GE), ("<=80%", LE),
+]
+
+
+@pytest.mark.parametrize("text,comparison", WORDS, ids=[row[0] for row in WORDS])
+def test_comparison_words(text, comparison):
+    value = parse_value(text)
+    assert (value.kind, value.comparison, value.number, value.unit) == (ValueKind.NUMBER, comparison, 80, "%")
+
+
+@pytest.mark.parametrize("word,comparison", [("大于等于", GE), ("小于等于", LE), ("等于", EQ), ("大于", GT),
+                                             ("小于", LT), ("≥", GE), (" 小于等于 ", LE)])
+def test_direction_column_words(word, comparison):
+    assert parse_comparison_word(word) is comparison
+
+
+def test_unknown_direction_word_is_none():
+    assert parse_comparison_word("越高越好") is None
+    assert parse_comparison_word("") is None
+
+
+def test_unit_column_applies_when_the_text_has_none():
+    value = parse_value("18.83", "万元")
+    assert (value.number, value.unit, value.magnitude, value.display) == (Decimal("188300"), "元", "万", "18.83万元")
+
+
+def test_range():
+    value = parse_value("1-2 个")
+    assert (value.kind, value.low, value.high, value.unit) == (ValueKind.RANGE, 1, 2, "个")
+    assert parse_value("90%-95%").kind is ValueKind.RANGE
+
+
+@pytest.mark.parametrize("text,flag", [("是", True), ("否", False), (" 是 ", True)])
+def test_yes_no(text, flag):
+    value = parse_value(text)
+    assert (value.kind, value.flag) == (ValueKind.YES_NO, flag)
+
+
+def test_date():
+    value = parse_value("2023年12月")
+    assert (value.kind, value.date) == (ValueKind.DATE, (2023, 12, None))
+    assert parse_value("2023年12月31日前").comparison is LE
+
+
+# Texts that must never be turned into a number by guessing: each needs judgment.
+NEEDS_JUDGMENT = [
+    ("视频25；长图、折页21；网站宣传48；公众号22", "多个数字"),
+    ("一年四次", "没有数字"),
+    ("每月一次", "没有数字"),
+    ("每年", "没有数字"),
+    ("省一级", "没有数字"),
+    ("进一步提升", "没有数字"),
+    ("及时查处", "没有数字"),
+    ("2023年全年", "其他文字"),
+    ("追回医疗机构违规金额396.76万元，切实保障医保基金安全运行", "其他文字"),
+    ("40余万", "其他文字"),
+    ("约95%", "其他文字"),
+    # malformed targets (style.md): an operator with no number, a unit with no number, an operator after it
+    ("≥", "没有数字"),
+    (">万", "没有数字"),
+    ("95%≥", "其他文字"),
+]
+
+
+@pytest.mark.parametrize("text,why", NEEDS_JUDGMENT, ids=[row[0] for row in NEEDS_JUDGMENT])
+def test_unreadable_values_need_judgment(text, why):
+    value = parse_value(text)
+    assert value.kind is ValueKind.TEXT
+    assert value.needs_judgment
+    assert value.number is None
+    assert why in value.reason
+
+
+@pytest.mark.parametrize("text", ["", "—", "——", "-", "/", None])
+def test_empty_cells(text):
+    assert parse_value(text).kind is ValueKind.EMPTY
+
+
+def test_raw_text_is_kept_exactly():
+    text = "视频25；长图、折页21；网站宣传48；公众号22"
+    assert parse_value(text).raw == text
+    assert parse_value(text).display == text
