@@ -158,3 +158,19 @@ def test_golden_json_report(update_golden, monkeypatch):
     monkeypatch.chdir(ROOT)
     result = run("score", "samples/w2-wuhan-2023-project.yaml", "--format", "json")
     check_golden("score-w2.json", result.stdout, update_golden)
+
+
+def test_the_installed_console_script_runs(tmp_path):
+    """The quick start's own path: the ``perfscore`` executable pip installed, outside the source tree."""
+    import shutil
+    import subprocess
+    import sys
+
+    executable = shutil.which("perfscore", path=str(Path(sys.executable).parent)) or shutil.which("perfscore")
+    if executable is None:
+        pytest.skip("perfscore is not installed in this environment")
+    sample = SAMPLES / "w1-wuhan-2023-department.yaml"
+    done = subprocess.run([executable, "score", str(sample), "--format", "json"], capture_output=True, text=True,
+                          cwd=tmp_path, check=False)
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["evaluations"][0]["total"] == "99.50"
