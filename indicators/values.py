@@ -88,8 +88,9 @@ _NUMBER_RE = re.compile(_NUMBER)
 _UNIT_STOP = set("约余多左右全每前后底末上下的了和及或与等是否")
 _UNIT_RE = re.compile(r"^(?:[%‰]|[A-Za-z\u4e00-\u9fff]{1,4}(?:/[A-Za-z\u4e00-\u9fff]{1,3})?)$")
 _RANGE_RE = re.compile(rf"^(?P<low>{_NUMBER})(?P<lu>%|[\u4e00-\u9fff]{{0,3}})(?:-|~|～|至|到|—|–)(?P<high>{_NUMBER})(?P<hu>.*)$")
+# A dot is never a date separator here: "1999.12" in a 万元 column is an amount.
 _DATE_RE = re.compile(
-    r"^(?P<y>\d{4})(?:年|[-./])(?P<m>\d{1,2})(?:月)?(?:(?:[-./])?(?P<d>\d{1,2})(?:日|号)?)?"
+    r"^(?P<y>\d{4})(?:年|[-/])(?P<m>\d{1,2})(?:月)?(?:(?:[-/])?(?P<d>\d{1,2})(?:日|号)?)?"
     r"(?P<end>底|末)?(?P<before>前|之前|以前)?$"
 )
 _YES = {"是", "已完成", "完成"}

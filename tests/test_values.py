@@ -150,3 +150,10 @@ def test_raw_text_is_kept_exactly():
     text = "视频25；长图、折页21；网站宣传48；公众号22"
     assert parse_value(text).raw == text
     assert parse_value(text).display == text
+
+
+@pytest.mark.parametrize("text", ["1999.12", "2023.05"])
+def test_a_number_with_a_dot_is_never_a_date(text):
+    # Found by the round-trip property: amounts like 1999.12 (万元) were read as dates.
+    value = parse_value(text, "万元")
+    assert value.kind is ValueKind.NUMBER and value.number == Decimal(text) * 10000
