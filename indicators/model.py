@@ -287,6 +287,9 @@ class Evaluation(_Frozen):
 
     kind: Kind
     title: str
+    #: The published document the table belongs to (e.g. a department's 决算公开); tables of
+    #: one document, or of one file, are cross-checked against each other.
+    document: str | None = None
     year: int | None = None
     department: str | None = None
     unit: str | None = None

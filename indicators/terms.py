@@ -10,6 +10,7 @@ from __future__ import annotations
 FIELD_TERMS: dict[str, str] = {
     "kind": "类型（项目支出/部门整体支出）",
     "title": "表名",
+    "document": "所属公开文件",
     "year": "年度",
     "department": "主管部门",
     "unit": "实施单位/计量单位",
@@ -51,7 +52,7 @@ FIELD_TERMS: dict[str, str] = {
 
 #: Chinese keys accepted in YAML, mapped to the English field.
 KEY_ALIASES: dict[str, str] = {
-    "类型": "kind", "表名": "title", "项目名称": "title", "年度": "year", "主管部门": "department",
+    "类型": "kind", "表名": "title", "所属文件": "document", "项目名称": "title", "年度": "year", "主管部门": "department",
     "实施单位": "unit", "项目实施单位": "unit", "单位名称": "unit", "表头": "details",
     "预算执行情况": "funds", "项目资金": "funds", "年初预算数": "initial_budget", "全年预算数": "budget",
     "预算数": "budget", "全年执行数": "executed", "执行数": "executed", "执行率": "rate", "其中": "breakdown",
