@@ -28,13 +28,20 @@ def resolve_rules(name: str) -> RuleSet:
 
 
 def load_all(paths: Iterable[str]) -> tuple[list[Evaluation], list[Problem]]:
-    """Read every path; collect every evaluation and every problem (never stop at the first)."""
+    """Read every path; collect every evaluation and every problem (never stop at the first).
+
+    A 绩效目标表 (targets only) cannot be scored: it is listed as a problem. Notices
+    (values read from hidden columns) are printed to stderr at once, as 提示.
+    """
     evaluations: list[Evaluation] = []
     problems: list[Problem] = []
     for path in paths:
         result = load_path(path)
         evaluations.extend(result.evaluations)
         problems.extend(result.problems)
+        problems.extend(result.target_tables)
+        for notice in result.notices:
+            click.echo(f"提示：{format_problem(notice)}", err=True)
     return evaluations, problems
 
 

@@ -37,6 +37,10 @@ class LoadResult(BaseModel):
 
     evaluations: tuple[Evaluation, ...] = ()
     problems: tuple[Problem, ...] = ()
+    #: Things worth a look that do not stop scoring (a value read from a hidden column).
+    notices: tuple[Problem, ...] = ()
+    #: 绩效目标表 found (targets, no actuals): they cannot be scored yet.
+    target_tables: tuple[Problem, ...] = ()
 
 
 class _Builder:

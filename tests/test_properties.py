@@ -8,11 +8,10 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-import pytest
 from hypothesis import assume, example, given
 from hypothesis import strategies as st
 
-from indicators.model import Evaluation, Funds, Goal, Indicator, Kind, Nature
+from indicators.model import Evaluation, Funds, Indicator, Kind, Nature
 from indicators.numbers import round_half_up
 from indicators.values import Comparison, ValueKind, parse_value
 from scoring.engine import score
@@ -21,7 +20,7 @@ from scoring.weights import split_equally
 
 from .strategies import (
     QuantSpec, amounts, evaluations, funds, goal_tables, indicators, pending_qualitative, positive_amounts,
-    quant_specs, weights,
+    quant_specs,
 )
 
 D = Decimal

@@ -1,0 +1,324 @@
+"""The fast cell reader, and what it must not lose.
+
+python-calamine reads values and merged ranges about 20× faster than openpyxl's
+read-only mode (shared/reference/io-speed.md: 0.47 ms against 8.5 ms a seed-size
+workbook) but turns an error cell (``#DIV/0!``) and a formula with no cached value
+into an empty string and exposes no number formats or hidden columns. Those are
+recovered here by one scan over each sheet's XML bytes, looking only for the few
+attributes that matter (``t="e"``, ``<f>``, percent styles, ``hidden="1"``), so a
+percentage stored as 0.9532 is read as 95.32% and an error is reported, never
+read as an empty cell.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+import zipfile
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from defusedxml import ElementTree as SafeET
+
+from ..numbers import D
+
+__all__ = ["Cell", "SheetGrid", "WorkbookError", "read_workbook", "coordinate", "column_letter",
+           "MAX_UNCOMPRESSED_BYTES", "MAX_CELLS"]
+
+#: A workbook whose parts unpack to more than this is refused (a zip bomb must not exhaust memory).
+MAX_UNCOMPRESSED_BYTES = 200 * 1024 * 1024
+#: A sheet with more cells than this (rows × columns of its used area) is refused.
+MAX_CELLS = 2_000_000
+
+_NS_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+_NS_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+_NS_PKG_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"
+_PERCENT_BUILTIN = {9, 10}
+_CELL_TAG = re.compile(rb"<c\s([^>]*?)(/?)>")
+_ATTR = re.compile(rb'\b(r|s|t)="([^"]*)"')
+_COL_TAG = re.compile(rb"<col\s([^>]*?)/?>")
+_ROW_TAG = re.compile(rb"<row\s([^>]*?)>")
+_HIDDEN = re.compile(rb'\bhidden="(?:1|true)"')
+_MIN_MAX = re.compile(rb'\b(min|max|r)="(\d+)"')
+_CFB_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+
+
+class WorkbookError(Exception):
+    """The file cannot be read as a workbook; the message is Chinese and says what to do."""
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One cell value as perfscore reads it: text, a Decimal, or None when empty.
+
+    ``origin`` is the coordinate of the cell that holds the value (the top-left cell
+    of a merged range), which is what a source points to.
+    """
+
+    value: str | Decimal | None
+    origin: str
+    merged: bool = False
+
+    @property
+    def text(self) -> str:
+        """The value as text ('' when empty); Decimals in plain notation."""
+        if self.value is None:
+            return ""
+        if isinstance(self.value, Decimal):
+            return f"{self.value:f}"
+        return self.value
+
+
+@dataclass
+class SheetGrid:
+    """A sheet's cells as a rectangular grid (0-based), merged ranges filled, plus what calamine drops."""
+
+    name: str
+    rows: list[list[Cell]]
+    errors: dict[str, str] = field(default_factory=dict)  # coordinate → error text or a note
+    hidden_columns: set[int] = field(default_factory=set)  # 0-based
+    hidden_rows: set[int] = field(default_factory=set)  # 0-based
+
+    @property
+    def height(self) -> int:
+        return len(self.rows)
+
+    @property
+    def width(self) -> int:
+        return max((len(row) for row in self.rows), default=0)
+
+    def cell(self, row: int, col: int) -> Cell:
+        if 0 <= row < len(self.rows) and 0 <= col < len(self.rows[row]):
+            return self.rows[row][col]
+        return Cell(None, coordinate(row, col))
+
+
+def column_letter(col: int) -> str:
+    """0 → 'A', 25 → 'Z', 26 → 'AA'."""
+    letters = ""
+    col += 1
+    while col:
+        col, rest = divmod(col - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+def coordinate(row: int, col: int) -> str:
+    """(0, 0) → 'A1'."""
+    return f"{column_letter(col)}{row + 1}"
+
+
+def _split_coordinate(ref: str) -> tuple[int, int]:
+    match = re.match(r"([A-Z]+)(\d+)$", ref)
+    if not match:
+        raise ValueError(ref)
+    col = 0
+    for char in match.group(1):
+        col = col * 26 + ord(char) - 64
+    return int(match.group(2)) - 1, col - 1
+
+
+def _percent_styles(archive: zipfile.ZipFile) -> set[int]:
+    """Indexes of cell styles (``s="N"``) whose number format shows a percentage."""
+    try:
+        root = SafeET.fromstring(archive.read("xl/styles.xml"))
+    except KeyError:
+        return set()
+    custom: dict[int, str] = {}
+    for fmt in root.iter(f"{_NS_MAIN}numFmt"):
+        custom[int(fmt.get("numFmtId", "0"))] = fmt.get("formatCode", "")
+    percent: set[int] = set()
+    xfs = root.find(f"{_NS_MAIN}cellXfs")
+    if xfs is None:
+        return percent
+    for index, xf in enumerate(xfs.iter(f"{_NS_MAIN}xf")):
+        fmt_id = int(xf.get("numFmtId", "0"))
+        code = re.sub(r'"[^"]*"|\\.', "", custom.get(fmt_id, ""))  # a quoted "%" is literal text
+        if fmt_id in _PERCENT_BUILTIN or "%" in code:
+            percent.add(index)
+    return percent
+
+
+def _sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
+    """Sheet name → path of its XML part inside the archive."""
+    workbook = SafeET.fromstring(archive.read("xl/workbook.xml"))
+    rels = SafeET.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
+    targets = {rel.get("Id"): rel.get("Target", "") for rel in rels.iter(f"{_NS_PKG_REL}Relationship")}
+    parts: dict[str, str] = {}
+    for sheet in workbook.iter(f"{_NS_MAIN}sheet"):
+        target = targets.get(sheet.get(f"{_NS_REL}id"), "")
+        path = target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join("xl", target))
+        parts[sheet.get("name", "")] = path
+    return parts
+
+
+@dataclass
+class _SheetExtras:
+    errors: dict[str, str] = field(default_factory=dict)
+    percent_cells: set[str] = field(default_factory=set)
+    hidden_columns: set[int] = field(default_factory=set)
+    hidden_rows: set[int] = field(default_factory=set)
+
+
+def _scan_sheet(xml: bytes, percent_styles: set[int]) -> _SheetExtras:
+    """One pass over a sheet's XML bytes for errors, empty formulas, percent cells and hidden columns/rows."""
+    extras = _SheetExtras()
+    has_errors = b't="e"' in xml
+    has_formulas = b"<f" in xml
+    if has_errors or has_formulas or percent_styles:
+        for match in _CELL_TAG.finditer(xml):
+            attrs = dict(_ATTR.findall(match.group(1)))
+            ref = attrs.get(b"r", b"").decode()
+            if not ref:
+                continue
+            style = attrs.get(b"s")
+            if style is not None and percent_styles and int(style) in percent_styles:
+                extras.percent_cells.add(ref)
+            if match.group(2) == b"/" or not (has_errors or has_formulas):
+                continue
+            end = xml.find(b"</c>", match.end())
+            body = xml[match.end():end]
+            value = re.search(rb"<v>([^<]*)</v>", body)
+            if attrs.get(b"t") == b"e":
+                extras.errors[ref] = (value.group(1).decode() if value else "#错误")
+            elif b"<f" in body and (value is None or value.group(1) == b"") and b"<is>" not in body:
+                extras.errors[ref] = "公式没有计算结果"
+    if b"hidden" in xml:
+        for match in _COL_TAG.finditer(xml):
+            if _HIDDEN.search(match.group(1)):
+                bounds = {k: int(v) for k, v in _MIN_MAX.findall(match.group(1))}
+                if b"min" in bounds and b"max" in bounds:
+                    extras.hidden_columns.update(range(bounds[b"min"] - 1, min(bounds[b"max"], 16384)))
+        for match in _ROW_TAG.finditer(xml):
+            if _HIDDEN.search(match.group(1)):
+                row = dict(_MIN_MAX.findall(match.group(1))).get(b"r")
+                if row:
+                    extras.hidden_rows.add(int(row) - 1)
+    return extras
+
+
+def _convert(value: Any, percent: bool) -> str | Decimal | None:
+    """A calamine value → text or Decimal, exactly (floats through repr, never arithmetic)."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, (int, float)):
+        # calamine gives whole numbers as floats (3 → 3.0); a cell showing 3 is read as 3.
+        number = D(int(value)) if isinstance(value, float) and value.is_integer() else D(value)
+        if percent:
+            # 0.9532 shown as 95.32%: keep what the officer sees, as text.
+            return f"{(number * 100).normalize():f}%"
+        return number
+    if isinstance(value, datetime):
+        return value.date().isoformat() if value.time() == time(0) else value.isoformat(sep=" ")
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, time):
+        return value.isoformat()
+    text = str(value)
+    return text if text.strip() else None
+
+
+def _check_archive(path: Path, data_head: bytes) -> zipfile.ZipFile:
+    if data_head.startswith(_CFB_MAGIC):
+        with open(path, "rb") as handle:
+            content = handle.read(4 * 1024 * 1024)
+        if "EncryptionInfo".encode("utf-16-le") in content or "EncryptedPackage".encode("utf-16-le") in content:
+            raise WorkbookError("工作簿有密码保护，无法读取：请在 Excel/WPS 中取消密码后另存为 .xlsx 再试")
+        raise WorkbookError("这是旧版 Excel（.xls）文件，请在 Excel/WPS 中“另存为” .xlsx 后再试")
+    try:
+        archive = zipfile.ZipFile(path)
+    except zipfile.BadZipFile:
+        raise WorkbookError("文件已损坏或不是 .xlsx 工作簿（无法作为 xlsx 打开）") from None
+    total = sum(info.file_size for info in archive.infolist())
+    if total > MAX_UNCOMPRESSED_BYTES:
+        archive.close()
+        raise WorkbookError(f"工作簿解压后有 {total // (1024 * 1024)} MB，超过上限 "
+                            f"{MAX_UNCOMPRESSED_BYTES // (1024 * 1024)} MB，为防止内存耗尽拒绝读取")
+    if "xl/workbook.xml" not in archive.namelist():
+        archive.close()
+        raise WorkbookError("文件不是 .xlsx 工作簿（缺少 xl/workbook.xml）")
+    return archive
+
+
+def read_workbook(path: str | Path) -> list[SheetGrid]:
+    """Read every worksheet of an .xlsx file into grids, opening the file for reading only.
+
+    Raises:
+        WorkbookError: a missing, corrupt, encrypted, old-format (.xls) or oversized file.
+    """
+    import python_calamine  # imported here: start-up of commands that never read xlsx stays fast
+
+    path = Path(path)
+    try:
+        with open(path, "rb") as handle:
+            head = handle.read(8)
+    except FileNotFoundError:
+        raise WorkbookError("文件不存在") from None
+    except IsADirectoryError:
+        raise WorkbookError("这是一个文件夹，不是文件") from None
+    except OSError as exc:
+        raise WorkbookError(f"无法读取文件：{exc.strerror}") from None
+    if not head:
+        raise WorkbookError("文件是空的（0 字节）")
+    archive = _check_archive(path, head)
+    try:
+        percent_styles = _percent_styles(archive)
+        parts = _sheet_parts(archive)
+        try:
+            book = python_calamine.CalamineWorkbook.from_path(str(path))
+        except python_calamine.PasswordError:
+            raise WorkbookError("工作簿有密码保护，无法读取：请取消密码后另存为 .xlsx 再试") from None
+        except Exception as exc:  # calamine raises several error types for broken parts
+            raise WorkbookError(f"工作簿内容损坏，无法读取（{type(exc).__name__}）") from None
+        grids: list[SheetGrid] = []
+        for meta in book.sheets_metadata:
+            if str(meta.typ) != str(python_calamine.SheetTypeEnum.WorkSheet):
+                continue
+            part = parts.get(meta.name)
+            extras = _scan_sheet(archive.read(part), percent_styles) if part in archive.namelist() else _SheetExtras()
+            sheet = book.get_sheet_by_name(meta.name)
+            if sheet.total_height * max(sheet.total_width, 1) > MAX_CELLS:
+                raise WorkbookError(f"工作表“{meta.name}”有 {sheet.total_height} 行 × {sheet.total_width} 列，"
+                                    f"超过 {MAX_CELLS:,} 个单元格的上限，拒绝读取")
+            values = sheet.to_python(skip_empty_area=False)
+            grids.append(_grid(meta.name, values, sheet.merged_cell_ranges or [], extras))
+        book.close()
+        return grids
+    finally:
+        archive.close()
+
+
+def _grid(name: str, values: list[list[Any]], merged: list, extras: _SheetExtras) -> SheetGrid:
+    width = max((len(row) for row in values), default=0)
+    rows: list[list[Cell]] = []
+    for r, row in enumerate(values):
+        cells = []
+        for c in range(width):
+            ref = coordinate(r, c)
+            raw = row[c] if c < len(row) else None
+            cells.append(Cell(_convert(raw, ref in extras.percent_cells), ref))
+        rows.append(cells)
+    # Error cells calamine emptied may lie outside its grid (a last row holding only a formula).
+    for ref in extras.errors:
+        r, c = _split_coordinate(ref)
+        while len(rows) <= r:
+            rows.append([Cell(None, coordinate(len(rows), k)) for k in range(width)])
+        if c >= width:
+            for k, row in enumerate(rows):
+                row.extend(Cell(None, coordinate(k, j)) for j in range(width, c + 1))
+            width = c + 1
+    for (r0, c0), (r1, c1) in merged:
+        if r0 >= len(rows) or c0 >= width:
+            continue
+        top = rows[r0][c0]
+        for r in range(r0, min(r1, len(rows) - 1) + 1):
+            for c in range(c0, min(c1, width - 1) + 1):
+                if (r, c) != (r0, c0):
+                    rows[r][c] = Cell(top.value, top.origin, merged=True)
+    return SheetGrid(name=name, rows=rows, errors=extras.errors, hidden_columns=extras.hidden_columns,
+                     hidden_rows=extras.hidden_rows)

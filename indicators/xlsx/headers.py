@@ -1,0 +1,95 @@
+"""Header words and their synonyms, in one table that is easy to extend.
+
+Real forms word the same column many ways (年度指标值 / 指标值 / 目标值 /
+年初目标值(A)) and carry typos (硚口's 预收执行情况 for 预算执行情况). Headers
+are compared after :func:`normalize`: full-width folded, spaces and line breaks
+removed, a trailing ``(A)``/``（万元）``-style note dropped.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ..numbers import normalize_text
+
+__all__ = ["fold", "normalize", "INDICATOR_COLUMNS", "FUNDS_COLUMNS", "LABELS", "match_column", "match_label",
+           "STOP_WORDS", "TOTAL_WORDS", "SUBTOTAL_WORDS", "GOAL_RE"]
+
+_NOTE = re.compile(r"[(（][^()（）]{0,8}[)）]$")
+
+
+def fold(text: str) -> str:
+    """Full-width folded, spaces and line breaks removed — notes like ``(30分)`` kept."""
+    return re.sub(r"\s+", "", normalize_text(text))
+
+
+def normalize(text: str) -> str:
+    """Fold a header cell for comparison: ``'年初目标 值 (A)'`` → ``'年初目标值'``."""
+    folded = re.sub(r"\s+", "", normalize_text(text))
+    previous = None
+    while previous != folded:
+        previous, folded = folded, _NOTE.sub("", folded)
+    return folded.rstrip(":：")
+
+
+#: Indicator block columns: field → header words (normalized).
+INDICATOR_COLUMNS: dict[str, tuple[str, ...]] = {
+    "level1": ("一级指标",),
+    "level2": ("二级指标",),
+    "name": ("三级指标", "指标名称", "三级指标名称", "绩效指标名称", "具体指标"),
+    "nature": ("指标性质",),
+    "direction": ("指标方向",),
+    "target": ("年度指标值", "指标值", "目标值", "年初目标值", "年度目标值", "预期指标值", "全年指标值",
+               "计划指标值", "预期目标值"),
+    "actual": ("实际完成值", "实际值", "完成值", "全年实际值", "实际完成", "实际完成指标值", "全年实际完成值"),
+    "unit": ("计量单位", "单位"),
+    "weight": ("分值", "目标分值", "权重", "指标分值", "标准分值", "权重分"),
+    "recorded": ("得分", "自评得分", "实际得分", "评分"),
+    "deviation_reason": ("偏差原因分析及改进措施", "偏差原因", "偏差原因分析", "未完成原因及改进措施",
+                         "未完成原因分析及改进措施", "偏差原因及改进措施", "偏差原因分析和改进措施", "未完成原因"),
+}
+
+#: Funds block columns.
+FUNDS_COLUMNS: dict[str, tuple[str, ...]] = {
+    "initial_budget": ("年初预算数",),
+    "budget": ("全年预算数", "预算数", "调整后预算数", "全年预算"),
+    "executed": ("全年执行数", "执行数", "实际执行数", "全年执行"),
+    "weight": ("分值",),
+    "rate": ("执行率", "预算执行率"),
+    "recorded": ("得分", "自评得分"),
+}
+
+#: Header-block labels whose value is the next cell to the right: normalized label → field.
+LABELS: dict[str, str] = {
+    "项目名称": "title", "主管部门": "department", "实施单位": "unit", "项目实施单位": "unit",
+    "单位名称": "unit", "部门名称": "unit", "预算单位": "unit",
+    "偏差大或目标未完成原因分析": "deviation_analysis", "偏差原因分析": "deviation_analysis",
+    "改进措施及结果应用方案": "improvement", "改进措施": "improvement",
+    "项目类别": "details", "项目属性": "details", "项目类型": "details", "填报人": "details", "联系电话": "details",
+    "基本支出总额": "breakdown", "项目支出总额": "breakdown",
+}
+
+#: First cells that end an indicator block.
+TOTAL_WORDS = ("总分", "总计", "合计得分", "综合得分")
+SUBTOTAL_WORDS = ("合计", "小计")
+STOP_WORDS = TOTAL_WORDS + SUBTOTAL_WORDS + ("偏差大或目标未完成原因分析", "改进措施及结果应用方案", "注", "备注",
+                                            "说明")
+
+#: A goal row: 年度目标1(30分) · 年度目标 1: (80分) · 年度绩效目标1（30分）.
+GOAL_RE = re.compile(r"^(?P<name>年度(?:绩效)?目标\s*\d*)\s*[:：]?\s*(?:[(（]\s*(?P<points>\d+(?:\.\d+)?)\s*分\s*[)）])?[:：]?$")
+
+
+def match_column(text: str, columns: dict[str, tuple[str, ...]]) -> str | None:
+    """The field a header cell names, or None. Exact match on the normalized words."""
+    folded = normalize(text)
+    if not folded:
+        return None
+    for field, words in columns.items():
+        if folded in words:
+            return field
+    return None
+
+
+def match_label(text: str) -> str | None:
+    """The header-block field a label cell names (``'基本支出总额（万元）'`` → ``'breakdown'``), or None."""
+    return LABELS.get(normalize(text))

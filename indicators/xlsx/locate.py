@@ -1,0 +1,202 @@
+"""Finding self-evaluation tables in a sheet by their header words, not by fixed positions.
+
+A table is anchored on its indicator header row (三级指标 + 年度指标值 + …). Rows
+above it, back to the previous table, hold the title, the header fields and the
+funds block; goal rows (年度目标1(30分)) sit just above their own header rows; a
+合计 row closes a goal and a 总分 row closes the table. Several tables may be
+stacked in one sheet with blank rows between them.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from .cells import Cell, SheetGrid
+from .headers import (FUNDS_COLUMNS, fold, GOAL_RE, INDICATOR_COLUMNS, STOP_WORDS, SUBTOTAL_WORDS, TOTAL_WORDS,
+                      match_column, match_label, normalize)
+
+__all__ = ["IndicatorBlock", "TableSpan", "distinct_cells", "locate_tables", "first_text"]
+
+_TITLE_WORDS = ("自评表", "评价报告", "评价表", "绩效目标表", "自评情况表")
+
+
+@dataclass
+class IndicatorBlock:
+    """One indicator header row and the data rows under it."""
+
+    header_row: int
+    columns: dict[str, int]
+    rows: list[int] = field(default_factory=list)
+    goal_row: int | None = None
+    goal_col: int | None = None
+    subtotal_row: int | None = None
+
+
+@dataclass
+class TableSpan:
+    """A located table: its rows [start, end) and its indicator blocks."""
+
+    start: int
+    end: int
+    blocks: list[IndicatorBlock]
+    total_row: int | None = None
+
+
+def distinct_cells(grid: SheetGrid, row: int) -> list[tuple[int, Cell]]:
+    """Non-empty cells of a row, each merged value once (at its leftmost column in the row)."""
+    found: list[tuple[int, Cell]] = []
+    seen: set[str] = set()
+    for col, cell in enumerate(grid.rows[row] if row < grid.height else []):
+        if cell.value is None or cell.origin in seen:
+            continue
+        seen.add(cell.origin)
+        found.append((col, cell))
+    return found
+
+
+def first_text(grid: SheetGrid, row: int) -> str:
+    """The first non-empty cell of a row, normalized ('' for a blank row)."""
+    cells = distinct_cells(grid, row)
+    return normalize(cells[0][1].text) if cells else ""
+
+
+def lead_text(grid: SheetGrid, row: int) -> str:
+    """The first non-empty cell that starts in this row, normalized.
+
+    A label merged down a column (年度绩效指标 beside every indicator row) is not
+    what a row says: ``总分`` or ``合计`` stands in the next cell.
+    """
+    for _, cell in distinct_cells(grid, row):
+        if _origin_row(cell.origin) == row:
+            return fold(cell.text)
+    return ""
+
+
+def _origin_row(ref: str) -> int:
+    return int(re.sub(r"^[A-Z]+", "", ref)) - 1
+
+
+def is_goal(text: str) -> re.Match[str] | None:
+    """A goal row's match (年度目标1(30分), 年度目标 1:, 年度目标(80分)); a bare 年度绩效目标 label is not one."""
+    match = GOAL_RE.match(text)
+    if match and (match.group("points") or re.search(r"\d", match.group("name"))):
+        return match
+    return None
+
+
+def _header_columns(grid: SheetGrid, row: int) -> dict[str, int]:
+    columns: dict[str, int] = {}
+    for col, cell in distinct_cells(grid, row):
+        if isinstance(cell.value, str):
+            name = match_column(cell.value, INDICATOR_COLUMNS)
+            if name and name not in columns:
+                columns[name] = col
+    return columns
+
+
+def is_indicator_header(columns: dict[str, int]) -> bool:
+    """A header row names the 三级指标 and its target (or its actual)."""
+    return "name" in columns and ("target" in columns or "actual" in columns)
+
+
+def is_funds_header(grid: SheetGrid, row: int) -> bool:
+    found = {match_column(cell.text, FUNDS_COLUMNS) for _, cell in distinct_cells(grid, row)
+             if isinstance(cell.value, str)}
+    return "budget" in found and "executed" in found
+
+
+def _is_stop(text: str) -> bool:
+    return text.startswith(STOP_WORDS) or bool(is_goal(text))
+
+
+def _starts_table(grid: SheetGrid, row: int) -> bool:
+    """Rows that only a table's head holds: a title, 项目名称/单位名称, or a funds header."""
+    cells = distinct_cells(grid, row)
+    for _, cell in cells:
+        label = match_label(cell.text.split("：")[0].split(":")[0]) if isinstance(cell.value, str) else None
+        if label in ("title", "unit"):
+            return True
+    if len(cells) == 1 and isinstance(cells[0][1].value, str) and any(w in cells[0][1].text for w in _TITLE_WORDS):
+        return True
+    return is_funds_header(grid, row)
+
+
+def locate_tables(grid: SheetGrid) -> list[TableSpan]:
+    """Every table in a sheet, top to bottom; an empty list when the sheet has none."""
+    blocks: list[IndicatorBlock] = []
+    row = 0
+    while row < grid.height:
+        columns = _header_columns(grid, row)
+        if not is_indicator_header(columns):
+            row += 1
+            continue
+        block = IndicatorBlock(header_row=row, columns=columns)
+        row += 1
+        while row < grid.height:
+            if not first_text(grid, row):
+                break
+            if _is_stop(lead_text(grid, row)) or is_indicator_header(_header_columns(grid, row)) or _starts_table(grid, row):
+                break
+            name_cell = grid.cell(row, columns["name"])
+            if name_cell.value is not None and not name_cell.merged or name_cell.value is not None and \
+                    any(grid.cell(row, c).value is not None and not grid.cell(row, c).merged
+                        for f, c in columns.items() if f in ("target", "actual", "weight", "recorded")):
+                block.rows.append(row)
+            row += 1
+        if row < grid.height and lead_text(grid, row).startswith(SUBTOTAL_WORDS):
+            block.subtotal_row = row
+        blocks.append(block)
+
+    tables: list[TableSpan] = []
+    for block in blocks:
+        previous_end = tables[-1].blocks[-1].rows[-1] + 1 if tables and tables[-1].blocks[-1].rows else (
+            tables[-1].blocks[-1].header_row + 1 if tables else 0)
+        new_table = not tables or tables[-1].total_row is not None or any(
+            _starts_table(grid, r) for r in range(previous_end, block.header_row))
+        for r in range(block.header_row - 1, max(previous_end - 1, block.header_row - 4), -1):
+            if is_goal(lead_text(grid, r)):
+                block.goal_row = r
+                break
+        if block.goal_row is None:
+            # 硚口 form: the goal is the label merged down beside the header and its rows.
+            for col, cell in distinct_cells(grid, block.header_row):
+                if col < min(block.columns.values()) and is_goal(fold(cell.text)):
+                    block.goal_row, block.goal_col = block.header_row, col
+                    break
+        if new_table:
+            tables.append(TableSpan(start=previous_end, end=grid.height, blocks=[block]))
+        else:
+            tables[-1].blocks.append(block)
+        last = block.rows[-1] if block.rows else block.header_row
+        for r in range(last + 1, min(last + 4, grid.height)):
+            text = lead_text(grid, r)
+            if text.startswith(TOTAL_WORDS):
+                tables[-1].total_row = r
+                break
+            if text and not text.startswith(SUBTOTAL_WORDS):
+                break
+    # Each table ends where the next one's head begins: after its own 总分 and analysis rows.
+    for i, table in enumerate(tables):
+        limit = tables[i + 1].blocks[0].header_row if i + 1 < len(tables) else grid.height
+        row = (table.total_row if table.total_row is not None else
+               (table.blocks[-1].rows[-1] if table.blocks[-1].rows else table.blocks[-1].header_row)) + 1
+        while row < limit:
+            text = lead_text(grid, row)
+            if text and _starts_table(grid, row):
+                break
+            if text and not (match_label(text) or text.startswith(STOP_WORDS) or text.startswith(TOTAL_WORDS)):
+                # a blank row then something else: the next table's head
+                if row > 0 and not first_text(grid, row - 1):
+                    break
+            row += 1
+        table.end = row
+        if i + 1 < len(tables):
+            tables[i + 1].start = row
+    return tables
+
+
+def points_in(text: str) -> str | None:
+    """The points of a ``(20分)`` or ``20分*执行率`` mark in a label, or None."""
+    match = re.search(r"[(（]\s*(\d+(?:\.\d+)?)\s*分\s*[)）]", text) or re.search(r"(\d+(?:\.\d+)?)\s*分\s*[*×xX]", text)
+    return match.group(1) if match else None

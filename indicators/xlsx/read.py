@@ -1,0 +1,401 @@
+"""A located table → an ``Evaluation``, every value with its ``sheet!cell`` source.
+
+The reader never scores. Recorded scores and totals are kept as ``recorded`` for
+the reviewer; numbers stay exact (Decimal or text as shown); anything that cannot
+be read is reported as a problem at its cell, and a table with such a problem is
+not handed to the engine.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from ..model import Evaluation
+from ..problems import Problem, Source
+from ..yaml_io import LoadResult, _message
+from .cells import Cell, SheetGrid, WorkbookError, coordinate, read_workbook
+from .headers import FUNDS_COLUMNS, fold, match_column, match_label, normalize
+from .locate import (IndicatorBlock, TableSpan, distinct_cells, is_funds_header, is_goal, lead_text,
+                     locate_tables, points_in)
+
+__all__ = ["load_xlsx_file"]
+
+Path_ = tuple[str | int, ...]
+_NUMBER = re.compile(r"\d+(?:,\d{3})*(?:\.\d+)?")
+_YEAR = re.compile(r"(20\d\d)\s*年")
+
+
+class _Table:
+    """Builds one evaluation's data dict and remembers the cell of every value."""
+
+    def __init__(self, file: str, grid: SheetGrid, span: TableSpan) -> None:
+        self.file, self.grid, self.span = file, grid, span
+        self.cells: dict[Path_, Source] = {}
+        self.problems: list[Problem] = []
+        self.notices: list[Problem] = []
+
+    def source(self, ref: str) -> Source:
+        return Source(file=self.file, sheet=self.grid.name, cell=ref)
+
+    def put(self, target: dict[str, Any], key: str, cell: Cell, path: Path_) -> None:
+        """Store a cell's value under ``key`` and remember where it came from."""
+        if cell.value is None:
+            return
+        target[key] = cell.value.strip() if isinstance(cell.value, str) else cell.value
+        self.cells[path + (key,)] = self.source(cell.origin)
+
+    def line_of(self, loc: Path_) -> Source:
+        while loc and loc not in self.cells:
+            loc = loc[:-1]
+        return self.cells.get(loc) or self.source(coordinate(self.span.start, 0))
+
+
+def _number_text(text: str) -> str | None:
+    numbers = _NUMBER.findall(text)
+    return numbers[-1] if numbers else None
+
+
+def _head(table: _Table, data: dict[str, Any]) -> None:
+    """Title, header fields, funds block and 年度总体目标 from the rows above the first indicator header."""
+    grid, span = table.grid, table.span
+    end = span.blocks[0].goal_row if span.blocks[0].goal_row is not None else span.blocks[0].header_row
+    details: dict[str, str] = {}
+    breakdown: list[dict[str, Any]] = []
+    title_cell: Cell | None = None
+    funds_header: int | None = None
+    overall_header: int | None = None
+    headings: list[str] = []
+    for row in range(span.start, end):
+        cells = distinct_cells(grid, row)
+        if not cells:
+            continue
+        if is_funds_header(grid, row) and funds_header is None:
+            funds_header = row
+            continue
+        texts = [normalize(c.text) for _, c in cells]
+        if "预期目标" in texts and "实际完成情况" in texts:
+            overall_header = row
+            continue
+        if len(cells) == 1 and isinstance(cells[0][1].value, str) and \
+                not match_label(re.split(r"[:：]", cells[0][1].text)[0]):
+            headings.append(cells[0][1].text)
+            if title_cell is None:
+                title_cell = cells[0][1]
+            continue
+        i = 0
+        while i < len(cells):
+            col, cell = cells[i]
+            text = cell.text
+            inline = re.split(r"[:：]", text, maxsplit=1)
+            field = match_label(text) if isinstance(cell.value, str) else None
+            value_cell: Cell | None = None
+            if field is None and len(inline) == 2 and match_label(inline[0]) and inline[1].strip():
+                field, value_cell = match_label(inline[0]), Cell(inline[1].strip(), cell.origin)
+            if field is None:
+                i += 1
+                continue
+            if value_cell is None:
+                nxt = next((c for _, c in cells[i + 1:] if not match_label(c.text)), None)
+                if nxt is None:
+                    i += 1
+                    continue
+                value_cell = nxt
+                i = cells.index(next(pair for pair in cells if pair[1] is nxt))
+            label = re.sub(r"[(（][^)）]*[)）]$", "", normalize(inline[0] if value_cell.origin == cell.origin else text))
+            if field == "details":
+                details[label] = value_cell.text.strip()
+            elif field == "breakdown":
+                index = len(breakdown)
+                breakdown.append({"name": label})
+                table.put(breakdown[index], "budget", value_cell, ("funds", "breakdown", index))
+                table.cells[("funds", "breakdown", index)] = table.source(cell.origin)
+            elif field not in data:
+                table.put(data, field, value_cell, ())
+            i += 1
+    if details:
+        data["details"] = details
+    if title_cell is not None:
+        if "title" in data:
+            data.setdefault("details", {})["表名"] = title_cell.text.strip()
+        else:
+            table.put(data, "title", title_cell, ())
+    if "title" not in data:
+        table.problems.append(Problem(source=table.source(coordinate(span.start, 0)), message="找不到表名或项目名称"))
+    heading = " ".join([str(data.get("title", ""))] + headings)
+    year = _YEAR.search(heading)
+    if year:
+        data["year"] = int(year.group(1))
+    if funds_header is not None:
+        _funds(table, data, funds_header, end, breakdown)
+    elif breakdown:
+        table.problems.append(Problem(source=table.line_of(("funds", "breakdown", 0)),
+                                      message="有资金分项，但找不到预算数/执行数表头"))
+    if overall_header is not None:
+        _overall(table, data, overall_header, end)
+    kind_text = heading + str(data.get("funds", {}).get("label", ""))
+    data["kind"] = "project" if "title" in data and "项目" in heading or "项目名称" in _labels_seen(grid, span.start, end) \
+        else ("department" if "整体" in kind_text or len(span.blocks) > 1 or span.blocks[0].goal_row is not None
+              and "部门" in kind_text else "project")
+
+
+def _labels_seen(grid: SheetGrid, start: int, end: int) -> set[str]:
+    return {normalize(c.text) for r in range(start, end) for _, c in distinct_cells(grid, r) if isinstance(c.value, str)}
+
+
+def _funds(table: _Table, data: dict[str, Any], header: int, end: int, breakdown: list[dict[str, Any]]) -> None:
+    grid = table.grid
+    columns: dict[str, int] = {}
+    weight_mark: str | None = None
+    for col, cell in distinct_cells(grid, header):
+        name = match_column(cell.text, FUNDS_COLUMNS) if isinstance(cell.value, str) else None
+        if name and name not in columns:
+            columns[name] = col
+        weight_mark = weight_mark or points_in(cell.text)
+    first_amount = min(columns[k] for k in ("budget", "executed", "initial_budget") if k in columns)
+    rows: list[tuple[int, str, Cell]] = []
+    for row in range(header + 1, end):
+        amounts = [grid.cell(row, columns[k]) for k in ("budget", "executed") if k in columns]
+        if not any(c.value is not None and not c.merged for c in amounts):
+            if rows:
+                break
+            continue
+        labels = [c for col, c in distinct_cells(grid, row) if col < first_amount and isinstance(c.value, str)]
+        for c in labels:
+            weight_mark = weight_mark or points_in(c.text)
+        label_cell = labels[-1] if labels else Cell(None, coordinate(row, 0))
+        rows.append((row, label_cell.text.strip(), label_cell))
+    if not rows:
+        table.problems.append(Problem(source=table.source(coordinate(header, first_amount)),
+                                      message="预算执行情况表头下没有预算数和执行数"))
+        return
+    main_index = next((i for i, (_, label, _) in enumerate(rows) if re.search(r"总额|合计|总计", label)), 0)
+    funds: dict[str, Any] = {}
+    row, label, label_cell = rows[main_index]
+    if label:
+        funds["label"] = label
+    table.cells[("funds",)] = table.source(label_cell.origin)
+    for key in ("initial_budget", "budget", "executed", "weight", "rate", "recorded"):
+        if key in columns:
+            cell = grid.cell(row, columns[key])
+            if key == "recorded" and isinstance(cell.value, str):
+                weight_mark = weight_mark or points_in(cell.value)
+                number = _number_text(re.sub(r"[(（][^)）]*[)）]", "", cell.value))
+                cell = Cell(number, cell.origin) if number else cell
+            table.put(funds, key, cell, ("funds",))
+    if "weight" not in funds and weight_mark:
+        funds["weight"] = weight_mark
+        table.cells[("funds", "weight")] = table.source(coordinate(header, 0))
+    for row, label, label_cell in rows[:main_index] + rows[main_index + 1:]:
+        index = len(breakdown)
+        breakdown.append({"name": label or f"第{row + 1}行"})
+        table.cells[("funds", "breakdown", index)] = table.source(label_cell.origin)
+        for key in ("initial_budget", "budget", "executed", "rate"):
+            if key in columns:
+                table.put(breakdown[index], key, grid.cell(row, columns[key]), ("funds", "breakdown", index))
+    if breakdown:
+        funds["breakdown"] = breakdown
+    data["funds"] = funds
+
+
+def _overall(table: _Table, data: dict[str, Any], header: int, end: int) -> None:
+    grid = table.grid
+    columns = {normalize(c.text): col for col, c in distinct_cells(grid, header)}
+    expected_col, actual_col = columns["预期目标"], columns["实际完成情况"]
+    overall: dict[str, Any] = {}
+    for row in range(header, min(header + 4, end)):
+        for key, col in (("expected", expected_col), ("actual", actual_col)):
+            cell = grid.cell(row, col)
+            if row > header and cell.value is not None and key not in overall and \
+                    normalize(cell.text) not in ("预期目标", "实际完成情况", "年度总体目标"):
+                table.put(overall, key, cell, ("overall_target",))
+    if overall:
+        data["overall_target"] = overall
+
+
+def _indicators(table: _Table, block: IndicatorBlock, path: Path_) -> list[dict[str, Any]]:
+    grid = table.grid
+    lines: list[dict[str, Any]] = []
+    for row in block.rows:
+        line: dict[str, Any] = {}
+        here = path + (len(lines),)
+        for field, col in block.columns.items():
+            table.put(line, field, grid.cell(row, col), here)
+        if "name" in line:
+            table.cells[here] = table.cells[here + ("name",)]
+            lines.append(line)
+        for field, col in block.columns.items():
+            if col in grid.hidden_columns and grid.cell(row, col).value is not None:
+                table.notices.append(Problem(source=table.source(coordinate(row, col)),
+                                             message=f"“{normalize(grid.cell(block.header_row, col).text)}”"
+                                                     f"在隐藏列中，已照常读取，请确认"))
+    return lines
+
+
+def _recorded_in_row(table: _Table, row: int, block: IndicatorBlock) -> Cell | None:
+    grid = table.grid
+    if "recorded" in block.columns:
+        cell = grid.cell(row, block.columns["recorded"])
+        if cell.value is not None and not cell.merged:
+            return cell
+    numbers = [c for _, c in distinct_cells(grid, row) if isinstance(c.value, Decimal) or
+               isinstance(c.value, str) and re.fullmatch(r"\s*\d+(?:\.\d+)?\s*", c.value)]
+    return numbers[-1] if numbers else None
+
+
+def _table_data(table: _Table) -> dict[str, Any] | None:
+    grid, span = table.grid, table.span
+    data: dict[str, Any] = {}
+    _head(table, data)
+    header = span.blocks[0]
+    columns = header.columns
+    has_score = "recorded" in columns or "weight" in columns
+    if "actual" not in columns:
+        if "recorded" in columns:
+            table.problems.append(Problem(source=table.source(coordinate(header.header_row, columns["name"])),
+                                          message="这是一张自评表（有“得分”列），但找不到“实际完成值”列"))
+        return None
+    del has_score
+    goals: list[dict[str, Any]] = []
+    indicators: list[dict[str, Any]] = []
+    for block in span.blocks:
+        if block.goal_row is not None:
+            if block.goal_col is not None:  # the label beside the header row: no description cell
+                cells = [(block.goal_col, grid.cell(block.goal_row, block.goal_col))]
+            else:
+                cells = [(c, cell) for c, cell in distinct_cells(grid, block.goal_row)
+                         if cell.origin.endswith(str(block.goal_row + 1))]
+            match = is_goal(fold(cells[0][1].text))
+            # The name as printed (年度目标 1), without its (80分) mark and colon.
+            printed = re.sub(r"[(（]\s*\d+(?:\.\d+)?\s*分\s*[)）]", "", cells[0][1].text).strip().rstrip(":： ")
+            goal: dict[str, Any] = {"name": printed or cells[0][1].text.strip()}
+            here: Path_ = ("goals", len(goals))
+            table.cells[here] = table.source(cells[0][1].origin)
+            if match and match.group("points"):
+                goal["weight"] = match.group("points")
+                table.cells[here + ("weight",)] = table.source(cells[0][1].origin)
+            if len(cells) > 1:
+                table.put(goal, "description", cells[1][1], here)
+            if block.subtotal_row is not None:
+                cell = _recorded_in_row(table, block.subtotal_row, block)
+                if cell is not None:
+                    table.put(goal, "recorded", cell, here)
+            goal["indicators"] = _indicators(table, block, here + ("indicators",))
+            goals.append(goal)
+        elif goals:
+            goals[-1]["indicators"].extend(_indicators(table, block, ("goals", len(goals) - 1, "indicators")))
+        else:
+            indicators.extend(_indicators(table, block, ("indicators",)))
+    if goals and indicators:
+        goals.insert(0, {"name": "（未分目标）", "indicators": indicators})
+        indicators = []
+    if goals:
+        data["goals"] = goals
+    else:
+        data["indicators"] = indicators
+    if span.total_row is not None:
+        cell = _recorded_in_row(table, span.total_row, span.blocks[-1])
+        if cell is not None:
+            table.put(data, "recorded_total", cell, ())
+    _tail(table, data)
+    table.cells[()] = table.source(coordinate(span.blocks[0].header_row, 0) if "title" not in data
+                                   else table.cells[("title",)].cell)
+    return data
+
+
+def _tail(table: _Table, data: dict[str, Any]) -> None:
+    """偏差大或目标未完成原因分析 and 改进措施 rows under the indicator blocks."""
+    grid, span = table.grid, table.span
+    last = span.blocks[-1]
+    start = (span.total_row if span.total_row is not None else
+             (last.subtotal_row if last.subtotal_row is not None else (last.rows[-1] if last.rows else last.header_row)))
+    for row in range(start + 1, span.end):
+        cells = distinct_cells(grid, row)
+        for i, (_, cell) in enumerate(cells):
+            field = match_label(cell.text) if isinstance(cell.value, str) else None
+            if field in ("deviation_analysis", "improvement") and field not in data and i + 1 < len(cells):
+                table.put(data, field, cells[i + 1][1], ())
+
+
+def _table_errors(table: _Table) -> None:
+    """Error values and uncomputed formulas inside the table: never read as empty."""
+    for ref, text in sorted(table.grid.errors.items()):
+        match = re.match(r"([A-Z]+)(\d+)$", ref)
+        row = int(match.group(2)) - 1 if match else -1
+        if table.span.start <= row < table.span.end:
+            message = (f"单元格是错误值 {text}，请在 Excel/WPS 中改正后保存" if text.startswith("#") else
+                       "单元格的公式没有计算结果（可能由程序生成、未在 Excel/WPS 中打开保存过），请打开后保存再试")
+            table.problems.append(Problem(source=table.source(ref), message=message))
+
+
+def load_xlsx_file(path: str | Path) -> LoadResult:
+    """Read every self-evaluation table in every sheet of an .xlsx workbook.
+
+    Sheets without a table are skipped silently; a workbook with no table at all is
+    a problem. Target tables (绩效目标表: targets, no actuals, no scores) are listed
+    in ``target_tables``. The file is opened for reading only.
+    """
+    name = str(path)
+    try:
+        grids = read_workbook(path)
+    except WorkbookError as exc:
+        return LoadResult(problems=(Problem(source=Source(file=name), message=str(exc)),))
+    evaluations: list[Evaluation] = []
+    problems: list[Problem] = []
+    notices: list[Problem] = []
+    targets: list[Problem] = []
+    for grid in grids:
+        for span in locate_tables(grid):
+            table = _Table(name, grid, span)
+            _table_errors(table)
+            data = _table_data(table)
+            if data is None:
+                if not table.problems:
+                    targets.append(Problem(source=table.source(coordinate(span.blocks[0].header_row, 0)),
+                                           message="这是绩效目标表（只有指标值，没有实际完成值），还不能评分"))
+                problems.extend(table.problems)
+                continue
+            try:
+                evaluation = Evaluation.model_validate(_with_sources(data, table))
+            except ValidationError as exc:
+                for error in exc.errors(include_url=False):
+                    table.problems.append(Problem(source=table.line_of(tuple(error["loc"])), message=_message(error)))
+                evaluation = None
+            problems.extend(table.problems)
+            notices.extend(table.notices)
+            if evaluation is not None and not table.problems:
+                evaluations.append(evaluation)
+    if not evaluations and not problems and not targets:
+        problems.append(Problem(source=Source(file=name),
+                                message="工作簿中找不到自评表（没有“三级指标”“年度指标值”“实际完成值”等表头）"))
+    return LoadResult(evaluations=tuple(evaluations), problems=tuple(problems), notices=tuple(notices),
+                      target_tables=tuple(targets))
+
+
+def _with_sources(data: dict[str, Any], table: _Table) -> dict[str, Any]:
+    """Attach ``source``/``sources`` entries to the data dict from the remembered cells."""
+
+    def sources_for(path: Path_, keys) -> dict[str, Any]:
+        return {k: table.cells[path + (k,)].model_dump() for k in keys if path + (k,) in table.cells}
+
+    data["source"] = table.cells[()].model_dump()
+    if "funds" in data:
+        funds = data["funds"]
+        funds["source"] = table.line_of(("funds",)).model_dump()
+        funds["sources"] = sources_for(("funds",), list(funds))
+        for i, row in enumerate(funds.get("breakdown", [])):
+            row["source"] = table.line_of(("funds", "breakdown", i)).model_dump()
+    groups = [(("goals", g), goal) for g, goal in enumerate(data.get("goals", []))]
+    for path, goal in groups:
+        goal["source"] = table.line_of(path).model_dump()
+    lists = [(path + ("indicators",), goal["indicators"]) for path, goal in groups] or \
+        [(("indicators",), data.get("indicators", []))]
+    for path, lines in lists:
+        for i, line in enumerate(lines):
+            line["source"] = table.line_of(path + (i,)).model_dump()
+            line["sources"] = sources_for(path + (i,), [k for k in line if k not in ("source", "sources")])
+    return data

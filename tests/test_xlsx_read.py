@@ -1,0 +1,263 @@
+"""The xlsx reader on small workbooks built in each test, one per real-world quirk."""
+
+from __future__ import annotations
+
+import zipfile
+from decimal import Decimal
+
+import pytest
+
+from indicators.load import load_path
+from indicators.xlsx import load_xlsx_file
+from scoring.engine import score
+
+from .xlsx_build import MOF_MERGES, MOF_ROWS, write_book
+
+D = Decimal
+
+
+def only(result):
+    assert not result.problems, [f"{p.source}: {p.message}" for p in result.problems]
+    assert len(result.evaluations) == 1
+    return result.evaluations[0]
+
+
+def rows_with(changes: dict[tuple[int, int], object]) -> list[list[object]]:
+    rows = [list(row) for row in MOF_ROWS]
+    for (r, c), value in changes.items():
+        rows[r][c] = value
+    return rows
+
+
+def test_mof_form_cell_by_cell(tmp_path):
+    path = write_book(tmp_path / "u.xlsx", {"说明": [["本工作簿为2023年度项目自评表"]], "数字化": MOF_ROWS},
+                      {"数字化": MOF_MERGES})
+    evaluation = only(load_xlsx_file(path))
+    assert (evaluation.title, evaluation.kind.value, evaluation.year) == ("医疗保障经办数字化改革及系统运行维护费",
+                                                                           "project", 2023)
+    assert (evaluation.department, evaluation.unit) == ("乌海市医疗保障局(部门)", "乌海市医疗保障局")
+    funds = evaluation.funds
+    assert (funds.label, funds.weight, funds.initial_budget, funds.budget, funds.executed, funds.rate,
+            funds.recorded) == ("年度资金总额", D(10), D(0), D(25), D("18.83"), "75.32", D("7.53"))
+    assert [row.name for row in funds.breakdown] == ["其中：财政拨款"]
+    assert str(funds.sources["executed"]) == f"{path}!数字化!E6"
+    lines = [line for _, line in evaluation.lines()]
+    assert [(l.level1, l.level2, l.name) for l in lines[:3]] == [
+        ("产出指标", "数量指标", "完成年度医保信息化建设项目"),  # 一级/二级 merged vertically
+        ("产出指标", "数量指标", "医保信息化系统运行维护项目"),
+        ("产出指标", "成本指标", "开展相关工作所需成本支出")]
+    cost = lines[2]
+    assert (cost.nature.value, cost.direction, cost.target, cost.actual, cost.unit, cost.weight, cost.recorded) == \
+        ("正向", "等于", "25", "18.83", "万元", D(5), D("3.77"))
+    assert cost.sources["actual"].location == "数字化!H11"
+    assert lines[3].target == "进一步提升"
+    assert evaluation.recorded_total == D("95.3")
+    result = score(evaluation)
+    assert next(l for l in result.lines if l.name == "开展相关工作所需成本支出").score == D("3.77")
+    assert result.lines[0].score == D("7.53")
+
+
+HUBEI_PROJECT = [
+    ["2023 年度医疗保障管理工作经费项目自评表", None, None, None, None, None, None, None],
+    ["项目名称", "医疗保障管理工作经费", None, None, None, None, None, None],
+    ["主管部门", "武汉市医疗保障局", None, None, "项目实施单位", "武汉市医疗保障局（本级）", None, None],
+    ["预收执行情况(万元) (20分)", "年度财政资金总额", "预算数(A)", "执行数(B)", "执行率(B/A)", "得分", None, None],
+    [None, None, "2,625.84", "2,625.84", 1, "(20分*执行率) 20.00", None, None],
+    ["年度绩效目标", "一级指标", "二级指标", "三级指标", None, "年初目标值(A)", "实际完成值(B)", "目标分值", "得分"],
+    [None, "产出指标(40分)", "数量指标(8分)", "指标1:媒体宣传", None, "≥20次", "25次", 8, 8],
+    [None, None, "质量指标(32分)", "投诉举报上级转办办结率", None, "100.00%",
+     "100%。国家医保局信息平台举报投诉系统转办件部分办结时间超应办结时间扣0.5分。", 32, 31.5],
+    [None, "效益指标（40分）", "社会效益指标(40分)", "维持医疗保障工作持续稳定发展", None, "是", "是", 40, 40],
+    [None, "总分", None, None, None, None, None, None, 99.5],
+    ["偏差大或目标未完成原因分析", "本项目无未完成的绩效目标。", None, None, None, None, None, None, None],
+]
+HUBEI_MERGES = ["A1:I1", "B2:I2", "B3:D3", "F3:I3", "A4:A5", "B4:B5", "A6:A10", "D6:E6", "B7:B8", "D7:E7", "D8:E8",
+                "D9:E9", "B11:I11"]
+
+
+def test_hubei_project_form_quirks(tmp_path):
+    path = write_book(tmp_path / "w2.xlsx", {"W2": HUBEI_PROJECT}, {"W2": HUBEI_MERGES}, {"W2": {"E5": "0.00%"}})
+    evaluation = only(load_xlsx_file(path))
+    funds = evaluation.funds
+    # text with thousands separators; a 100% stored as 1 with a % format; the typo 预收执行情况; (20分*执行率) 20.00
+    assert (funds.budget, funds.executed, funds.rate, funds.weight, funds.recorded) == \
+        (D("2625.84"), D("2625.84"), "100%", D(20), D("20.00"))
+    lines = [line for _, line in evaluation.lines()]
+    assert [l.name_clean for l in lines] == ["媒体宣传", "投诉举报上级转办办结率", "维持医疗保障工作持续稳定发展"]
+    assert lines[0].level1 == "产出指标(40分)" and lines[1].level2 == "质量指标(32分)"
+    assert evaluation.recorded_total == D("99.5")
+    assert evaluation.deviation_analysis == "本项目无未完成的绩效目标。"
+    result = score(evaluation)
+    assert result.total == D("99.50")  # the 扣0.5分 sentence in the actual cell is a stated deduction
+    assert next(l for l in result.lines if l.name == "投诉举报上级转办办结率").source.location == "W2!D8"
+
+
+DEPARTMENT_FORM = [
+    ["2023年度某局绩效自评表", None, None, None, None, None, None, None],
+    ["单位名称", None, "某局", None, None, None, None, None],
+    ["预算执行情况(万元) (20分)", "部门整体支出总额", "预算数(A)", "执行数(B)", "执行率(B/A)", "得分", None, None],
+    [None, None, 100, 100, "100.00%", "(20分*执行率) 20.00", None, None],
+    ["年度目标1(50分)", None, "推进甲工作", None, None, None, None, None],
+    ["年度绩效指标", "一级指标", "二级指标", "三级指标", "年初目标值(A)", "实际完成值(B)", "目标分值", "得分"],
+    [None, "产出指标 (50分)", "数量指标", "甲", ">95%", "95.50%", 25, 25],
+    [None, None, None, "乙", "≥10家", "39", 25, 25],
+    ["合计", None, None, None, None, None, None, 50],
+    ["年度目标2(30分)", None, "推进乙工作", None, None, None, None, None],
+    ["年度绩效指标", "一级指标", "二级指标", "三级指标", "年初目标值(A)", "实际完成值(B)", "目标分值", "得分"],
+    [None, "效益指标 (30分)", "社会效益指标", "丙", "是", "是", 30, 30],
+    ["合计", None, None, None, None, None, None, 30],
+    ["总分", None, None, None, None, None, None, 100],
+    ["注：本表由某局填报", None, None, None, None, None, None, None],
+]
+
+
+def test_department_form_with_goals_and_a_notes_row(tmp_path):
+    path = write_book(tmp_path / "d.xlsx", {"整体": DEPARTMENT_FORM},
+                      {"整体": ["A1:H1", "A2:B2", "C2:H2", "A3:A4", "B3:B4", "A6:A8", "B7:B8", "C7:C8"]})
+    evaluation = only(load_xlsx_file(path))
+    assert evaluation.kind.value == "department" and evaluation.unit == "某局"
+    assert [(g.name, g.weight, g.description, g.recorded) for g in evaluation.goals] == [
+        ("年度目标1", D(50), "推进甲工作", D(50)), ("年度目标2", D(30), "推进乙工作", D(30))]
+    assert [l.name for _, l in evaluation.lines()] == ["甲", "乙", "丙"]
+    assert evaluation.recorded_total == D(100)
+    assert score(evaluation).total == D("100.00")
+
+
+def test_qiaokou_form_goal_weight_and_no_weight_column(tmp_path):
+    rows = [
+        ["某区医疗保障局 2020 年整体支出绩效目标表", None, None, None, None, None, None],
+        ["部门名称", "某区医疗保障局", None, None, None, None, None],
+        ["预收执行情况 (万元) (20分)", None, "预算数 (A)", "执行数 (B)", "执行率 (B/A)", "得分 (20分*执行率)", None],
+        [None, "部门整体 支出总额", 182.18, 182.18, 1, 20, None],
+        ["年度目标 1: (80分)", "低保、低收入人群医疗救助", None, None, None, None, None],
+        ["年度绩效指标", "一级指标", "二级指标", "三级指标", "年初目标 值 (A)", "实际完成 值 (B)", "得分"],
+        [None, "效益指标", "社会效益 指标", "低保人群医疗救助", "100%", "100%", 40],
+        [None, None, None, "低收入人群医疗救助", "100%", "100%", 40],
+        ["总分", 100, None, None, None, None, None],
+    ]
+    path = write_book(tmp_path / "q.xlsx", {"Q1": rows}, {"Q1": ["A3:B3", "A6:A8", "B7:B8", "C7:C8"]},
+                      {"Q1": {"E4": "0%"}})
+    evaluation = only(load_xlsx_file(path))
+    assert evaluation.funds.weight == D(20) and evaluation.funds.rate == "100%"
+    assert evaluation.goals[0].weight == D(80) and evaluation.goals[0].name == "年度目标 1"
+    result = score(evaluation)
+    assert [l.weight for l in result.lines] == [D(20), D("40.00"), D("40.00")]
+    assert result.total == D("100.00")
+
+
+def test_several_tables_stacked_in_one_sheet_with_a_hidden_spacer_column(tmp_path):
+    def table(name, actual):
+        return [
+            [f"2022年度{name}项目绩效评价报告", None, None, None, None, None, None],
+            ["项目名称", None, name, None, None, None, None],
+            ["预算执行情况（万元）", "资金来源", "预算数（A）", "执行数（B）", "执行率（B/A）", None, None],
+            [None, "一般预算内拨款", 10, 9, "90%", None, None],
+            [None, "合计", 10, 9, "90%", None, None],
+            ["年度绩效目标完成情况", "一级指标", "二级指标", "三级指标", "年初目标值", "实际完成值", "未完成原因及改进措施"],
+            [None, "产出指标", "数量指标", "甲", "10家", actual, None],
+            [None, "满意度指标", "服务对象满意度指标", "乙", "90%", "95%", None],
+        ]
+    rows = table("审核经费", "16家") + [[None] * 7, [None] * 7] + table("宣传经费", "5家") + [["注：数据来源于决算"]]
+    rows = [row[:1] + [None] + row[1:] for row in rows]  # a blank spacer column B, hidden
+    path = write_book(tmp_path / "c.xlsx", {"蔡甸": rows}, hidden_columns={"蔡甸": ["B"]})
+    result = load_xlsx_file(path)
+    assert not result.problems
+    assert [e.title for e in result.evaluations] == ["审核经费", "宣传经费"]
+    scored = [score(e) for e in result.evaluations]
+    assert [s.total for s in scored] == [D("69.00"), D("44.00")]  # 9 + 50 + 10; 9 + 25 + 10
+    assert [l.source.location for l in scored[1].lines[1:]] == ["蔡甸!E17", "蔡甸!E18"]
+
+
+def test_hidden_column_with_data_is_read_and_noticed(tmp_path):
+    path = write_book(tmp_path / "h.xlsx", {"U": MOF_ROWS}, {"U": MOF_MERGES}, hidden_columns={"U": ["J"]})
+    result = load_xlsx_file(path)
+    assert only(result).lines()[0][1].weight == D(10)
+    assert result.notices and all("隐藏列" in n.message for n in result.notices)
+
+
+def test_unrelated_sheets_are_skipped_and_a_book_without_tables_is_a_problem(tmp_path):
+    path = write_book(tmp_path / "none.xlsx", {"说明": [["没有表格"]], "数据": [[1, 2], [3, 4]]})
+    result = load_xlsx_file(path)
+    assert [p.message for p in result.problems] == [
+        "工作簿中找不到自评表（没有“三级指标”“年度指标值”“实际完成值”等表头）"]
+
+
+def test_target_table_is_recognised_not_scored(tmp_path):
+    rows = [["2024年项目支出绩效目标表"], ["项目名称", "某项目"],
+            ["一级指标", "二级指标", "三级指标", "指标值", "分值"],
+            ["产出指标", "数量指标", "甲", "≥10家", 50]]
+    result = load_xlsx_file(write_book(tmp_path / "t.xlsx", {"目标": rows}))
+    assert not result.evaluations and not result.problems
+    assert "绩效目标表" in result.target_tables[0].message
+
+
+def test_self_evaluation_without_an_actual_column(tmp_path):
+    rows = [["项目名称", "某项目"], ["一级指标", "二级指标", "三级指标", "指标值", "分值", "得分"],
+            ["产出指标", "数量指标", "甲", "≥10家", 50, 50]]
+    result = load_xlsx_file(write_book(tmp_path / "t.xlsx", {"表": rows}))
+    assert [(p.source.location, p.message) for p in result.problems] == [
+        ("表!C2", "这是一张自评表（有“得分”列），但找不到“实际完成值”列")]
+
+
+# --- bad input: a Chinese message naming file, sheet and cell --------------------------------
+
+def test_text_where_a_number_belongs_and_negative_amount_are_each_reported(tmp_path):
+    rows = rows_with({(9, 9): "十分", (5, 4): -18.83})
+    result = load_xlsx_file(write_book(tmp_path / "bad.xlsx", {"U": rows}, {"U": MOF_MERGES}))
+    messages = sorted((str(p.source), p.message) for p in result.problems)
+    assert (f"{tmp_path / 'bad.xlsx'}!U!J10", "indicators（绩效指标）[2].weight（分值）：应为数字，实际为“十分”") in messages
+    assert any(source.endswith("!U!E6") and "不能为负数" in m for source, m in messages)
+    assert not result.evaluations
+
+
+def test_error_value_and_uncomputed_formula_are_reported_at_their_cells(tmp_path):
+    rows = rows_with({(8, 7): "=1/0", (9, 10): "=J10"})
+    result = load_xlsx_file(write_book(tmp_path / "err.xlsx", {"U": rows}, {"U": MOF_MERGES}))
+    found = {p.source.location: p.message for p in result.problems}
+    assert "公式没有计算结果" in found["U!H9"] and "公式没有计算结果" in found["U!K10"]
+    assert not result.evaluations
+
+
+def test_cached_error_value(tmp_path):
+    path = write_book(tmp_path / "e.xlsx", {"U": MOF_ROWS}, {"U": MOF_MERGES})
+    # Rewrite one cached value as an Excel error, as Excel saves #DIV/0!.
+    patched = tmp_path / "e2.xlsx"
+    with zipfile.ZipFile(path) as source, zipfile.ZipFile(patched, "w") as target:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                data = data.replace(b'<c r="H9" t="n"><v>2</v></c>', b'<c r="H9" t="e"><v>#DIV/0!</v></c>')
+                assert b"#DIV/0!" in data
+            target.writestr(item, data)
+    result = load_xlsx_file(patched)
+    assert [(p.source.location, p.message) for p in result.problems] == [
+        ("U!H9", "单元格是错误值 #DIV/0!，请在 Excel/WPS 中改正后保存")]
+
+
+@pytest.mark.parametrize("content,fragment", [
+    (b"this is not a workbook", "已损坏或不是 .xlsx"),
+    (b"", "文件是空的"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600, "旧版 Excel（.xls）"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + "EncryptionInfo".encode("utf-16-le") + b"\0" * 600, "密码保护"),
+])
+def test_files_that_are_not_readable_workbooks(tmp_path, content, fragment):
+    path = tmp_path / "x.xlsx"
+    path.write_bytes(content)
+    result = load_path(path)
+    assert len(result.problems) == 1 and fragment in result.problems[0].message
+    assert str(result.problems[0].source) == str(path)
+
+
+def test_zip_bomb_is_refused(tmp_path, monkeypatch):
+    import indicators.xlsx.cells as cells
+    monkeypatch.setattr(cells, "MAX_UNCOMPRESSED_BYTES", 1000)
+    path = write_book(tmp_path / "big.xlsx", {"U": MOF_ROWS}, {"U": MOF_MERGES})
+    result = load_xlsx_file(path)
+    assert "超过上限" in result.problems[0].message
+
+
+def test_input_workbook_is_never_modified(tmp_path):
+    path = write_book(tmp_path / "u.xlsx", {"U": MOF_ROWS}, {"U": MOF_MERGES})
+    before = path.stat().st_mtime_ns, path.read_bytes()
+    load_xlsx_file(path)
+    assert (path.stat().st_mtime_ns, path.read_bytes()) == before
