@@ -64,6 +64,9 @@ class Nature(StrEnum):
     QUANTITATIVE = "定量"
 
 
+# 正向 or just 正 (some forms abbreviate); a dict because iterating an Enum per line is slow.
+_NATURE_WORDS = {word: nature for nature in Nature for word in (nature.value, nature.value[0])}
+
 #: Words that mark a line as not applicable (此项目不涉及).
 NOT_APPLICABLE_WORDS = ("不涉及", "不适用", "不适用于")
 
@@ -156,10 +159,10 @@ class Indicator(_Frozen):
             text = normalize_text(value).replace(" ", "")
             if text == "":
                 return None
-            for nature in Nature:
-                if text == nature.value or text == nature.value[0]:
-                    return nature
-            raise InputError(f"指标性质应为 正向、反向、定性 或 定量，实际为“{value}”")
+            found = _NATURE_WORDS.get(text)
+            if found is None:
+                raise InputError(f"指标性质应为 正向、反向、定性 或 定量，实际为“{value}”")
+            return found
         return value
 
     @field_validator("weight", "recorded")

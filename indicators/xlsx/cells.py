@@ -18,6 +18,7 @@ import zipfile
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from decimal import Decimal
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -50,17 +51,25 @@ class WorkbookError(Exception):
     """The file cannot be read as a workbook; the message is Chinese and says what to do."""
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Cell:
     """One cell value as perfscore reads it: text, a Decimal, or None when empty.
 
-    ``origin`` is the coordinate of the cell that holds the value (the top-left cell
-    of a merged range), which is what a source points to.
+    ``row``/``col`` (0-based) are those of the cell that holds the value — the top-left
+    cell of a merged range — which is what a source points to (:attr:`origin`).
+    ``merged`` marks a cell covered by a merged range. Not frozen: a sheet creates one
+    per filled cell and frozen dataclasses are several times slower to build.
     """
 
     value: str | Decimal | None
-    origin: str
+    row: int
+    col: int
     merged: bool = False
+
+    @property
+    def origin(self) -> str:
+        """The holding cell's coordinate, ``'B7'``."""
+        return coordinate(self.row, self.col)
 
     @property
     def text(self) -> str:
@@ -74,13 +83,19 @@ class Cell:
 
 @dataclass
 class SheetGrid:
-    """A sheet's cells as a rectangular grid (0-based), merged ranges filled, plus what calamine drops."""
+    """A sheet's cells as a grid (0-based), merged ranges filled, plus what calamine drops.
+
+    ``rows`` holds ``None`` for an empty cell (most of a sheet), so reading a large
+    sheet does not create an object per blank; :meth:`cell` fills the gap.
+    """
 
     name: str
-    rows: list[list[Cell]]
+    rows: list[list[Cell | None]]
     errors: dict[str, str] = field(default_factory=dict)  # coordinate → error text or a note
     hidden_columns: set[int] = field(default_factory=set)  # 0-based
     hidden_rows: set[int] = field(default_factory=set)  # 0-based
+    #: per-row results the locator asks for many times (distinct cells, header matches)
+    memo: dict[tuple[str, int], object] = field(default_factory=dict, repr=False)
 
     @property
     def height(self) -> int:
@@ -92,10 +107,13 @@ class SheetGrid:
 
     def cell(self, row: int, col: int) -> Cell:
         if 0 <= row < len(self.rows) and 0 <= col < len(self.rows[row]):
-            return self.rows[row][col]
-        return Cell(None, coordinate(row, col))
+            found = self.rows[row][col]
+            if found is not None:
+                return found
+        return Cell(None, row, col)
 
 
+@lru_cache(maxsize=None)
 def column_letter(col: int) -> str:
     """0 → 'A', 25 → 'Z', 26 → 'AA'."""
     letters = ""
@@ -106,6 +124,7 @@ def column_letter(col: int) -> str:
     return letters
 
 
+@lru_cache(maxsize=65536)
 def coordinate(row: int, col: int) -> str:
     """(0, 0) → 'A1'."""
     return f"{column_letter(col)}{row + 1}"
@@ -295,30 +314,40 @@ def read_workbook(path: str | Path) -> list[SheetGrid]:
 
 def _grid(name: str, values: list[list[Any]], merged: list, extras: _SheetExtras) -> SheetGrid:
     width = max((len(row) for row in values), default=0)
-    rows: list[list[Cell]] = []
+    percent = {_split_coordinate(ref) for ref in extras.percent_cells}
+    rows: list[list[Cell | None]] = []
     for r, row in enumerate(values):
-        cells = []
-        for c in range(width):
-            ref = coordinate(r, c)
-            raw = row[c] if c < len(row) else None
-            cells.append(Cell(_convert(raw, ref in extras.percent_cells), ref))
+        cells: list[Cell | None] = [None] * width
+        for c, raw in enumerate(row):
+            if raw == "" or raw is None:
+                continue
+            if type(raw) is str:  # the common case, kept out of _convert's chain of checks
+                if raw.strip():
+                    cells[c] = Cell(raw, r, c)
+                continue
+            value = _convert(raw, (r, c) in percent if percent else False)
+            if value is not None:
+                cells[c] = Cell(value, r, c)
         rows.append(cells)
     # Error cells calamine emptied may lie outside its grid (a last row holding only a formula).
     for ref in extras.errors:
         r, c = _split_coordinate(ref)
         while len(rows) <= r:
-            rows.append([Cell(None, coordinate(len(rows), k)) for k in range(width)])
+            rows.append([None] * width)
         if c >= width:
-            for k, row in enumerate(rows):
-                row.extend(Cell(None, coordinate(k, j)) for j in range(width, c + 1))
+            for row in rows:
+                row.extend([None] * (c + 1 - width))
             width = c + 1
     for (r0, c0), (r1, c1) in merged:
         if r0 >= len(rows) or c0 >= width:
             continue
         top = rows[r0][c0]
+        if top is None:
+            continue
+        covered = Cell(top.value, top.row, top.col, merged=True)
         for r in range(r0, min(r1, len(rows) - 1) + 1):
             for c in range(c0, min(c1, width - 1) + 1):
                 if (r, c) != (r0, c0):
-                    rows[r][c] = Cell(top.value, top.origin, merged=True)
+                    rows[r][c] = covered
     return SheetGrid(name=name, rows=rows, errors=extras.errors, hidden_columns=extras.hidden_columns,
                      hidden_rows=extras.hidden_rows)

@@ -9,6 +9,7 @@ removed, a trailing ``(A)``/``（万元）``-style note dropped.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from ..numbers import normalize_text
 
@@ -18,11 +19,13 @@ __all__ = ["fold", "normalize", "INDICATOR_COLUMNS", "FUNDS_COLUMNS", "LABELS", 
 _NOTE = re.compile(r"[(（][^()（）]{0,8}[)）]$")
 
 
+@lru_cache(maxsize=8192)
 def fold(text: str) -> str:
     """Full-width folded, spaces and line breaks removed — notes like ``(30分)`` kept."""
     return re.sub(r"\s+", "", normalize_text(text))
 
 
+@lru_cache(maxsize=8192)
 def normalize(text: str) -> str:
     """Fold a header cell for comparison: ``'年初目标 值 (A)'`` → ``'年初目标值'``."""
     folded = re.sub(r"\s+", "", normalize_text(text))
@@ -79,15 +82,15 @@ STOP_WORDS = TOTAL_WORDS + SUBTOTAL_WORDS + ("偏差大或目标未完成原因�
 GOAL_RE = re.compile(r"^(?P<name>年度(?:绩效)?目标\s*\d*)\s*[:：]?\s*(?:[(（]\s*(?P<points>\d+(?:\.\d+)?)\s*分\s*[)）])?[:：]?$")
 
 
+_LOOKUPS: dict[int, dict[str, str]] = {}
+
+
 def match_column(text: str, columns: dict[str, tuple[str, ...]]) -> str | None:
     """The field a header cell names, or None. Exact match on the normalized words."""
-    folded = normalize(text)
-    if not folded:
-        return None
-    for field, words in columns.items():
-        if folded in words:
-            return field
-    return None
+    lookup = _LOOKUPS.get(id(columns))
+    if lookup is None:
+        lookup = _LOOKUPS[id(columns)] = {word: field for field, words in reversed(columns.items()) for word in words}
+    return lookup.get(normalize(text))
 
 
 def match_label(text: str) -> str | None:

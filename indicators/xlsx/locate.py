@@ -45,13 +45,18 @@ class TableSpan:
 
 def distinct_cells(grid: SheetGrid, row: int) -> list[tuple[int, Cell]]:
     """Non-empty cells of a row, each merged value once (at its leftmost column in the row)."""
+    key = ("cells", row)
+    if key in grid.memo:
+        return grid.memo[key]  # type: ignore[return-value]
     found: list[tuple[int, Cell]] = []
-    seen: set[str] = set()
+    last: Cell | None = None
     for col, cell in enumerate(grid.rows[row] if row < grid.height else []):
-        if cell.value is None or cell.origin in seen:
+        # A merged value repeats in adjacent columns, all pointing at the same holding cell.
+        if cell is None or cell.value is None or (last is not None and cell.row == last.row and cell.col == last.col):
             continue
-        seen.add(cell.origin)
+        last = cell
         found.append((col, cell))
+    grid.memo[key] = found
     return found
 
 
@@ -68,13 +73,9 @@ def lead_text(grid: SheetGrid, row: int) -> str:
     what a row says: ``总分`` or ``合计`` stands in the next cell.
     """
     for _, cell in distinct_cells(grid, row):
-        if _origin_row(cell.origin) == row:
+        if cell.row == row:
             return fold(cell.text)
     return ""
-
-
-def _origin_row(ref: str) -> int:
-    return int(re.sub(r"^[A-Z]+", "", ref)) - 1
 
 
 def is_goal(text: str) -> re.Match[str] | None:
@@ -86,12 +87,16 @@ def is_goal(text: str) -> re.Match[str] | None:
 
 
 def _header_columns(grid: SheetGrid, row: int) -> dict[str, int]:
+    key = ("header", row)
+    if key in grid.memo:
+        return dict(grid.memo[key])  # type: ignore[arg-type]
     columns: dict[str, int] = {}
     for col, cell in distinct_cells(grid, row):
-        if isinstance(cell.value, str):
+        if type(cell.value) is str and len(cell.value) < 30:  # header words are short
             name = match_column(cell.value, INDICATOR_COLUMNS)
             if name and name not in columns:
                 columns[name] = col
+    grid.memo[key] = dict(columns)
     return columns
 
 
@@ -101,9 +106,13 @@ def is_indicator_header(columns: dict[str, int]) -> bool:
 
 
 def is_funds_header(grid: SheetGrid, row: int) -> bool:
-    found = {match_column(cell.text, FUNDS_COLUMNS) for _, cell in distinct_cells(grid, row)
-             if isinstance(cell.value, str)}
-    return "budget" in found and "executed" in found
+    """A row naming both 预算数 and 执行数 heads a funds block."""
+    key = ("funds", row)
+    if key not in grid.memo:
+        found = {match_column(cell.value, FUNDS_COLUMNS) for _, cell in distinct_cells(grid, row)
+                 if type(cell.value) is str and len(cell.value) < 30}
+        grid.memo[key] = "budget" in found and "executed" in found
+    return grid.memo[key]  # type: ignore[return-value]
 
 
 def _is_stop(text: str) -> bool:
@@ -112,10 +121,19 @@ def _is_stop(text: str) -> bool:
 
 def _starts_table(grid: SheetGrid, row: int) -> bool:
     """Rows that only a table's head holds: a title, 项目名称/单位名称, or a funds header."""
+    key = ("starts", row)
+    if key not in grid.memo:
+        grid.memo[key] = _starts_table_uncached(grid, row)
+    return grid.memo[key]  # type: ignore[return-value]
+
+
+def _starts_table_uncached(grid: SheetGrid, row: int) -> bool:
     cells = distinct_cells(grid, row)
     for _, cell in cells:
-        label = match_label(cell.text.split("：")[0].split(":")[0]) if isinstance(cell.value, str) else None
-        if label in ("title", "unit"):
+        value = cell.value
+        if type(value) is not str or len(value) > 40:  # a label, even "单位名称：xxx", is short
+            continue
+        if match_label(re.split(r"[:：]", value, maxsplit=1)[0]) in ("title", "unit"):
             return True
     if len(cells) == 1 and isinstance(cells[0][1].value, str) and any(w in cells[0][1].text for w in _TITLE_WORDS):
         return True

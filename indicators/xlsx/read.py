@@ -35,7 +35,8 @@ class _Table:
 
     def __init__(self, file: str, grid: SheetGrid, span: TableSpan) -> None:
         self.file, self.grid, self.span = file, grid, span
-        self.cells: dict[Path_, Source] = {}
+        #: path of a value in the data dict → the cell it came from (a coordinate, made a Source on demand)
+        self.cells: dict[Path_, str] = {}
         self.problems: list[Problem] = []
         self.notices: list[Problem] = []
 
@@ -47,12 +48,16 @@ class _Table:
         if cell.value is None:
             return
         target[key] = cell.value.strip() if isinstance(cell.value, str) else cell.value
-        self.cells[path + (key,)] = self.source(cell.origin)
+        self.cells[path + (key,)] = cell.origin
 
     def line_of(self, loc: Path_) -> Source:
+        """The cell of ``loc`` or of its nearest known ancestor."""
         while loc and loc not in self.cells:
             loc = loc[:-1]
-        return self.cells.get(loc) or self.source(coordinate(self.span.start, 0))
+        return self.source(self.cells.get(loc) or coordinate(self.span.start, 0))
+
+    def source_dict(self, ref: str) -> dict[str, str]:
+        return {"file": self.file, "sheet": self.grid.name, "cell": ref}
 
 
 def _number_text(text: str) -> str | None:
@@ -95,7 +100,7 @@ def _head(table: _Table, data: dict[str, Any]) -> None:
             field = match_label(text) if isinstance(cell.value, str) else None
             value_cell: Cell | None = None
             if field is None and len(inline) == 2 and match_label(inline[0]) and inline[1].strip():
-                field, value_cell = match_label(inline[0]), Cell(inline[1].strip(), cell.origin)
+                field, value_cell = match_label(inline[0]), Cell(inline[1].strip(), cell.row, cell.col)
             if field is None:
                 i += 1
                 continue
@@ -106,14 +111,15 @@ def _head(table: _Table, data: dict[str, Any]) -> None:
                     continue
                 value_cell = nxt
                 i = cells.index(next(pair for pair in cells if pair[1] is nxt))
-            label = re.sub(r"[(（][^)）]*[)）]$", "", normalize(inline[0] if value_cell.origin == cell.origin else text))
+            label = re.sub(r"[(（][^)）]*[)）]$", "", normalize(inline[0] if value_cell.row == cell.row and
+                                                               value_cell.col == cell.col else text))
             if field == "details":
                 details[label] = value_cell.text.strip()
             elif field == "breakdown":
                 index = len(breakdown)
                 breakdown.append({"name": label})
                 table.put(breakdown[index], "budget", value_cell, ("funds", "breakdown", index))
-                table.cells[("funds", "breakdown", index)] = table.source(cell.origin)
+                table.cells[("funds", "breakdown", index)] = cell.origin
             elif field not in data:
                 table.put(data, field, value_cell, ())
             i += 1
@@ -167,7 +173,7 @@ def _funds(table: _Table, data: dict[str, Any], header: int, end: int, breakdown
         labels = [c for col, c in distinct_cells(grid, row) if col < first_amount and isinstance(c.value, str)]
         for c in labels:
             weight_mark = weight_mark or points_in(c.text)
-        label_cell = labels[-1] if labels else Cell(None, coordinate(row, 0))
+        label_cell = labels[-1] if labels else Cell(None, row, 0)
         rows.append((row, label_cell.text.strip(), label_cell))
     if not rows:
         table.problems.append(Problem(source=table.source(coordinate(header, first_amount)),
@@ -178,22 +184,22 @@ def _funds(table: _Table, data: dict[str, Any], header: int, end: int, breakdown
     row, label, label_cell = rows[main_index]
     if label:
         funds["label"] = label
-    table.cells[("funds",)] = table.source(label_cell.origin)
+    table.cells[("funds",)] = label_cell.origin
     for key in ("initial_budget", "budget", "executed", "weight", "rate", "recorded"):
         if key in columns:
             cell = grid.cell(row, columns[key])
             if key == "recorded" and isinstance(cell.value, str):
                 weight_mark = weight_mark or points_in(cell.value)
                 number = _number_text(re.sub(r"[(（][^)）]*[)）]", "", cell.value))
-                cell = Cell(number, cell.origin) if number else cell
+                cell = Cell(number, cell.row, cell.col) if number else cell
             table.put(funds, key, cell, ("funds",))
     if "weight" not in funds and weight_mark:
         funds["weight"] = weight_mark
-        table.cells[("funds", "weight")] = table.source(coordinate(header, 0))
+        table.cells[("funds", "weight")] = coordinate(header, 0)
     for row, label, label_cell in rows[:main_index] + rows[main_index + 1:]:
         index = len(breakdown)
         breakdown.append({"name": label or f"第{row + 1}行"})
-        table.cells[("funds", "breakdown", index)] = table.source(label_cell.origin)
+        table.cells[("funds", "breakdown", index)] = label_cell.origin
         for key in ("initial_budget", "budget", "executed", "rate"):
             if key in columns:
                 table.put(breakdown[index], key, grid.cell(row, columns[key]), ("funds", "breakdown", index))
@@ -268,16 +274,16 @@ def _table_data(table: _Table) -> dict[str, Any] | None:
                 cells = [(block.goal_col, grid.cell(block.goal_row, block.goal_col))]
             else:
                 cells = [(c, cell) for c, cell in distinct_cells(grid, block.goal_row)
-                         if cell.origin.endswith(str(block.goal_row + 1))]
+                         if cell.row == block.goal_row]
             match = is_goal(fold(cells[0][1].text))
             # The name as printed (年度目标 1), without its (80分) mark and colon.
             printed = re.sub(r"[(（]\s*\d+(?:\.\d+)?\s*分\s*[)）]", "", cells[0][1].text).strip().rstrip(":： ")
             goal: dict[str, Any] = {"name": printed or cells[0][1].text.strip()}
             here: Path_ = ("goals", len(goals))
-            table.cells[here] = table.source(cells[0][1].origin)
+            table.cells[here] = cells[0][1].origin
             if match and match.group("points"):
                 goal["weight"] = match.group("points")
-                table.cells[here + ("weight",)] = table.source(cells[0][1].origin)
+                table.cells[here + ("weight",)] = cells[0][1].origin
             if len(cells) > 1:
                 table.put(goal, "description", cells[1][1], here)
             if block.subtotal_row is not None:
@@ -302,8 +308,7 @@ def _table_data(table: _Table) -> dict[str, Any] | None:
         if cell is not None:
             table.put(data, "recorded_total", cell, ())
     _tail(table, data)
-    table.cells[()] = table.source(coordinate(span.blocks[0].header_row, 0) if "title" not in data
-                                   else table.cells[("title",)].cell)
+    table.cells[()] = coordinate(span.blocks[0].header_row, 0) if "title" not in data else table.cells[("title",)]
     return data
 
 
@@ -379,23 +384,30 @@ def load_xlsx_file(path: str | Path) -> LoadResult:
 def _with_sources(data: dict[str, Any], table: _Table) -> dict[str, Any]:
     """Attach ``source``/``sources`` entries to the data dict from the remembered cells."""
 
-    def sources_for(path: Path_, keys) -> dict[str, Any]:
-        return {k: table.cells[path + (k,)].model_dump() for k in keys if path + (k,) in table.cells}
+    cells = table.cells
 
-    data["source"] = table.cells[()].model_dump()
+    def sources_for(path: Path_, keys) -> dict[str, Any]:
+        return {k: table.source_dict(cells[path + (k,)]) for k in keys if path + (k,) in cells}
+
+    def at(path: Path_) -> dict[str, str]:
+        while path and path not in cells:
+            path = path[:-1]
+        return table.source_dict(cells.get(path) or coordinate(table.span.start, 0))
+
+    data["source"] = at(())
     if "funds" in data:
         funds = data["funds"]
-        funds["source"] = table.line_of(("funds",)).model_dump()
+        funds["source"] = at(("funds",))
         funds["sources"] = sources_for(("funds",), list(funds))
         for i, row in enumerate(funds.get("breakdown", [])):
-            row["source"] = table.line_of(("funds", "breakdown", i)).model_dump()
+            row["source"] = at(("funds", "breakdown", i))
     groups = [(("goals", g), goal) for g, goal in enumerate(data.get("goals", []))]
     for path, goal in groups:
-        goal["source"] = table.line_of(path).model_dump()
+        goal["source"] = at(path)
     lists = [(path + ("indicators",), goal["indicators"]) for path, goal in groups] or \
         [(("indicators",), data.get("indicators", []))]
     for path, lines in lists:
         for i, line in enumerate(lines):
-            line["source"] = table.line_of(path + (i,)).model_dump()
+            line["source"] = at(path + (i,))
             line["sources"] = sources_for(path + (i,), [k for k in line if k not in ("source", "sources")])
     return data
