@@ -155,6 +155,7 @@ def _score_indicator(index: int, goal: Goal | None, line: Indicator, weight: Dec
                      f"按指标性质（{line.nature.value}）计分，请核对")))
     rule_name = ruleset.cases[case_name]
     case = LineCase(name=name, weight=weight, target=line.target_value, actual=line.actual_value, note=note,
+                    comparison=line.direction_comparison or line.target_value.comparison,
                     recorded=line.recorded, judgment=line.judgment)
     outcome: Outcome = RULES[rule_name](case, ruleset)
     reasons = list(notes) + list(outcome.reasons)

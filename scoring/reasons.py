@@ -13,6 +13,11 @@ from indicators.numbers import fmt2, fmt_amount, fmt_points
 P = fmt_points
 
 
+def _loss(lost: Decimal) -> str:
+    """``，扣1.23分``; when rounding took the loss away, say so instead of ``扣0分``."""
+    return f"，扣{P(lost)}分" if lost > 0 else "（四舍五入后为满分）"
+
+
 def met(actual: str, target: str, weight: Decimal, note: str = "") -> str:
     return f"实际完成值{actual}达到年度指标值{target}{note}，得满分{P(weight)}分"
 
@@ -26,8 +31,15 @@ def within_ceiling(actual: str, target: str, weight: Decimal, note: str = "（�
 
 
 def short_of_target(actual: str, target: str, note: str, ratio: Decimal, score: Decimal, lost: Decimal) -> str:
-    return (f"实际完成值{actual}低于年度指标值{target}{note}，按完成比例{fmt2(ratio)}%计得{P(score)}分，"
-            f"扣{P(lost)}分")
+    return f"实际完成值{actual}低于年度指标值{target}{note}，按完成比例{fmt2(ratio)}%计得{P(score)}分{_loss(lost)}"
+
+
+def not_above_target(actual: str, target: str, note: str, score: Decimal) -> str:
+    return (f"实际完成值{actual}等于年度指标值{target}{note}，未超过指标值；按完成比例100.00%计得{P(score)}分")
+
+
+def ceiling_reached(name: str, actual: str, target: str, weight: Decimal, note: str = "（反向）") -> str:
+    return f"{name}实际{actual}未低于上限{target}{note}（要求小于），按规则不得分，扣{P(weight)}分"
 
 
 def ceiling_exceeded(name: str, actual: str, target: str, weight: Decimal, note: str = "（反向）") -> str:
@@ -39,8 +51,8 @@ def inside_range(actual: str, target: str, weight: Decimal) -> str:
 
 
 def outside_range(actual: str, target: str, bound: str, ratio: Decimal, score: Decimal, lost: Decimal) -> str:
-    return (f"实际完成值{actual}在年度指标值{target}区间之外，按与{bound}的比例{fmt2(ratio)}%计得{P(score)}分，"
-            f"扣{P(lost)}分")
+    return (f"实际完成值{actual}在年度指标值{target}区间之外，按与{bound}的比例{fmt2(ratio)}%计得{P(score)}分"
+            f"{_loss(lost)}")
 
 
 def yes_no_match(actual: str, weight: Decimal) -> str:
@@ -137,7 +149,7 @@ def budget_full(weight: Decimal, over: bool) -> str:
 
 
 def budget_partial(weight: Decimal, score: Decimal, lost: Decimal) -> str:
-    return f"按分值{P(weight)}分×执行率计得{P(score)}分，扣{P(lost)}分"
+    return f"按分值{P(weight)}分×执行率计得{P(score)}分{_loss(lost)}"
 
 
 def budget_zero() -> str:

@@ -14,7 +14,7 @@ from typing import Callable
 
 from indicators.model import Judgment
 from indicators.numbers import HUNDRED, ZERO
-from indicators.values import MULTIPLIERS, Value, ValueKind
+from indicators.values import MULTIPLIERS, Comparison, Value, ValueKind
 
 from . import reasons as R
 from .results import Status
@@ -32,6 +32,7 @@ class LineCase:
     target: Value
     actual: Value
     note: str = ""  # direction note for sentences: （正向） / （反向） / assumed
+    comparison: Comparison | None = None  # the comparison the table states (target or 指标方向)
     recorded: Decimal | None = None
     judgment: Judgment | None = None
     # Budget line only:
@@ -136,11 +137,20 @@ def higher_is_better(case: LineCase, ruleset: RuleSet) -> Outcome:
     if isinstance(numbers, str):
         return judge(case, ruleset, (numbers,))
     actual, target = numbers
+    if actual == target and _strict(case) and target > 0:
+        # ">95%" with 95%: not exceeded, but the shortfall formula gives 95/95 — full.
+        return Outcome(case.weight, Status.SCORED, (R.not_above_target(case.actual.display, case.target.display,
+                                                                        case.note, case.weight),))
     if actual >= target or target <= 0:
         sentence = R.over_achieved if actual > target else R.met
         return Outcome(case.weight, Status.SCORED, (sentence(case.actual.display, case.target.display,
                                                               case.weight, case.note),), met=True)
     return _proportional(case, ruleset, actual, target)
+
+
+def _strict(case: LineCase) -> bool:
+    """The target says strictly more or less (> <), not ≥ ≤."""
+    return case.comparison in (Comparison.GT, Comparison.LT)
 
 
 @register("lower_is_better")
@@ -150,6 +160,9 @@ def lower_is_better(case: LineCase, ruleset: RuleSet) -> Outcome:
     if isinstance(numbers, str):
         return judge(case, ruleset, (numbers,))
     actual, target = numbers
+    if actual == target and _strict(case):
+        return Outcome(ZERO, Status.SCORED,
+                       (R.ceiling_reached(case.name, case.actual.display, case.target.display, case.weight, case.note),))
     if actual <= target:
         return Outcome(case.weight, Status.SCORED,
                        (R.within_ceiling(case.actual.display, case.target.display, case.weight, case.note),), met=True)
@@ -164,14 +177,18 @@ def lower_is_better_proportional(case: LineCase, ruleset: RuleSet) -> Outcome:
     if isinstance(numbers, str):
         return judge(case, ruleset, (numbers,))
     actual, target = numbers
-    if actual <= target:
+    if actual <= target and not (actual == target and _strict(case)):
         return lower_is_better(case, ruleset)
+    if actual == target:  # "<5" with 5: not met; the proportional formula gives 5/5
+        return Outcome(case.weight, Status.SCORED, (
+            f"{case.name}实际{case.actual.display}未低于上限{case.target.display}{case.note}（要求小于），"
+            f"按指标值/实际值100.00%计得{R.P(case.weight)}分",))
     ratio = target / actual
     score = case.weight * ratio
     shown = ruleset.round_line(score)
     return Outcome(score, Status.SCORED, (
         f"{case.name}实际{case.actual.display}超过上限{case.target.display}{case.note}，按指标值/实际值"
-        f"{R.fmt2(ratio * HUNDRED)}%计得{R.P(shown)}分，扣{R.P(case.weight - shown)}分",))
+        f"{R.fmt2(ratio * HUNDRED)}%计得{R.P(shown)}分{R._loss(case.weight - shown)}",))
 
 
 @register("equal_as_higher")

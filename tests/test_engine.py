@@ -312,3 +312,22 @@ def test_grade_bands_include_their_floor(weight_lost, grade):
         """))
     assert result.total == kept
     assert result.grade == grade
+
+
+@pytest.mark.parametrize("target,actual,expected,fragment", [
+    ("<5人", "5人", "0.00", "未低于上限"),     # strictly less is required: 5 is not below 5
+    ("≤5人", "5人", "10.00", "未超过上限"),
+    (">95%", "95%", "10.00", "未超过指标值"),  # not exceeded, yet 95/95 of the points
+    (">95%", "96%", "10.00", "超过年度指标值"),
+])
+def test_strict_comparisons_are_read_strictly(target, actual, expected, fragment):
+    _, line = line_of(one_line(name="指标", target=target, actual=actual, weight=10))
+    assert line.score == D(expected)
+    assert fragment in line.reasons[0]
+
+
+def test_rounding_to_full_marks_never_says_zero_lost():
+    # 0.5 × 0.99/1 = 0.495 → 0.50: the sentence must not end in 扣0分.
+    _, line = line_of(one_line(name="指标", target="1", actual="0.99", weight=0.5))
+    assert line.score == D("0.50")
+    assert "扣0分" not in line.reasons[0] and "四舍五入后为满分" in line.reasons[0]
