@@ -261,3 +261,30 @@ def test_input_workbook_is_never_modified(tmp_path):
     before = path.stat().st_mtime_ns, path.read_bytes()
     load_xlsx_file(path)
     assert (path.stat().st_mtime_ns, path.read_bytes()) == before
+
+
+def _variant_table(target_word, actual_word, weight_word, score_word, reason_word):
+    return [
+        ["项目名称", "某项目", None, None, None, None, None, None],
+        ["一级指标", "二级指标", "三级指标", target_word, actual_word, weight_word, score_word, reason_word],
+        ["产出指标", "数量指标", "甲", "≥80%", "≥85%", 50, 50, None],
+        [None, "质量指标", "乙", "100%", "100%", 50, 49.5, "部分资料归档不及时扣0.5分。"],
+    ]
+
+
+@pytest.mark.parametrize("words", [
+    ("年度指标值", "实际完成值", "分值", "得分", "偏差原因分析及改进措施"),
+    ("指标值", "实际值", "权重", "自评得分", "偏差原因"),
+    ("目标值", "完成值", "目标分值", "得分", "未完成原因及改进措施"),
+    ("年初目标值(A)", "实际完成值(B)", "分值", "得分", "偏差原因分析及改进措施"),
+    ("年初目标 值 (A)", "实际完成\n值 (B)", "分 值", "得 分", "偏差原因"),
+], ids=["mof", "short", "target-value", "hubei-AB", "wrapped"])
+def test_header_word_variants(tmp_path, words):
+    path = write_book(tmp_path / "v.xlsx", {"表": _variant_table(*words)})
+    evaluation = only(load_xlsx_file(path))
+    first, second = [line for _, line in evaluation.lines()]
+    assert (first.target, first.actual, first.weight, first.recorded) == ("≥80%", "≥85%", D(50), D(50))
+    assert second.deviation_reason == "部分资料归档不及时扣0.5分。"
+    result = score(evaluation)
+    # an actual carrying an operator is read as its number; the 扣0.5分 in 偏差原因 is a stated deduction
+    assert [l.score for l in result.lines] == [D("50.00"), D("49.50")]
