@@ -288,3 +288,29 @@ def test_header_word_variants(tmp_path, words):
     result = score(evaluation)
     # an actual carrying an operator is read as its number; the 扣0.5分 in 偏差原因 is a stated deduction
     assert [l.score for l in result.lines] == [D("50.00"), D("49.50")]
+
+
+def test_cli_reports_every_bad_workbook_and_scores_the_good_ones(tmp_path):
+    import json
+
+    from click.testing import CliRunner
+
+    from cli.main import main
+
+    corrupt = tmp_path / "corrupt.xlsx"
+    corrupt.write_bytes(b"PK\x03\x04 broken")
+    old = tmp_path / "old.xls"
+    old.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600)
+    target = write_book(tmp_path / "targets.xlsx", {"目标": [
+        ["项目名称", "某项目"], ["一级指标", "二级指标", "三级指标", "指标值", "分值"], ["产出指标", "数量指标", "甲", "≥10家", 50]]})
+    good = write_book(tmp_path / "good.xlsx", {"U": MOF_ROWS}, {"U": MOF_MERGES})
+    result = CliRunner().invoke(main, ["score", str(corrupt), str(old), str(target), str(good), "--format", "json"],
+                                catch_exceptions=False)
+    assert result.exit_code == 1
+    document = json.loads(result.stdout)
+    assert [e["title"] for e in document["evaluations"]] == ["医疗保障经办数字化改革及系统运行维护费"]
+    messages = {p["source"]: p["message"] for p in document["problems"]}
+    assert "已损坏" in messages[str(corrupt)]
+    assert "另存为” .xlsx" in messages[str(old)]
+    assert "绩效目标表" in messages[f"{target}!目标!A2"]
+    assert "共 3 处输入问题" in result.stderr and "Traceback" not in result.output
