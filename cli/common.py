@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import os
 import sys
 import tempfile
@@ -14,17 +13,22 @@ import click
 from indicators.load import load_path
 from indicators.model import Evaluation
 from indicators.problems import Problem, format_problem
-from scoring.ruleset import BUILTIN, RuleSet
+from scoring.ruleset import RuleSet, RuleSetError, get_ruleset
 
 
 def resolve_rules(name: str) -> RuleSet:
-    """The rule set named on the command line, or a click usage error (exit 2) with a suggestion."""
-    if name in BUILTIN:
-        return BUILTIN[name]
-    guess = difflib.get_close_matches(name, list(BUILTIN), n=1)
-    hint = f"，是否想用“{guess[0]}”？" if guess else ""
-    raise click.BadParameter(f"没有名为“{name}”的规则集{hint}（可用：{'、'.join(sorted(BUILTIN))}）",
-                             param_hint="--rules")
+    """The rule set named on the command line: a built-in name or a rule-set YAML file.
+
+    An unknown name is a usage error (exit 2, with the nearest name suggested); a rule
+    file with mistakes is an input problem: every mistake at its file:line, exit 1.
+    """
+    try:
+        return get_ruleset(name)
+    except KeyError as exc:
+        raise click.BadParameter(str(exc.args[0]), param_hint="--rules") from None
+    except RuleSetError as exc:
+        report_problems(exc.problems)
+        sys.exit(1)
 
 
 def load_all(paths: Iterable[str]) -> tuple[list[Evaluation], list[Problem]]:

@@ -26,3 +26,4 @@ def main() -> None:
 
 
 main.add_command(score_command)
+from .check import check_command; main.add_command(check_command)  # noqa: E402,E702 (one line per command)

@@ -24,7 +24,7 @@ from typing import Callable, Iterable, Sequence
 
 from indicators.model import Evaluation, FundRow, Goal, Indicator, Kind, Nature, split_declared_weight
 from indicators.numbers import HUNDRED, ZERO, D, NumberError, fmt2, fmt_amount, fmt_points, normalize_text
-from indicators.problems import Source
+from indicators.problems import PerfscoreError, Source
 from indicators.values import ValueKind
 
 from .engine import classify, score
@@ -35,7 +35,7 @@ from .ruleset import STANDARD, RuleSet
 __all__ = [
     "LineView", "TableView", "Check", "DocumentCheck", "TABLE_CHECKS", "DOCUMENT_CHECKS", "ENGINE_CODES",
     "RECORDED_CODES", "FAR_ABOVE", "table_view", "check_table", "check_evaluations", "check_evaluation",
-    "document_key", "at_or_above", "count_by_severity",
+    "document_key", "at_or_above", "count_by_severity", "ResultMismatchError",
 ]
 
 P = fmt_points
@@ -100,13 +100,17 @@ class TableView:
         return next((line for line in self.result.lines if line.kind == "budget"), None)
 
 
+class ResultMismatchError(PerfscoreError, ValueError):
+    """A result handed to :func:`table_view` that was not scored from the evaluation given with it."""
+
+
 def table_view(evaluation: Evaluation, result: EvaluationResult) -> TableView:
     """Pair each indicator of ``evaluation`` with its line in ``result`` (same order, by construction)."""
     goal_index = {id(goal): i for i, goal in enumerate(evaluation.goals)}
     results = [line for line in result.lines if line.kind == "indicator"]
     pairs = evaluation.lines()
-    if len(results) != len(pairs):  # pragma: no cover - the engine scores every line
-        raise ValueError("result does not belong to this evaluation")
+    if len(results) != len(pairs):  # the engine scores every line, so this is API misuse
+        raise ResultMismatchError(f"the result has {len(results)} indicator lines, the table {len(pairs)}")
     return TableView(evaluation, result, tuple(
         LineView(line, indicator, goal, goal_index.get(id(goal)) if goal is not None else None)
         for line, (goal, indicator) in zip(results, pairs)))

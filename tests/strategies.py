@@ -91,6 +91,14 @@ class QuantSpec:
     deductions: tuple[Deduction, ...] = ()
 
     @property
+    def strict(self) -> bool:
+        """The table states a strict comparison (> <, 大于, 低于 …): equality does not meet it."""
+        from indicators.values import Comparison, parse_comparison_word, parse_value
+
+        stated = parse_comparison_word(self.direction) or parse_value(self.target_text).comparison
+        return stated in (Comparison.GT, Comparison.LT)
+
+    @property
     def target_text(self) -> str:
         unit = self.unit if self.unit_in_target or self.suffix else ""
         return f"{self.prefix}{fmt(self.target)}{unit}{self.suffix}"

@@ -105,11 +105,17 @@ def test_better_actual_never_scores_lower(spec: QuantSpec, actuals: tuple[Decima
 @example(spec=U5_STAFF.with_actual(D("5")), extra=D(0), others=())
 @example(spec=COST_1999_12, extra=D(0), others=())  # regression: a 4-digit amount with cents 01–12 is a number
 def test_met_target_scores_full_weight(spec: QuantSpec, extra: Decimal, others: tuple[Indicator, ...]) -> None:
-    """A met target (actual ≥ target on a 正向 line, ≤ on a 反向 one) earns the line's full 分值."""
+    """A met target earns the line's full 分值: actual ≥ target on a 正向 line, ≤ on a 反向 one —
+    strictly more or less when the table says > or < (then equality does not meet it)."""
+    step = D("0.01") if spec.strict else D(0)
     if spec.higher:
-        met = spec.with_actual(spec.actual if spec.actual >= spec.target else spec.target + extra)
+        meets = spec.actual > spec.target if spec.strict else spec.actual >= spec.target
+        met = spec.with_actual(spec.actual if meets else spec.target + extra + step)
     else:
-        met = spec.with_actual(spec.actual if spec.actual <= spec.target else max(spec.target - extra, D(0)))
+        assume(not spec.strict or spec.target > 0)  # nothing non-negative is below a "<0" ceiling
+        meets = spec.actual < spec.target if spec.strict else spec.actual <= spec.target
+        met = spec.with_actual(spec.actual if meets else max(spec.target - extra - step, D(0)))
+        assume(not spec.strict or met.actual < spec.target)
     line = first_indicator(score(single(met, others)))
     assert line.status is Status.SCORED, line.reasons
     assert line.score == line.weight == met.weight

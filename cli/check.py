@@ -1,0 +1,111 @@
+"""``perfscore check``: review (复核) tables and report everything they get wrong, linter-style."""
+
+from __future__ import annotations
+
+import json
+import sys
+from typing import Any
+
+import click
+
+from indicators.numbers import fmt2, fmt_points
+from indicators.problems import Problem
+from scoring.checks import at_or_above, check_evaluations, count_by_severity
+from scoring.reports.json_report import report_to_dict
+from scoring.results import EvaluationResult, Finding, Severity
+
+from .common import load_all, report_problems, resolve_rules
+
+_STYLE = {Severity.ERROR: {"fg": "red", "bold": True}, Severity.WARNING: {"fg": "yellow"},
+          Severity.INFO: {"fg": "cyan"}}
+
+
+def _counts_text(counts: dict[Severity, int]) -> str:
+    return "　".join(f"{severity.chinese} {n}" for severity, n in counts.items())
+
+
+def _summary(result: EvaluationResult) -> str:
+    """``计算总分 100.00 / 100.00　表上总分 99.50（相差 0.5 分）　错误 0　警告 2　提示 2``."""
+    parts = [f"计算总分 {fmt2(result.total)} / {fmt2(result.max_total)}"]
+    if not result.complete:
+        parts[0] += f"（另有 {fmt_points(result.pending_weight)} 分待判断）"
+    if result.recorded_total is None:
+        parts.append("表上总分 —")
+    else:
+        gap = result.recorded_total - result.total
+        parts.append(f"表上总分 {fmt2(result.recorded_total)}"
+                     + (f"（相差 {fmt_points(abs(gap))} 分）" if gap else "（一致）"))
+    parts.append(_counts_text(count_by_severity(result.findings)))
+    return "　".join(parts)
+
+
+def _finding_line(finding: Finding, color: bool) -> str:
+    label = f"[{finding.severity.chinese}]"
+    if color:
+        label = click.style(label, **_STYLE[finding.severity])
+    where = f"{finding.source.location}: " if finding.source else ""
+    return f"  {label} {where}{finding.message}（{finding.code}）"
+
+
+def render_check_text(results: list[EvaluationResult], minimum: Severity, color: bool = False) -> str:
+    """Findings grouped by table, most severe first, each table with a one-line summary."""
+    out: list[str] = []
+    for result in results:
+        kind = "部门整体支出" if result.kind == "department" else "项目支出"
+        out.append(f"{result.title}（{kind}）　{result.location}")
+        out.append(f"  {_summary(result)}")
+        shown = at_or_above(result.findings, minimum)
+        out.extend(_finding_line(finding, color) for finding in shown)
+        hidden = len(result.findings) - len(shown)
+        if hidden:
+            out.append(f"  （另有 {hidden} 条级别低于“{minimum.chinese}”的发现未列出，"
+                       f"用 --min-severity info 查看）")
+        out.append("")
+    every = [finding for result in results for finding in result.findings]
+    failing = len(at_or_above(every, minimum))
+    out.append(f"共检查 {len(results)} 张表：{_counts_text(count_by_severity(every))}；"
+               f"“{minimum.chinese}”及以上 {failing} 条。")
+    return "\n".join(out) + "\n"
+
+
+def check_report(results: list[EvaluationResult], problems: list[Problem], minimum: Severity) -> dict[str, Any]:
+    """The ``score --format json`` document with findings at or above ``minimum``, plus counts and a summary."""
+    shown = [result.model_copy(update={"findings": tuple(at_or_above(result.findings, minimum))})
+             for result in results]
+    document = report_to_dict(shown, problems)
+    for item, result in zip(document["evaluations"], results):
+        item["counts"] = {severity.value: n for severity, n in count_by_severity(result.findings).items()}
+    every = [finding for result in results for finding in result.findings]
+    document["summary"] = {
+        "tables": len(results), "min_severity": minimum.value,
+        "counts": {severity.value: n for severity, n in count_by_severity(every).items()},
+        "failed": bool(problems) or bool(at_or_above(every, minimum)),
+    }
+    return document
+
+
+@click.command("check")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@click.option("--rules", "rules_name", default="standard", show_default=True, help="规则集名称。")
+@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True,
+              help="输出格式：text 按表列出发现的问题，json 为供其他工具使用的数据。")
+@click.option("--min-severity", "min_severity", type=click.Choice(["error", "warning", "info"]), default="warning",
+              show_default=True, help="列出并据以判定退出码的最低级别：error 错误 / warning 警告 / info 提示。")
+def check_command(paths: tuple[str, ...], rules_name: str, output_format: str, min_severity: str) -> None:
+    """复核自评表：评分并列出表上的问题（逐行得分、总分与小计、资金、指标写法、同一文件各表的表头）。
+
+    PATHS 为一个或多个 YAML 自评表文件；同一 document（或同一文件）的各表会互相核对表头。
+    退出码：0 没有达到 --min-severity 的问题；1 有这样的问题，或有输入问题；2 命令用法错误。
+    """
+    ruleset = resolve_rules(rules_name)
+    minimum = Severity(min_severity)
+    evaluations, problems = load_all(paths)
+    results = check_evaluations(evaluations, ruleset)
+    if output_format == "json":
+        text = json.dumps(check_report(results, problems, minimum), ensure_ascii=False, indent=2) + "\n"
+    else:
+        text = render_check_text(results, minimum, color=sys.stdout.isatty())
+    click.echo(text, nl=False)
+    report_problems(problems)
+    every = [finding for result in results for finding in result.findings]
+    sys.exit(1 if problems or at_or_above(every, minimum) else 0)
