@@ -1,59 +1,122 @@
-"""Rule-set settings: which rule scores each case, weights, rounding, tiers and grades.
+"""Rule sets: what each scoring case does, weights, rounding, tiers, caps and grades.
 
-``standard`` is scoring-rules.md §1–8. Later rule sets change settings or swap a
-case's rule by name; the engine itself never changes.
+``standard`` is scoring-rules.md §1–8 (the model's defaults). Other rule sets are
+YAML files that ``extends`` another and override a few keys; the ones shipped with
+perfscore live in ``scoring/rulesets/``. Every formula is checked when the file
+loads, so a mistake is reported at file:line before any table is scored.
 """
 
 from __future__ import annotations
 
+import difflib
 from decimal import Decimal
-from typing import Literal
+from functools import cached_property
+from importlib import resources
+from pathlib import Path
+from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, ValidationError, field_validator, model_validator
 
-from indicators.numbers import round_half_up, truncate
+from indicators.numbers import D, round_half_up, truncate
+from indicators.problems import PerfscoreError, Problem, Source
+from indicators.yaml_nodes import LineMap, compose_documents
 
-__all__ = ["Tier", "Grade", "RuleSet", "STANDARD", "BUILTIN", "get_ruleset"]
+from .formulas import Formula, FormulaError, compile_formula, evaluate
+
+__all__ = ["Tier", "Grade", "Band", "Cap", "Penalty", "RuleSet", "RuleSetError", "STANDARD", "builtin_names",
+           "get_ruleset", "load_ruleset", "FORMULA_CASES"]
+
+#: Cases a formula may take over, and the names each provides (see scoring/rules.py).
+FORMULA_CASES: dict[str, tuple[str, ...]] = {
+    "higher_short": ("weight", "target", "actual", "ratio"),
+    "over": ("weight", "target", "actual", "ratio"),
+    "lower_exceeded": ("weight", "target", "actual", "ratio"),
+    "equal": ("weight", "target", "actual", "ratio"),
+    "range_outside": ("weight", "actual", "lower", "upper"),
+    "yes_no_mismatch": ("weight",),
+    "date_late": ("weight", "late_days", "late_months"),
+    "budget": ("weight", "rate", "budget", "executed"),
+}
+_ALIASES = {"分值": "weight", "目标": "target", "指标值": "target", "实际": "actual", "实际值": "actual",
+            "完成率": "ratio", "执行率": "rate", "预算数": "budget", "执行数": "executed"}
 
 
-class Tier(BaseModel):
-    """A qualitative judgment tier: a name, short aliases, and its share of 分值 [low, high]."""
+class RuleSetError(PerfscoreError, ValueError):
+    """A rule set that cannot be loaded; ``problems`` say where and why, in Chinese."""
 
+    def __init__(self, problems: list[Problem]) -> None:
+        super().__init__("; ".join(f"{p.source}: {p.message}" for p in problems))
+        self.problems = problems
+
+
+class _Frozen(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Tier(_Frozen):
+    """A qualitative tier: a name, aliases, and its share of 分值 [low, high] (low == high: a fixed fraction)."""
 
     name: str
     aliases: tuple[str, ...] = ()
     low: Decimal
     high: Decimal
 
+    @model_validator(mode="after")
+    def _ordered(self) -> "Tier":
+        if not (0 <= self.low <= self.high <= 1):
+            raise ValueError(f"档次“{self.name}”的比例应满足 0 ≤ low ≤ high ≤ 1")
+        return self
 
-class Grade(BaseModel):
-    """A grade band: totals at or above ``floor`` get ``name`` (the highest matching band wins)."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+class Grade(_Frozen):
+    """Totals at or above ``floor`` get ``name`` (the highest matching band wins)."""
 
     floor: Decimal
     name: str
 
 
-class RuleSet(BaseModel):
-    """Everything a rule set decides. Defaults are the ``standard`` rules."""
+class Band(_Frozen):
+    """Banded budget scoring: 执行率 at or above ``min_rate`` (a percentage) earns ``fraction`` of 分值."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    min_rate: Decimal
+    fraction: Decimal
+
+
+class Cap(_Frozen):
+    """A cap on the table's total when 执行率 (a percentage) is below ``below``."""
+
+    below: Decimal
+    max_total: Decimal
+
+
+class Penalty(_Frozen):
+    """指标偏离: an actual at least ``threshold`` percent above its target loses ``points``."""
+
+    threshold: Decimal = Decimal(30)
+    points: Decimal = Decimal(2)
+
+
+class RuleSet(_Frozen):
+    """Everything a rule set decides. The defaults are the ``standard`` rules."""
 
     name: str = "standard"
     description: str = "标准规则：财预〔2020〕10号自评表通行做法（执行率×分值、正向按比例、反向超标不得分、定性三档）"
-    #: case → name of the rule function in ``scoring.rules.RULES``
+    extends: str | None = None
+    #: case → built-in rule in scoring.rules.RULES
     cases: dict[str, str] = {
-        "budget": "budget_line",
-        "higher": "higher_is_better",
-        "lower": "lower_is_better",
-        "equal": "equal_as_higher",
-        "range": "in_range",
-        "yes_no": "yes_no",
-        "date": "date_deadline",
+        "budget": "budget_line", "higher": "higher_is_better", "lower": "lower_is_better",
+        "equal": "equal_as_higher", "range": "in_range", "yes_no": "yes_no", "date": "date_deadline",
         "qualitative": "qualitative",
     }
+    #: formula case (see FORMULA_CASES) → expression; a formula replaces that branch of the built-in rule
+    formulas: dict[str, str] = {}
+    budget_in_total: bool = True
+    budget_scoring: Literal["proportional", "banded"] = "proportional"
+    budget_bands: tuple[Band, ...] = ()
+    budget_rate: Literal["computed", "printed"] = "computed"
+    total_caps: tuple[Cap, ...] = ()
+    deviation_penalty: Penalty | None = None
+    not_applicable: Literal["skip", "rescale"] = "skip"
     line_places: int = 2
     line_rounding: Literal["half_up", "truncate"] = "half_up"
     total_places: int = 2
@@ -76,6 +139,48 @@ class RuleSet(BaseModel):
         Grade(floor=Decimal(60), name="中"), Grade(floor=Decimal(0), name="差"),
     )
     pending_grade: str = "待定"
+    #: Chinese wording a rule set wants instead of perfscore's: reason key → template (see docs/rules.md)
+    wording: dict[str, str] = {}
+
+    @field_validator("line_places", "total_places")
+    @classmethod
+    def _places(cls, value: int) -> int:
+        if not 0 <= value <= 4:
+            raise ValueError("小数位数应在 0 到 4 之间")
+        return value
+
+    @field_validator("formulas")
+    @classmethod
+    def _formulas(cls, value: dict[str, str]) -> dict[str, str]:
+        for case, text in value.items():
+            if case not in FORMULA_CASES:
+                guess = difflib.get_close_matches(case, list(FORMULA_CASES), n=1)
+                hint = f"，是否想写“{guess[0]}”？" if guess else ""
+                raise ValueError(f"没有名为“{case}”的公式情形{hint}（可用：{'、'.join(FORMULA_CASES)}）")
+            allowed = frozenset(FORMULA_CASES[case]) | {k for k, v in _ALIASES.items() if v in FORMULA_CASES[case]}
+            formula = compile_formula(text, allowed)
+            # A trial run on ordinary values catches what only evaluation shows (9**9**9, 1/0 constants).
+            evaluate(formula, {"weight": D(10), "target": D(100), "actual": D(80), "ratio": D("0.8"),
+                               "lower": D(1), "upper": D(2), "rate": D("0.9"), "budget": D(100),
+                               "executed": D(90), "late_days": D(10), "late_months": D(1)})
+        return value
+
+    @field_validator("cases")
+    @classmethod
+    def _cases(cls, value: dict[str, str]) -> dict[str, str]:
+        from .rules import RULES  # the registry imports this module
+
+        for case, rule in value.items():
+            if rule not in RULES:
+                guess = difflib.get_close_matches(rule, list(RULES), n=1)
+                hint = f"，是否想写“{guess[0]}”？" if guess else ""
+                raise ValueError(f"情形“{case}”的规则“{rule}”不存在{hint}")
+        return value
+
+    @cached_property
+    def compiled(self) -> dict[str, Formula]:
+        """The checked formulas, by case."""
+        return {case: compile_formula(text) for case, text in self.formulas.items()}
 
     def round_line(self, value: Decimal) -> Decimal:
         """Round one line's score as the rule set says (standard: 0.01, 四舍五入)."""
@@ -90,7 +195,7 @@ class RuleSet(BaseModel):
         for band in sorted(self.grades, key=lambda g: g.floor, reverse=True):
             if total >= band.floor:
                 return band.name
-        return self.grades[-1].name
+        return sorted(self.grades, key=lambda g: g.floor)[0].name
 
     def find_tier(self, text: str) -> Tier | None:
         """The tier named by ``text`` (full name or alias), or None."""
@@ -100,6 +205,23 @@ class RuleSet(BaseModel):
                 return tier
         return None
 
+    def total_cap(self, rate_percent: Decimal | None) -> Decimal | None:
+        """The cap on the total for this 执行率, or None."""
+        if rate_percent is None:
+            return None
+        caps = [cap.max_total for cap in self.total_caps if rate_percent < cap.below]
+        return min(caps) if caps else None
+
+    def say(self, key: str, default: str, **fields: Any) -> str:
+        """A reason sentence: the rule set's own wording for ``key`` if it has one, else ``default``."""
+        template = self.wording.get(key)
+        if not template:
+            return default
+        try:
+            return template.format(**fields)
+        except (KeyError, IndexError, ValueError):
+            return default
+
 
 def _round(value: Decimal, places: int, mode: str) -> Decimal:
     return round_half_up(value, places) if mode == "half_up" else truncate(value, places)
@@ -107,17 +229,116 @@ def _round(value: Decimal, places: int, mode: str) -> Decimal:
 
 STANDARD = RuleSet()
 
-#: Rule sets shipped with perfscore, by name.
-BUILTIN: dict[str, RuleSet] = {"standard": STANDARD}
+
+def _package_files() -> dict[str, Any]:
+    folder = resources.files("scoring") / "rulesets"
+    return {entry.name.removesuffix(".yaml"): entry for entry in folder.iterdir() if entry.name.endswith(".yaml")}
+
+
+def builtin_names() -> list[str]:
+    """Names of the rule sets shipped with perfscore, ``standard`` first."""
+    names = sorted(_package_files())
+    return ["standard"] + [name for name in names if name != "standard"]
+
+
+def _merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
+    merged = dict(base)
+    for key, value in override.items():
+        if isinstance(value, dict) and isinstance(merged.get(key), dict) and key in ("cases", "formulas", "wording",
+                                                                                      "default_scheme"):
+            merged[key] = {**merged[key], **value}
+        else:
+            merged[key] = value
+    return merged
+
+
+def _problem_message(error: dict[str, Any]) -> str:
+    loc = ".".join(str(part) for part in error["loc"])
+    if error["type"] == "extra_forbidden":
+        name = str(error["loc"][-1])
+        guess = difflib.get_close_matches(name, list(RuleSet.model_fields), n=1)
+        hint = f"，是否想写“{guess[0]}”？" if guess else ""
+        return f"未知的规则集字段“{name}”{hint}"
+    if error["type"] == "missing":
+        return f"缺少必填项 {loc}"
+    cause = error.get("ctx", {}).get("error")
+    text = str(cause) if cause is not None else error["msg"]
+    given = error.get("input")
+    return f"{loc}：{text}" + (f"（实际为“{given}”）" if error["type"] != "value_error" and given is not None else "")
+
+
+def _load_text(text: str, file: str, seen: tuple[str, ...]) -> RuleSet:
+    documents, problems = compose_documents(text, file)
+    if problems:
+        raise RuleSetError(problems)
+    if len(documents) != 1 or not isinstance(documents[0][0], dict):
+        raise RuleSetError([Problem(source=Source(file=file, line=1),
+                                    message="规则集文件应是一个“键: 值”的映射（name、extends、formulas……）")])
+    data, lines = documents[0]
+    base_name = data.get("extends") or ("standard" if data.get("name") != "standard" else None)
+    base: dict[str, Any] = {}
+    if base_name:
+        if base_name in seen:
+            raise RuleSetError([Problem(source=Source(file=file, line=lines.line_of(("extends",))),
+                                        message=f"规则集之间循环继承：{' → '.join(seen + (base_name,))}")])
+        try:
+            parent = _resolve(base_name, seen + (base_name,), relative_to=Path(file).parent)
+        except KeyError as exc:
+            raise RuleSetError([Problem(source=Source(file=file, line=lines.line_of(("extends",))),
+                                        message=str(exc.args[0]))]) from None
+        base = parent.model_dump(exclude={"extends"}, mode="python")
+    merged = _merge(base, data)
+    try:
+        return RuleSet.model_validate(merged)
+    except ValidationError as exc:
+        problems = [Problem(source=Source(file=file, line=_line(lines, error["loc"])), message=_problem_message(error))
+                    for error in exc.errors(include_url=False)]
+        raise RuleSetError(problems) from None
+    except FormulaError as exc:  # pragma: no cover - validators wrap it
+        raise RuleSetError([Problem(source=Source(file=file, line=1), message=str(exc))]) from None
+
+
+def _line(lines: LineMap, loc: tuple) -> int | None:
+    return lines.line_of(tuple(loc))
+
+
+def _resolve(name: str, seen: tuple[str, ...], relative_to: Path | None = None) -> RuleSet:
+    if name == "standard":
+        return STANDARD
+    files = _package_files()
+    if name in files:
+        return _load_text(files[name].read_text(encoding="utf-8"), f"scoring/rulesets/{name}.yaml", seen)
+    path = Path(name)
+    if relative_to is not None and not path.is_absolute() and not path.exists():
+        path = relative_to / name
+    if path.suffix in (".yaml", ".yml") and path.exists():
+        return _load_text(path.read_text(encoding="utf-8"), str(name), seen)
+    known = builtin_names()
+    guess = difflib.get_close_matches(name, known, n=1)
+    hint = f"，是否想用“{guess[0]}”？" if guess else ""
+    raise KeyError(f"没有名为“{name}”的规则集{hint}（内置：{'、'.join(known)}；也可以给出 .yaml 规则集文件的路径）")
 
 
 def get_ruleset(name: str) -> RuleSet:
-    """The built-in rule set called ``name``.
+    """A built-in rule set by name, or a rule-set file by path.
 
     Raises:
-        KeyError: no such rule set (the message lists the known names).
+        KeyError: no such rule set (the message suggests the nearest name).
+        RuleSetError: the file has mistakes (each with file:line).
+    """
+    return _resolve(name, (name,))
+
+
+def load_ruleset(path: str | Path) -> RuleSet:
+    """Load a rule-set YAML file (``extends`` followed).
+
+    Raises:
+        RuleSetError: a missing file, YAML error, unknown key, bad formula … each with file:line.
     """
     try:
-        return BUILTIN[name]
-    except KeyError:
-        raise KeyError(f"没有名为“{name}”的规则集；可用：{', '.join(sorted(BUILTIN))}") from None
+        text = Path(path).read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise RuleSetError([Problem(source=Source(file=str(path)), message="规则集文件不存在")]) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise RuleSetError([Problem(source=Source(file=str(path)), message=f"无法读取规则集文件：{exc}")]) from None
+    return _load_text(text, str(path), (str(path),))
