@@ -6,6 +6,8 @@ from importlib.metadata import PackageNotFoundError, version
 
 import click
 
+from .check import check_command
+from .rules import rules_group
 from .score import score_command
 
 
@@ -21,9 +23,9 @@ def _version() -> str:
 def main() -> None:
     """perfscore：预算绩效自评表评分引擎。
 
-    读取自评表（YAML），按明确的规则逐行评分，说明每一处扣分，并复核表上的数字。
+    读取自评表（Excel 工作簿或 YAML），按明确的规则逐行评分，说明每一处扣分，并复核表上的数字。
     """
 
 
-main.add_command(score_command)
-from .check import check_command; main.add_command(check_command)  # noqa: E402,E702 (one line per command)
+for command in (score_command, check_command, rules_group):
+    main.add_command(command)

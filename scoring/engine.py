@@ -18,7 +18,7 @@ from indicators.values import Comparison, ValueKind, parse_value
 
 from . import reasons as R
 from .results import BudgetResult, EvaluationResult, Finding, LineResult, Severity, Status
-from .rules import RULES, LineCase, Outcome
+from .rules import RULES, LineCase, Outcome, comparable_numbers
 from .ruleset import STANDARD, RuleSet
 from .weights import resolve_weights
 
@@ -72,6 +72,21 @@ def _attach_table_deductions(evaluation: Evaluation) -> tuple[dict[int, list[Tex
     return attached, loose
 
 
+def _checked(outcome: Outcome, weight: Decimal, name: str, index: int, source: Source | None,
+             findings: list[Finding]) -> Outcome:
+    """Report a formula that failed on this line, and keep a formula's score within [0, 分值]."""
+    if outcome.error is not None:
+        findings.append(Finding(code="formula_failed", severity=Severity.ERROR, line=name, index=index, source=source,
+                                message=f"“{name}”：{outcome.error}，该行需要评价人判断"))
+    if outcome.score is not None and not ZERO <= outcome.score <= weight:
+        kept = min(max(outcome.score, ZERO), weight)
+        findings.append(Finding(code="formula_out_of_range", severity=Severity.WARNING, line=name, index=index,
+                                source=source, message=(f"“{name}”按规则集公式得{fmt_points(outcome.score)}分，"
+                                                        f"超出0到分值{fmt_points(weight)}分的范围，按{fmt_points(kept)}分计")))
+        return Outcome(kept, outcome.status, outcome.reasons, outcome.met, outcome.error)
+    return outcome
+
+
 def _line_source(line: Indicator, field: str) -> Source | None:
     return line.sources.get(field, line.source)
 
@@ -110,13 +125,17 @@ def _budget_line(evaluation: Evaluation, ruleset: RuleSet, weight: Decimal | Non
                             status=Status.NEEDS_JUDGMENT, reasons=(R.weight_missing(),), rule="budget_line",
                             source=source, target=fmt2(funds.budget), actual=fmt2(funds.executed))
         return result, BudgetResult(budget=funds.budget, executed=funds.executed, rate=rate, weight=None, score=None)
+    printed = parse_value(funds.rate) if funds.rate else None
+    printed_rate = printed.number / 100 if printed is not None and printed.number is not None else None
     case = LineCase(name=label, weight=weight, target=parse_value(str(funds.budget)),
                     actual=parse_value(str(funds.executed)), recorded=funds.recorded,
-                    budget=funds.budget, executed=funds.executed)
+                    budget=funds.budget, executed=funds.executed, printed_rate=printed_rate)
     rule_name = ruleset.cases["budget"]
-    outcome = RULES[rule_name](case, ruleset)
+    outcome = _checked(RULES[rule_name](case, ruleset), weight, label, 1, source, findings)
     reasons = ((note,) if note else ()) + outcome.reasons
-    score = ruleset.round_line(outcome.score) if outcome.score is not None else None
+    if not ruleset.budget_in_total:
+        reasons += (f"规则集“{ruleset.name}”：预算执行率一行照常计分，但不计入总分",)
+    score = min(ruleset.round_line(outcome.score), weight) if outcome.score is not None else None
     result = LineResult(
         index=1, kind="budget", name=label, target=str(funds.budget), actual=str(funds.executed),
         weight=weight, score=score, lost=(weight - score) if score is not None else None, recorded=funds.recorded,
@@ -157,7 +176,7 @@ def _score_indicator(index: int, goal: Goal | None, line: Indicator, weight: Dec
     case = LineCase(name=name, weight=weight, target=line.target_value, actual=line.actual_value, note=note,
                     comparison=line.direction_comparison or line.target_value.comparison,
                     recorded=line.recorded, judgment=line.judgment)
-    outcome: Outcome = RULES[rule_name](case, ruleset)
+    outcome: Outcome = _checked(RULES[rule_name](case, ruleset), weight, name, index, line.source, findings)
     reasons = list(notes) + list(outcome.reasons)
 
     if outcome.score is None:
@@ -190,10 +209,19 @@ def _score_indicator(index: int, goal: Goal | None, line: Indicator, weight: Dec
                     source=_line_source(line, "actual"),
                     message=(f"“{name}”写有“扣{fmt_points(points)}分”，但规则得分{fmt2(rule_score)}已低于满分，"
                              f"表上得分也不等于规则得分减去该扣分，视为对已计失分的说明，未重复扣除")))
+        penalty = ruleset.deviation_penalty
+        if penalty is not None and case_name in ("higher", "equal") and outcome.status is Status.SCORED:
+            numbers = comparable_numbers(case)
+            if not isinstance(numbers, str) and numbers[1] > 0 and \
+                    numbers[0] >= numbers[1] * (1 + penalty.threshold / 100):
+                raw_score -= penalty.points
+                reasons.append(f"指标偏离：实际完成值超过年度指标值{fmt_points(penalty.threshold)}%以上，"
+                               f"按规则集“{ruleset.name}”扣{fmt_points(penalty.points)}分")
         if raw_score < 0:
             raw_score = ZERO
             reasons.append(R.deduction_floor(raw_score))
-    score = ruleset.round_line(raw_score)
+    # Rounding never lifts a line above its 分值 (0.5 points rounded to a whole point would be 1).
+    score = min(ruleset.round_line(raw_score), weight)
     result = LineResult(**base, weight=weight, score=score, lost=weight - score, status=outcome.status,
                         reasons=tuple(reasons), rule=rule_name)
     if not from_recorded:
@@ -230,13 +258,28 @@ def score(evaluation: Evaluation, ruleset: RuleSet = STANDARD) -> EvaluationResu
         lines.append(_score_indicator(i + offset, goal, line, plan.weights[i], plan.notes[i],
                                       attached.get(i, []), ruleset, findings))
 
-    counted = [line for line in lines if line.status in (Status.SCORED, Status.JUDGED)]
-    pending = [line for line in lines if line.status is Status.NEEDS_JUDGMENT]
+    in_total = [line for line in lines if ruleset.budget_in_total or line.kind != "budget"]
+    counted = [line for line in in_total if line.status in (Status.SCORED, Status.JUDGED)]
+    pending = [line for line in in_total if line.status is Status.NEEDS_JUDGMENT]
     total = ruleset.round_total(sum((line.score for line in counted if line.score is not None), ZERO))
-    max_total = sum((line.weight for line in lines
+    max_total = sum((line.weight for line in in_total
                      if line.status is not Status.NOT_APPLICABLE and line.weight is not None), ZERO)
     pending_weight = sum((line.weight for line in pending if line.weight is not None), ZERO)
     complete = not pending
+    has_na = any(line.status is Status.NOT_APPLICABLE for line in lines)
+    if ruleset.not_applicable == "rescale" and has_na and complete and 0 < max_total != 100:
+        # 剔除后按百分制折算: the applicable lines are scaled up to a 100-point table.
+        rescaled = ruleset.round_total(total * 100 / max_total)
+        findings.append(Finding(code="rescaled", severity=Severity.INFO, source=evaluation.source,
+                                message=(f"不适用的指标剔除后按百分制折算：{fmt2(total)} × 100 / {fmt2(max_total)}"
+                                         f" = {fmt2(rescaled)}")))
+        total, max_total = rescaled, Decimal(100)
+    cap = ruleset.total_cap(budget.rate if budget is not None else None)
+    if cap is not None and total > cap:
+        findings.append(Finding(code="total_capped", severity=Severity.INFO, source=evaluation.source,
+                                message=(f"执行率{fmt2(budget.rate)}%，按规则集“{ruleset.name}”总分不超过{fmt_points(cap)}分："
+                                         f"{fmt2(total)} → {fmt2(cap)}")))
+        total = ruleset.round_total(cap)
     source = evaluation.source
     return EvaluationResult(
         file=source.file if source else "", location=source.location if source else "",

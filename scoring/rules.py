@@ -17,6 +17,7 @@ from indicators.numbers import HUNDRED, ZERO
 from indicators.values import MULTIPLIERS, Comparison, Value, ValueKind
 
 from . import reasons as R
+from .formulas import FormulaError, evaluate
 from .results import Status
 from .ruleset import RuleSet
 
@@ -38,6 +39,7 @@ class LineCase:
     # Budget line only:
     budget: Decimal | None = None
     executed: Decimal | None = None
+    printed_rate: Decimal | None = None  # the 执行率 the table printed, as a fraction
 
 
 @dataclass(frozen=True)
@@ -48,6 +50,8 @@ class Outcome:
     status: Status
     reasons: tuple[str, ...]
     met: bool = False
+    #: set when a rule-set formula failed on this line (the Chinese message)
+    error: str | None = None
 
 
 Rule = Callable[[LineCase, RuleSet], Outcome]
@@ -121,12 +125,37 @@ def judge(case: LineCase, ruleset: RuleSet, lead: tuple[str, ...]) -> Outcome:
     return Outcome(None, Status.NEEDS_JUDGMENT, lead + (R.needs_judgment(tiers),))
 
 
+def by_formula(case: LineCase, ruleset: RuleSet, key: str, lead: str, values: dict[str, Decimal]) -> Outcome:
+    """Score a branch with the rule set's formula for ``key``; a failure needs judgment and says why.
+
+    The score is returned as the formula gives it (not clamped), so ``rules verify`` sees
+    a formula that leaves [0, 分值]; the engine clamps it and reports that.
+    """
+    formula = ruleset.compiled[key]
+    try:
+        score = evaluate(formula, {"weight": case.weight, **values})
+    except FormulaError as exc:
+        return Outcome(None, Status.NEEDS_JUDGMENT, (lead, f"{exc}，需要评价人判断"), error=str(exc))
+    shown = ruleset.round_line(min(max(score, ZERO), case.weight))
+    lost = case.weight - shown
+    tail = f"，扣{R.P(lost)}分" if lost > 0 else ""
+    return Outcome(score, Status.SCORED, (f"{lead}，按规则集“{ruleset.name}”的公式 {formula.text} 计得{R.P(shown)}分{tail}",),
+                   met=score >= case.weight)
+
+
+def _ratio(actual: Decimal, target: Decimal) -> Decimal:
+    return actual / target if target else ZERO
+
+
 def _proportional(case: LineCase, ruleset: RuleSet, actual: Decimal, target: Decimal) -> Outcome:
     ratio = actual / target
     score = max(case.weight * ratio, ZERO)
     shown = ruleset.round_line(score)
-    reason = R.short_of_target(case.actual.display, case.target.display, case.note, ratio * HUNDRED,
-                               shown, case.weight - shown)
+    reason = ruleset.say("short_of_target",
+                         R.short_of_target(case.actual.display, case.target.display, case.note, ratio * HUNDRED,
+                                           shown, case.weight - shown),
+                         actual=case.actual.display, target=case.target.display, note=case.note,
+                         ratio=R.fmt2(ratio * HUNDRED), score=R.P(shown), lost=R.P(case.weight - shown))
     return Outcome(score, Status.SCORED, (reason,))
 
 
@@ -137,14 +166,26 @@ def higher_is_better(case: LineCase, ruleset: RuleSet) -> Outcome:
     if isinstance(numbers, str):
         return judge(case, ruleset, (numbers,))
     actual, target = numbers
+    values = {"target": target, "actual": actual, "ratio": _ratio(actual, target)}
     if actual == target and _strict(case) and target > 0:
         # ">95%" with 95%: not exceeded, but the shortfall formula gives 95/95 — full.
+        if "higher_short" in ruleset.compiled:
+            return by_formula(case, ruleset, "higher_short", f"实际完成值{case.actual.display}等于年度指标值"
+                              f"{case.target.display}{case.note}，未超过指标值", values)
         return Outcome(case.weight, Status.SCORED, (R.not_above_target(case.actual.display, case.target.display,
                                                                         case.note, case.weight),))
+    if actual > target and "over" in ruleset.compiled:
+        return by_formula(case, ruleset, "over", f"实际完成值{case.actual.display}超过年度指标值"
+                          f"{case.target.display}{case.note}", values)
     if actual >= target or target <= 0:
-        sentence = R.over_achieved if actual > target else R.met
-        return Outcome(case.weight, Status.SCORED, (sentence(case.actual.display, case.target.display,
-                                                              case.weight, case.note),), met=True)
+        key, sentence = ("over_achieved", R.over_achieved) if actual > target else ("met", R.met)
+        reason = ruleset.say(key, sentence(case.actual.display, case.target.display, case.weight, case.note),
+                             actual=case.actual.display, target=case.target.display, note=case.note,
+                             score=R.P(case.weight))
+        return Outcome(case.weight, Status.SCORED, (reason,), met=True)
+    if "higher_short" in ruleset.compiled:
+        return by_formula(case, ruleset, "higher_short", f"实际完成值{case.actual.display}低于年度指标值"
+                          f"{case.target.display}{case.note}", values)
     return _proportional(case, ruleset, actual, target)
 
 
@@ -160,14 +201,21 @@ def lower_is_better(case: LineCase, ruleset: RuleSet) -> Outcome:
     if isinstance(numbers, str):
         return judge(case, ruleset, (numbers,))
     actual, target = numbers
+    exceeded = actual > target or (actual == target and _strict(case))
+    if exceeded and "lower_exceeded" in ruleset.compiled:
+        return by_formula(case, ruleset, "lower_exceeded", f"{case.name}实际{case.actual.display}超过上限"
+                          f"{case.target.display}{case.note}", {"target": target, "actual": actual,
+                                                               "ratio": _ratio(actual, target)})
     if actual == target and _strict(case):
         return Outcome(ZERO, Status.SCORED,
                        (R.ceiling_reached(case.name, case.actual.display, case.target.display, case.weight, case.note),))
+    fields = dict(name=case.name, actual=case.actual.display, target=case.target.display, note=case.note,
+                  weight=R.P(case.weight))
     if actual <= target:
-        return Outcome(case.weight, Status.SCORED,
-                       (R.within_ceiling(case.actual.display, case.target.display, case.weight, case.note),), met=True)
-    return Outcome(ZERO, Status.SCORED,
-                   (R.ceiling_exceeded(case.name, case.actual.display, case.target.display, case.weight, case.note),))
+        return Outcome(case.weight, Status.SCORED, (ruleset.say("within_ceiling", R.within_ceiling(
+            case.actual.display, case.target.display, case.weight, case.note), **fields),), met=True)
+    return Outcome(ZERO, Status.SCORED, (ruleset.say("ceiling_exceeded", R.ceiling_exceeded(
+        case.name, case.actual.display, case.target.display, case.weight, case.note), **fields),))
 
 
 @register("lower_is_better_proportional")
@@ -193,8 +241,36 @@ def lower_is_better_proportional(case: LineCase, ruleset: RuleSet) -> Outcome:
 
 @register("equal_as_higher")
 def equal_as_higher(case: LineCase, ruleset: RuleSet) -> Outcome:
-    """等于: scored as higher-is-better and capped at full (U4 `正向 等于 25` → 18.83 scores 3.77)."""
+    """等于: scored as higher-is-better and capped at full (U4 `正向 等于 25` → 18.83 scores 3.77).
+
+    A rule set's ``equal`` formula replaces this for every actual (e.g. closer is better).
+    """
+    if "equal" in ruleset.compiled:
+        numbers = comparable_numbers(case)
+        if isinstance(numbers, str):
+            return judge(case, ruleset, (numbers,))
+        actual, target = numbers
+        return by_formula(case, ruleset, "equal", f"实际完成值{case.actual.display}，年度指标值{case.target.display}"
+                          f"（等于）", {"target": target, "actual": actual, "ratio": _ratio(actual, target)})
     return higher_is_better(case, ruleset)
+
+
+@register("closer_is_better")
+def closer_is_better(case: LineCase, ruleset: RuleSet) -> Outcome:
+    """等于 variant: the closer the actual to the target, the higher — 分值 × (1 − |实际−目标|/目标), floor 0."""
+    numbers = comparable_numbers(case)
+    if isinstance(numbers, str):
+        return judge(case, ruleset, (numbers,))
+    actual, target = numbers
+    if actual == target or target <= 0:
+        return Outcome(case.weight, Status.SCORED, (R.met(case.actual.display, case.target.display, case.weight,
+                                                          "（等于）"),), met=actual == target)
+    share = max(1 - abs(actual - target) / target, ZERO)
+    score = case.weight * share
+    shown = ruleset.round_line(score)
+    return Outcome(score, Status.SCORED, (
+        f"实际完成值{case.actual.display}与年度指标值{case.target.display}相差{R.fmt2(abs(actual - target) / target * HUNDRED)}%"
+        f"（等于，越接近越好），计得{R.P(shown)}分{R._loss(case.weight - shown)}",))
 
 
 @register("in_range")
@@ -213,6 +289,9 @@ def in_range(case: LineCase, ruleset: RuleSet) -> Outcome:
     if low <= number <= high:
         return Outcome(case.weight, Status.SCORED, (R.inside_range(actual.display, case.target.display, case.weight),),
                        met=True)
+    if "range_outside" in ruleset.compiled:
+        return by_formula(case, ruleset, "range_outside", f"实际完成值{actual.display}在年度指标值"
+                          f"{case.target.display}区间之外", {"actual": number, "lower": low, "upper": high})
     if number < low:
         ratio, bound = (number / low if low > 0 else ZERO), "下限"
     else:
@@ -230,6 +309,9 @@ def yes_no(case: LineCase, ruleset: RuleSet) -> Outcome:
         return judge(case, ruleset, (R.unreadable_actual(case.actual.raw, "不是“是/否”"),))
     if case.actual.flag == case.target.flag:
         return Outcome(case.weight, Status.SCORED, (R.yes_no_match(case.actual.display, case.weight),), met=True)
+    if "yes_no_mismatch" in ruleset.compiled:
+        return by_formula(case, ruleset, "yes_no_mismatch", f"实际完成值“{case.actual.display}”与年度指标值"
+                          f"“{case.target.display}”不符", {})
     return Outcome(ZERO, Status.SCORED, (R.yes_no_mismatch(case.actual.display, case.target.display, case.weight),))
 
 
@@ -245,6 +327,12 @@ def date_deadline(case: LineCase, ruleset: RuleSet) -> Outcome:
     if not late:
         return Outcome(case.weight, Status.SCORED, (R.date_met(case.actual.display, case.target.display, case.weight),),
                        met=True)
+    if "date_late" in ruleset.compiled:
+        late_months = Decimal((ay - ty) * 12 + (am - tm))
+        late_days = Decimal(((ay - ty) * 12 + (am - tm)) * 30 + ((ad or 0) - (td or 0)))
+        return by_formula(case, ruleset, "date_late", f"实际完成时间{case.actual.display}晚于年度指标值"
+                          f"{case.target.display}", {"late_days": max(late_days, ZERO),
+                                                     "late_months": max(late_months, ZERO)})
     return judge(case, ruleset, (R.date_late(case.actual.display, case.target.display),))
 
 
@@ -263,6 +351,24 @@ def budget_line(case: LineCase, ruleset: RuleSet) -> Outcome:
         return judge(case, ruleset, (R.budget_zero(),))
     rate = executed / budget
     lead = R.budget_rate(rate * HUNDRED, executed, budget)
+    if ruleset.budget_rate == "printed":
+        if case.printed_rate is None:
+            return judge(case, ruleset, (lead, "规则集要求按表上印的执行率计分，但表上没有执行率"))
+        rate = case.printed_rate
+        lead += f"；按表上印的执行率{R.fmt2(rate * HUNDRED)}%计分"
+    if "budget" in ruleset.compiled:
+        return by_formula(case, ruleset, "budget", lead, {"rate": rate, "budget": budget, "executed": executed})
+    if ruleset.budget_scoring == "banded":
+        percent = rate * HUNDRED
+        band = next((b for b in sorted(ruleset.budget_bands, key=lambda b: b.min_rate, reverse=True)
+                     if percent >= b.min_rate), None)
+        fraction = band.fraction if band else ZERO
+        score = case.weight * fraction
+        shown = ruleset.round_line(score)
+        where = f"执行率≥{R.P(band.min_rate)}%一档" if band else "执行率低于最低一档"
+        return Outcome(score, Status.SCORED, (f"{lead}，按{where}得分值的{R.P(fraction * HUNDRED)}%，"
+                                              f"计{R.P(shown)}分{R._loss(case.weight - shown) if shown < case.weight else ''}",),
+                       met=fraction >= 1)
     if rate >= 1:
         return Outcome(case.weight, Status.SCORED, (f"{lead}，{R.budget_full(case.weight, rate > 1)}",), met=True)
     score = case.weight * rate

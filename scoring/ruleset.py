@@ -287,6 +287,11 @@ def _load_text(text: str, file: str, seen: tuple[str, ...]) -> RuleSet:
             raise RuleSetError([Problem(source=Source(file=file, line=lines.line_of(("extends",))),
                                         message=str(exc.args[0]))]) from None
         base = parent.model_dump(exclude={"extends"}, mode="python")
+    entry_problems = _check_entries(data, lines, file)
+    if entry_problems:
+        raise RuleSetError(entry_problems)
+    if base_name and "description" not in data:
+        data = {**data, "description": f"基于“{base_name}”的规则集（文件中未写 description）"}
     merged = _merge(base, data)
     try:
         return RuleSet.model_validate(merged)
@@ -296,6 +301,22 @@ def _load_text(text: str, file: str, seen: tuple[str, ...]) -> RuleSet:
         raise RuleSetError(problems) from None
     except FormulaError as exc:  # pragma: no cover - validators wrap it
         raise RuleSetError([Problem(source=Source(file=file, line=1), message=str(exc))]) from None
+
+
+def _check_entries(data: dict[str, Any], lines: LineMap, file: str) -> list[Problem]:
+    """Each formula and case rule checked on its own line, so every mistake is reported where it is."""
+    problems: list[Problem] = []
+    for field, check in (("formulas", RuleSet._formulas), ("cases", RuleSet._cases)):
+        entries = data.get(field)
+        if not isinstance(entries, dict):
+            continue
+        for key, value in entries.items():
+            try:
+                check({key: value})
+            except (ValueError, FormulaError) as exc:
+                problems.append(Problem(source=Source(file=file, line=lines.line_of((field, key))),
+                                        message=f"{field}.{key}：{exc}"))
+    return problems
 
 
 def _line(lines: LineMap, loc: tuple) -> int | None:
