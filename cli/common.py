@@ -76,6 +76,7 @@ def write_text_atomically(path: str, text: str) -> None:
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
             handle.write(text)
+        os.chmod(temp, default_file_mode())
         os.replace(temp, path)
     except BaseException:
         if os.path.exists(temp):
@@ -83,5 +84,26 @@ def write_text_atomically(path: str, text: str) -> None:
         raise
 
 
-def stdout_is_terminal() -> bool:
-    return sys.stdout.isatty()
+def default_file_mode() -> int:
+    """The mode a newly created file gets under the user's umask (mkstemp's 0600 is not what they expect)."""
+    mask = os.umask(0)
+    os.umask(mask)
+    return 0o666 & ~mask
+
+
+class Echo:
+    """Print to stdout until the reader goes away (``| head``), then keep working silently."""
+
+    def __init__(self) -> None:
+        self.closed = False
+
+    def __call__(self, text: str, nl: bool = True) -> None:
+        if self.closed:
+            return
+        try:
+            click.echo(text, nl=nl)
+        except BrokenPipeError:
+            self.closed = True
+            # Point stdout at devnull so the interpreter's final flush does not raise again.
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())

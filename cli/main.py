@@ -6,6 +6,7 @@ from importlib.metadata import PackageNotFoundError, version
 
 import click
 
+from .batch import batch_command
 from .check import check_command
 from .rules import rules_group
 from .score import score_command
@@ -27,5 +28,5 @@ def main() -> None:
     """
 
 
-for command in (score_command, check_command, rules_group):
+for command in (score_command, check_command, rules_group, batch_command):
     main.add_command(command)

@@ -1,0 +1,107 @@
+"""``perfscore batch``: a whole year's submissions at once, with a summary workbook and a database."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from indicators.problems import format_problem
+from scoring.batch import discover, run_batch
+from scoring.reports.batch_workbook import SummaryBook
+
+from .common import Echo, check_output_path, resolve_rules
+
+
+@click.command("batch")
+@click.argument("paths", nargs=-1, required=True, type=click.Path())
+@click.option("-o", "--output", type=click.Path(dir_okay=False), default=None, help="汇总工作簿（.xlsx）的路径。")
+@click.option("--rules", "rules_name", default="standard", show_default=True, help="规则集名称或规则集文件。")
+@click.option("--jobs", type=click.IntRange(1, 256), default=None, help="并行进程数，默认为本机核数。")
+@click.option("--format", "output_format", type=click.Choice(["text", "json", "jsonl"]), default="text",
+              show_default=True, help="屏幕输出：text 每表一行；json 与 score 相同的结构；jsonl 每行一个 JSON 对象。")
+@click.option("--db", type=click.Path(dir_okay=False), default=None,
+              help="把结果追加写入 SQLite 数据库（每次运行一个 run_id，不覆盖以前的结果）。")
+def batch_command(paths: tuple[str, ...], output: str | None, rules_name: str, jobs: int | None, output_format: str,
+                  db: str | None) -> None:
+    """批量评分：PATH 可以是文件或文件夹（递归查找 .xlsx、.yaml、.yml，跳过 ~$ 临时文件），多进程并行。
+
+    读不了的文件列出中文说明（文件、工作表、单元格）后继续处理其他文件；最后只要有文件出了问题，退出码为 1。
+    绩效目标表（只有指标值，没有实际完成值）单独列出，不算问题。
+    """
+    resolve_rules(rules_name)  # a bad rule file stops the batch before any work, with file:line
+    check_output_path(output, paths)
+    files, missing = discover(paths)
+    book = SummaryBook() if output else None
+    problem_count = len(missing)
+    for problem in missing:
+        click.echo(f"错误：{format_problem(problem)}", err=True)
+        if book:
+            book.problems.append([problem.source.file, str(problem.source), problem.message])
+    tables = 0
+    first_json = True
+    out = Echo()
+    if output_format == "json":
+        out('{"evaluations": [', nl=False)
+    progress, advance = _progress(len(files))
+    store = _store(db, rules_name, list(paths))
+    problems_json: list[dict[str, str]] = [{"source": str(p.source), "message": p.message} for p in missing]
+    with progress, store as database:
+        for report in run_batch(files, rules_name, jobs, progress=advance):
+            if book:
+                book.add(report)
+            if database is not None:
+                database.add(report)
+            problem_count += len(report.problems)
+            for problem in report.problems:
+                click.echo(f"错误：{problem['source']}: {problem['message']}", err=True)
+            problems_json.extend(report.problems)
+            for item in report.evaluations:
+                tables += 1
+                if output_format == "json":
+                    out(("" if first_json else ",") + json.dumps(item, ensure_ascii=False), nl=False)
+                    first_json = False
+                elif output_format == "jsonl":
+                    out(json.dumps({"type": "evaluation", **item}, ensure_ascii=False))
+                else:
+                    counts = item["counts"]
+                    out(f"{report.file}\t{item['location']}\t{item['title']}\t{item['total']}\t{item['grade']}"
+                        f"\t错误{counts['error']} 警告{counts['warning']} 提示{counts['info']}")
+            for target in report.targets:
+                if output_format == "jsonl":
+                    out(json.dumps({"type": "target_table", **target}, ensure_ascii=False))
+                elif output_format == "text":
+                    out(f"{target['source']}\t绩效目标表，未评分")
+    if output_format == "json":
+        out('], "problems": ' + json.dumps(problems_json, ensure_ascii=False) + "}")
+    elif output_format == "jsonl":
+        for problem in problems_json:
+            out(json.dumps({"type": "problem", **problem}, ensure_ascii=False))
+    if book:
+        book.write(output)
+    click.echo(f"共 {len(files)} 个文件、{tables} 张表；{problem_count} 处问题。"
+               + (f" 汇总工作簿：{output}" if output else "") + (f" 数据库：{db}" if db else ""), err=True)
+    if problem_count:
+        sys.exit(1)
+
+
+def _progress(total: int):
+    """A rich progress bar on a terminal; nothing when stderr is piped or redirected."""
+    if not sys.stderr.isatty() or total < 2:
+        return contextlib.nullcontext(), None
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    bar = Progress(TextColumn("评分"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(), transient=True)
+    task = bar.add_task("batch", total=total)
+    return bar, lambda _report: bar.advance(task)
+
+
+def _store(db: str | None, rules: str, inputs: list[str]):
+    if db is None:
+        return contextlib.nullcontext()
+    from scoring.store import Store
+
+    return Store(Path(db), rules, inputs)

@@ -1,0 +1,166 @@
+"""The batch summary workbook: 汇总, 问题, 发现, 等级分布 (with a chart), 优先复核, 目标表.
+
+Rows are added as file reports stream in (only small tuples are kept), and the
+workbook is written to a temporary file in the target folder and moved into
+place, so an interrupted batch leaves no half-written summary.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections import Counter
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+__all__ = ["SummaryBook", "OUTLIER_RULES"]
+
+SUMMARY_HEADERS = ["文件", "工作表", "位置", "单位", "表名", "类型", "总分", "等级", "执行率(%)", "表上总分", "差额",
+                   "扣分合计", "待判断行数", "错误", "警告", "提示"]
+#: Why a table goes on the 优先复核 sheet (the reviewer's first look).
+OUTLIER_RULES = {
+    "total_differs": "表上总分与计算总分不一致",
+    "high_total_low_rate": "总分≥90但执行率<80%",
+    "actuals_equal_targets": "实际完成值全部与年度指标值相同",
+    "many_pending": "需要判断的行较多（≥3行或≥20%）",
+}
+_KIND = {"project": "项目支出", "department": "部门整体支出"}
+
+
+def _n(text: str | None) -> Decimal | None:
+    return Decimal(text) if text is not None else None
+
+
+class SummaryBook:
+    """Collects rows from file reports, then writes the summary workbook."""
+
+    def __init__(self) -> None:
+        self.summary: list[list[Any]] = []
+        self.problems: list[list[Any]] = []
+        self.findings: list[list[Any]] = []
+        self.targets: list[list[Any]] = []
+        self.outliers: list[list[Any]] = []
+        self.grades: Counter[str] = Counter()
+
+    def add(self, report: Any) -> None:
+        """Take the rows of one FileReport (scoring.batch) and let it go."""
+        for problem in report.problems:
+            self.problems.append([report.file, problem["source"], problem["message"]])
+        for target in report.targets:
+            self.targets.append([report.file, target["source"], target["message"]])
+        for item in report.evaluations:
+            total, recorded = _n(item["total"]), _n(item["recorded_total"])
+            rate = _n(item["budget"]["rate"]) if item["budget"] else None
+            difference = recorded - total if recorded is not None else None
+            counts = item["counts"]
+            self.grades[item["grade"]] += 1
+            row = [report.file, item["sheet"], item["location"], item["unit"], item["title"],
+                   _KIND.get(item["kind"], item["kind"]), total, item["grade"], rate, recorded, difference,
+                   _n(item["lost"]), item["needs_judgment"], counts["error"], counts["warning"], counts["info"]]
+            self.summary.append(row)
+            for finding in item["findings"]:
+                where = f"{report.file}!{finding['source']}" if finding["source"] and "!" in finding["source"] \
+                    else (finding["source"] or report.file)
+                self.findings.append([report.file, item["title"], finding["severity"], finding["code"],
+                                      finding["line"], where, finding["message"]])
+            reasons = []
+            if difference:
+                reasons.append(OUTLIER_RULES["total_differs"] + f"（{recorded} 对 {total}）")
+            if total is not None and total >= 90 and rate is not None and rate < 80:
+                reasons.append(OUTLIER_RULES["high_total_low_rate"] + f"（{total} 分，执行率 {rate}%）")
+            if any(f["code"] == "actuals_equal_targets" for f in item["findings"]):
+                reasons.append(OUTLIER_RULES["actuals_equal_targets"])
+            pending = item["needs_judgment"]
+            if pending >= 3 or (item["indicator_count"] and pending / item["indicator_count"] >= 0.2):
+                reasons.append(OUTLIER_RULES["many_pending"] + f"（{pending} 行）")
+            if reasons:
+                self.outliers.append([report.file, item["location"], item["title"], total, item["grade"],
+                                      "；".join(reasons)])
+
+    def write(self, path: str | Path) -> None:
+        """Write the workbook atomically (temporary file in the same folder, then moved into place)."""
+        from openpyxl import Workbook
+        from openpyxl.chart import BarChart, Reference
+        from openpyxl.styles import Alignment, Font, PatternFill
+        from openpyxl.utils import get_column_letter
+
+        book = Workbook()
+        bold = Font(bold=True)
+        fill = PatternFill("solid", fgColor="DDEBF7")
+
+        def sheet(title: str, headers: list[str], rows: list[list[Any]], widths: list[int], first: bool = False):
+            ws = book.active if first else book.create_sheet(title)
+            ws.title = title
+            ws.append(headers)
+            for cell in ws[1]:
+                cell.font, cell.fill = bold, fill
+                cell.alignment = Alignment(wrap_text=True, vertical="center")
+            for row in rows:
+                ws.append([_cell(value) for value in row])
+                if any(isinstance(value, str) and value.startswith(_FORMULA_START) for value in row):
+                    _keep_as_text(ws[ws.max_row])
+            for i, width in enumerate(widths, start=1):
+                ws.column_dimensions[get_column_letter(i)].width = width
+            ws.freeze_panes = "A2"
+            if rows:
+                ws.auto_filter.ref = f"A1:{get_column_letter(len(headers))}{len(rows) + 1}"
+            return ws
+
+        summary = sheet("汇总", SUMMARY_HEADERS, self.summary, [28, 14, 14, 22, 30, 10, 8, 6, 9, 9, 7, 8, 8, 6, 6, 6],
+                        first=True)
+        for column in ("G", "I", "J", "K", "L"):
+            for cell in summary[column][1:]:
+                cell.number_format = "0.00"
+        sheet("优先复核", ["文件", "位置", "表名", "总分", "等级", "原因"], self.outliers, [28, 14, 30, 8, 6, 60])
+        sheet("问题", ["文件", "位置", "说明"], self.problems, [28, 30, 70])
+        sheet("发现", ["文件", "表名", "级别", "代码", "指标", "位置", "说明"], self.findings,
+              [28, 30, 8, 22, 24, 36, 80])
+        sheet("目标表", ["文件", "位置", "说明"], self.targets, [28, 30, 60])
+        grade_rows = [[grade, count] for grade, count in sorted(self.grades.items(), key=_grade_order)]
+        grades = sheet("等级分布", ["等级", "表数"], grade_rows, [10, 10])
+        if grade_rows:
+            chart = BarChart()
+            chart.title = "等级分布"
+            chart.y_axis.title = "表数"
+            chart.x_axis.title = "等级"
+            chart.add_data(Reference(grades, min_col=2, min_row=1, max_row=len(grade_rows) + 1), titles_from_data=True)
+            chart.set_categories(Reference(grades, min_col=1, min_row=2, max_row=len(grade_rows) + 1))
+            grades.add_chart(chart, "D2")
+        _save_atomically(book, Path(path))
+
+
+def _grade_order(pair: tuple[str, int]) -> tuple[int, str]:
+    order = {"优": 0, "良": 1, "中": 2, "差": 3, "A": 0, "B": 1, "C": 2, "D": 3, "待定": 9}
+    return order.get(pair[0], 5), pair[0]
+
+
+def _cell(value: Any) -> Any:
+    """Decimals as numbers so the sheet sorts (float only at the cell, shown with 2 decimals)."""
+    return float(value) if isinstance(value, Decimal) else value
+
+
+_FORMULA_START = ("=", "+", "-", "@")
+
+
+def _keep_as_text(row: Any) -> None:
+    """openpyxl turns a string starting with '=' into a formula; a title like '=SUM(...)' stays text."""
+    for cell in row:
+        if isinstance(cell.value, str) and cell.value.startswith(_FORMULA_START):
+            cell.data_type = "s"
+
+
+def _save_atomically(book: Any, path: Path) -> None:
+    folder = path.resolve().parent
+    fd, temp = tempfile.mkstemp(prefix=".perfscore-", suffix=".xlsx", dir=folder)
+    os.close(fd)
+    try:
+        book.save(temp)
+        mask = os.umask(0)
+        os.umask(mask)
+        os.chmod(temp, 0o666 & ~mask)  # mkstemp made it 0600; the user expects an ordinary file
+        os.replace(temp, path)
+    except BaseException:
+        if os.path.exists(temp):
+            os.unlink(temp)
+        raise

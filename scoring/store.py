@@ -1,0 +1,120 @@
+"""Batch results in SQLite: runs, evaluations, lines, findings, problems — appended, never overwritten.
+
+Every batch is one run (id, timestamps, rule set) written in ONE transaction:
+killing a batch part-way leaves the database as it was. Re-scoring a file in a
+later run adds new rows under the new run id, so years and re-runs sit side by
+side. Scores and amounts are stored as exact decimal TEXT ('99.50'); compare
+them numerically with CAST(total AS REAL).
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+__all__ = ["SCHEMA", "Store"]
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS runs (
+    run_id      INTEGER PRIMARY KEY,
+    started_at  TEXT NOT NULL,          -- ISO 8601, UTC
+    finished_at TEXT,                   -- set when the run's transaction commits
+    rules       TEXT NOT NULL,          -- rule-set name or file
+    inputs      TEXT NOT NULL           -- JSON list of the paths given
+);
+CREATE TABLE IF NOT EXISTS evaluations (
+    evaluation_id  INTEGER PRIMARY KEY,
+    run_id         INTEGER NOT NULL REFERENCES runs(run_id),
+    file           TEXT NOT NULL,
+    location       TEXT,                -- sheet!cell or file:line of the table
+    title          TEXT NOT NULL,
+    kind           TEXT NOT NULL,       -- project | department
+    unit           TEXT,
+    total          TEXT NOT NULL,       -- exact decimal text, e.g. '99.50'
+    max_total      TEXT NOT NULL,
+    recorded_total TEXT,
+    grade          TEXT NOT NULL,
+    complete       INTEGER NOT NULL,    -- 1 / 0
+    pending_weight TEXT NOT NULL,
+    rate           TEXT,                -- 执行率 in percent
+    lost           TEXT NOT NULL,
+    errors         INTEGER NOT NULL,
+    warnings       INTEGER NOT NULL,
+    infos          INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS lines (
+    evaluation_id INTEGER NOT NULL REFERENCES evaluations(evaluation_id),
+    idx           INTEGER NOT NULL,     -- position in the table (the budget line is 1)
+    kind          TEXT NOT NULL,        -- budget | indicator
+    goal TEXT, level1 TEXT, level2 TEXT, name TEXT NOT NULL, target TEXT, actual TEXT,
+    weight TEXT, score TEXT, lost TEXT, recorded TEXT,
+    status        TEXT NOT NULL,        -- scored | judged | needs_judgment | not_applicable
+    reasons       TEXT NOT NULL,        -- JSON list of Chinese sentences
+    source        TEXT
+);
+CREATE TABLE IF NOT EXISTS findings (
+    evaluation_id INTEGER NOT NULL REFERENCES evaluations(evaluation_id),
+    code TEXT NOT NULL, severity TEXT NOT NULL, line TEXT, idx INTEGER, source TEXT, message TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS problems (
+    run_id INTEGER NOT NULL REFERENCES runs(run_id),
+    file TEXT NOT NULL, source TEXT NOT NULL, message TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS evaluations_by_file ON evaluations(file, run_id);
+"""
+
+
+class Store:
+    """A database file with one open run; use as a context manager (commit on success, roll back otherwise)."""
+
+    def __init__(self, path: str | Path, rules: str, inputs: list[str]) -> None:
+        self.connection = sqlite3.connect(str(path), isolation_level=None)
+        self.connection.executescript(SCHEMA)
+        self.connection.execute("BEGIN")
+        started = datetime.now(timezone.utc).isoformat(timespec="seconds")
+        cursor = self.connection.execute("INSERT INTO runs (started_at, rules, inputs) VALUES (?, ?, ?)",
+                                         (started, rules, json.dumps(inputs, ensure_ascii=False)))
+        self.run_id = cursor.lastrowid
+
+    def __enter__(self) -> "Store":
+        return self
+
+    def __exit__(self, kind, value, traceback) -> None:
+        if kind is None:
+            finished = datetime.now(timezone.utc).isoformat(timespec="seconds")
+            self.connection.execute("UPDATE runs SET finished_at = ? WHERE run_id = ?", (finished, self.run_id))
+            self.connection.execute("COMMIT")
+        else:
+            self.connection.execute("ROLLBACK")
+        self.connection.close()
+
+    def add(self, report: Any) -> None:
+        """Insert one FileReport (scoring.batch) under this run."""
+        execute = self.connection.execute
+        for problem in report.problems:
+            execute("INSERT INTO problems VALUES (?, ?, ?, ?)",
+                    (self.run_id, report.file, problem["source"], problem["message"]))
+        for item in report.evaluations:
+            counts = item["counts"]
+            cursor = execute(
+                "INSERT INTO evaluations (run_id, file, location, title, kind, unit, total, max_total, recorded_total,"
+                " grade, complete, pending_weight, rate, lost, errors, warnings, infos)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (self.run_id, report.file, item["location"], item["title"], item["kind"], item["unit"], item["total"],
+                 item["max_total"], item["recorded_total"], item["grade"], int(item["complete"]),
+                 item["pending_weight"], item["budget"]["rate"] if item["budget"] else None, item["lost"],
+                 counts["error"], counts["warning"], counts["info"]))
+            evaluation_id = cursor.lastrowid
+            self.connection.executemany(
+                "INSERT INTO lines VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [(evaluation_id, line["index"], line["kind"], line["goal"], line["level1"], line["level2"],
+                  line["name"], line["target"], line["actual"], line["weight"], line["score"], line["lost"],
+                  line["recorded"], line["status"], json.dumps(line["reasons"], ensure_ascii=False), line["source"])
+                 for line in item["lines"]])
+            self.connection.executemany(
+                "INSERT INTO findings VALUES (?, ?, ?, ?, ?, ?, ?)",
+                [(evaluation_id, f["code"], f["severity"], f["line"], f["index"], f["source"], f["message"])
+                 for f in item["findings"]])

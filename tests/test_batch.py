@@ -1,0 +1,134 @@
+"""perfscore batch: many files in parallel, the summary workbook, the database, and an interrupted run."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import sqlite3
+import subprocess
+import sys
+
+import openpyxl
+import pytest
+from click.testing import CliRunner
+
+from cli.main import main
+
+from .conftest import ROOT, SAMPLES
+from .xlsx_build import MOF_MERGES, MOF_ROWS, write_book
+
+SAMPLE_TABLES = 30  # 15 YAML tables and the same 15 again in the 6 workbooks
+
+
+def run(*args: str):
+    return CliRunner().invoke(main, list(args), catch_exceptions=False)
+
+
+def test_batch_over_the_samples_writes_the_summary_workbook(tmp_path):
+    out = tmp_path / "summary.xlsx"
+    result = run("batch", str(SAMPLES), "-o", str(out), "--jobs", "2")
+    assert result.exit_code == 0, result.stderr
+    book = openpyxl.load_workbook(out)
+    assert book.sheetnames == ["汇总", "优先复核", "问题", "发现", "目标表", "等级分布"]
+    summary = list(book["汇总"].iter_rows(values_only=True))
+    header, rows = summary[0], summary[1:]
+    assert header[:8] == ("文件", "工作表", "位置", "单位", "表名", "类型", "总分", "等级")
+    assert len(rows) == SAMPLE_TABLES
+    assert book["汇总"].auto_filter.ref == f"A1:P{SAMPLE_TABLES + 1}"
+    totals = sorted(row[6] for row in rows if row[4] == "反欺诈经费")
+    assert totals == [99.66, 99.66]  # the YAML table and the workbook sheet
+    w2 = [row for row in rows if row[4] == "医疗保障管理工作经费"]
+    assert {(row[6], row[9], row[10]) for row in w2} == {(100.0, 99.5, -0.5)}  # total, recorded, difference
+    grades = dict(list(book["等级分布"].iter_rows(values_only=True))[1:])
+    # per set of 15: W1, both W2, U1–U5, Q1, Q2 and 蔡甸 c3 are 优; c1, c2, c4, c5 are unfinished (待定)
+    assert grades == {"优": 22, "待定": 8}
+    assert len(book["等级分布"]._charts) == 1
+    outliers = list(book["优先复核"].iter_rows(values_only=True))[1:]
+    assert any(row[2] == "医疗保障管理工作经费" and "表上总分与计算总分不一致" in row[5] for row in outliers)
+    findings = list(book["发现"].iter_rows(values_only=True))[1:]
+    assert any(row[3] == "subtotal_mismatch" and "!" in row[5] for row in findings)  # file!sheet!cell
+    assert list(book["问题"].iter_rows(values_only=True))[1:] == []
+
+
+def test_bad_files_are_listed_and_the_good_ones_scored(tmp_path):
+    folder = tmp_path / "in"
+    (folder / "sub").mkdir(parents=True)
+    shutil.copy(SAMPLES / "q1-qiaokou-2020-department.yaml", folder / "good.yaml")
+    write_book(folder / "sub" / "good.xlsx", {"U": MOF_ROWS}, {"U": MOF_MERGES})
+    (folder / "corrupt.xlsx").write_bytes(b"PK\x03\x04 not really")
+    (folder / "empty.xlsx").write_bytes(b"")
+    write_book(folder / "notes.xlsx", {"说明": [["本文件夹为2023年自评材料"]]})
+    write_book(folder / "targets.xlsx", {"目标": [["项目名称", "某项目"], ["一级指标", "二级指标", "三级指标", "指标值", "分值"],
+                                                ["产出指标", "数量指标", "甲", "≥10家", 50]]})
+    (folder / "~$good.xlsx").write_bytes(b"lock file of an open workbook")
+    out = tmp_path / "summary.xlsx"
+    result = run("batch", str(folder), "-o", str(out), "--jobs", "1")
+    assert result.exit_code == 1
+    book = openpyxl.load_workbook(out)
+    scored = [row[4] for row in list(book["汇总"].iter_rows(values_only=True))[1:]]
+    assert sorted(scored) == sorted(["武汉市硚口区医疗保障局 2020 年整体支出绩效目标表", "医疗保障经办数字化改革及系统运行维护费"])
+    problems = {os.path.basename(row[0]): row[2] for row in list(book["问题"].iter_rows(values_only=True))[1:]}
+    assert set(problems) == {"corrupt.xlsx", "empty.xlsx", "notes.xlsx"}
+    assert "文件是空的" in problems["empty.xlsx"] and "找不到自评表" in problems["notes.xlsx"]
+    targets = list(book["目标表"].iter_rows(values_only=True))[1:]
+    assert [os.path.basename(row[0]) for row in targets] == ["targets.xlsx"]
+    assert "~$good.xlsx" not in result.output
+
+
+def test_database_appends_one_run_per_batch(tmp_path):
+    db = tmp_path / "results.sqlite"
+    sample = str(SAMPLES / "u4-wuhai-2023-digital-reform.yaml")
+    assert run("batch", sample, "--db", str(db)).exit_code == 0
+    assert run("batch", sample, "--db", str(db), "--rules", "integer-truncate").exit_code == 0
+    connection = sqlite3.connect(db)
+    runs = connection.execute("SELECT run_id, rules, finished_at IS NOT NULL FROM runs ORDER BY run_id").fetchall()
+    assert runs == [(1, "standard", 1), (2, "integer-truncate", 1)]
+    totals = connection.execute("SELECT run_id, total FROM evaluations ORDER BY run_id").fetchall()
+    assert totals == [(1, "96.30"), (2, "95.00")]  # re-scoring is a new row, never an overwrite
+    cost = connection.execute("SELECT score, reasons FROM lines WHERE name = '开展相关工作所需成本支出' AND "
+                              "evaluation_id = (SELECT evaluation_id FROM evaluations WHERE run_id = 1)").fetchone()
+    assert cost[0] == "3.77" and "按完成比例75.32%" in json.loads(cost[1])[0]
+
+
+def test_json_and_jsonl_formats(tmp_path):
+    sample = str(SAMPLES / "w1-wuhan-2023-department.yaml")
+    document = json.loads(run("batch", sample, str(tmp_path / "missing.yaml"), "--format", "json").stdout)
+    assert [e["total"] for e in document["evaluations"]] == ["99.50"]
+    assert document["problems"][0]["message"] == "文件或文件夹不存在"
+    lines = [json.loads(line) for line in run("batch", sample, "--format", "jsonl").stdout.splitlines()]
+    assert [(line["type"], line["total"]) for line in lines] == [("evaluation", "99.50")]
+
+
+def test_killing_a_batch_leaves_no_summary_and_no_rows(tmp_path):
+    folder = tmp_path / "many"
+    folder.mkdir()
+    for i in range(400):
+        shutil.copy(SAMPLES / "u4-wuhai-2023-digital-reform.yaml", folder / f"t{i:03}.yaml")
+    out, db = tmp_path / "summary.xlsx", tmp_path / "results.sqlite"
+    process = subprocess.Popen([sys.executable, "-c", "from cli.main import main; main()", "batch", str(folder),
+                                "-o", str(out), "--db", str(db), "--jobs", "1"],
+                               cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+    assert process.stdout.readline()  # the first table is done: the run is under way
+    process.send_signal(signal.SIGKILL)
+    process.wait()
+    assert not out.exists()
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".perfscore-")] == []
+    connection = sqlite3.connect(db)
+    assert connection.execute("SELECT COUNT(*) FROM evaluations").fetchone() == (0,)
+    assert connection.execute("SELECT COUNT(*) FROM runs").fetchone() == (0,)
+
+
+def test_a_bad_rule_file_stops_before_any_work(tmp_path):
+    rules = tmp_path / "r.yaml"
+    rules.write_text("name: x\nformulas:\n  higher_short: 分值 * foo\n", encoding="utf-8")
+    out = tmp_path / "summary.xlsx"
+    result = run("batch", str(SAMPLES), "-o", str(out), "--rules", str(rules))
+    assert result.exit_code == 1 and f"{rules}:3:" in result.stderr
+    assert not out.exists()
+
+
+@pytest.mark.parametrize("args", [["batch"], ["batch", "x", "--jobs", "0"], ["batch", "x", "--format", "csv"]])
+def test_batch_usage_errors(args):
+    assert run(*args).exit_code == 2
