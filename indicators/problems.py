@@ -7,9 +7,12 @@ are kept for misuse of the API and broken invariants.
 
 from __future__ import annotations
 
+import difflib
+from typing import Iterable
+
 from pydantic import BaseModel, ConfigDict
 
-__all__ = ["Source", "Problem", "PerfscoreError", "InputError", "format_problem"]
+__all__ = ["Source", "Problem", "PerfscoreError", "InputError", "format_problem", "did_you_mean"]
 
 
 class Source(BaseModel):
@@ -48,6 +51,12 @@ class Problem(BaseModel):
 
     source: Source
     message: str
+
+
+def did_you_mean(name: str, options: Iterable[str], verb: str = "写") -> str:
+    """``'，是否想写“weight”？'`` for the closest option to ``name``, or ``''`` when none is close."""
+    guess = difflib.get_close_matches(name, list(options), n=1)
+    return f"，是否想{verb}“{guess[0]}”？" if guess else ""
 
 
 def format_problem(problem: Problem) -> str:

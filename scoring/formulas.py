@@ -11,7 +11,6 @@ check, and simpleeval (≥ 1.0.8) evaluates what is left with its own limits.
 from __future__ import annotations
 
 import ast
-import difflib
 import operator
 from dataclasses import dataclass
 from decimal import Decimal, DecimalException, InvalidOperation
@@ -19,7 +18,7 @@ from decimal import Decimal, DecimalException, InvalidOperation
 from simpleeval import SimpleEval
 
 from indicators.numbers import round_half_up, truncate
-from indicators.problems import PerfscoreError
+from indicators.problems import PerfscoreError, did_you_mean
 
 __all__ = ["FormulaError", "Formula", "NAMES", "FUNCTIONS", "compile_formula", "evaluate"]
 
@@ -137,9 +136,8 @@ def compile_formula(text: str, allowed: frozenset[str] | None = None) -> Formula
             if parent_is_call:
                 continue
             if node.id not in allowed:
-                guess = difflib.get_close_matches(node.id, sorted(allowed), n=1)
-                hint = f"，是否想写“{guess[0]}”？" if guess else ""
-                raise FormulaError(f"公式“{text}”中有未知名称“{node.id}”{hint}（可用：{'、'.join(sorted(allowed))}）")
+                raise FormulaError(f"公式“{text}”中有未知名称“{node.id}”{did_you_mean(node.id, sorted(allowed))}"
+                                   f"（可用：{'、'.join(sorted(allowed))}）")
             names.add(node.id)
     return Formula(text=text.strip(), names=frozenset(names))
 

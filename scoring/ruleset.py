@@ -8,7 +8,6 @@ loads, so a mistake is reported at file:line before any table is scored.
 
 from __future__ import annotations
 
-import difflib
 from decimal import Decimal
 from functools import cached_property
 from importlib import resources
@@ -18,7 +17,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator, model_validator
 
 from indicators.numbers import D, round_half_up, truncate
-from indicators.problems import PerfscoreError, Problem, Source
+from indicators.problems import PerfscoreError, Problem, Source, did_you_mean
 from indicators.yaml_nodes import LineMap, compose_documents
 
 from .formulas import Formula, FormulaError, compile_formula, evaluate
@@ -154,9 +153,8 @@ class RuleSet(_Frozen):
     def _formulas(cls, value: dict[str, str]) -> dict[str, str]:
         for case, text in value.items():
             if case not in FORMULA_CASES:
-                guess = difflib.get_close_matches(case, list(FORMULA_CASES), n=1)
-                hint = f"，是否想写“{guess[0]}”？" if guess else ""
-                raise ValueError(f"没有名为“{case}”的公式情形{hint}（可用：{'、'.join(FORMULA_CASES)}）")
+                raise ValueError(f"没有名为“{case}”的公式情形{did_you_mean(case, FORMULA_CASES)}"
+                                 f"（可用：{'、'.join(FORMULA_CASES)}）")
             allowed = frozenset(FORMULA_CASES[case]) | {k for k, v in _ALIASES.items() if v in FORMULA_CASES[case]}
             formula = compile_formula(text, allowed)
             # A trial run on ordinary values catches what only evaluation shows (9**9**9, 1/0 constants).
@@ -172,9 +170,7 @@ class RuleSet(_Frozen):
 
         for case, rule in value.items():
             if rule not in RULES:
-                guess = difflib.get_close_matches(rule, list(RULES), n=1)
-                hint = f"，是否想写“{guess[0]}”？" if guess else ""
-                raise ValueError(f"情形“{case}”的规则“{rule}”不存在{hint}")
+                raise ValueError(f"情形“{case}”的规则“{rule}”不存在{did_you_mean(rule, RULES)}")
         return value
 
     @cached_property
@@ -256,9 +252,7 @@ def _problem_message(error: dict[str, Any]) -> str:
     loc = ".".join(str(part) for part in error["loc"])
     if error["type"] == "extra_forbidden":
         name = str(error["loc"][-1])
-        guess = difflib.get_close_matches(name, list(RuleSet.model_fields), n=1)
-        hint = f"，是否想写“{guess[0]}”？" if guess else ""
-        return f"未知的规则集字段“{name}”{hint}"
+        return f"未知的规则集字段“{name}”{did_you_mean(name, RuleSet.model_fields)}"
     if error["type"] == "missing":
         return f"缺少必填项 {loc}"
     cause = error.get("ctx", {}).get("error")
@@ -335,9 +329,8 @@ def _resolve(name: str, seen: tuple[str, ...], relative_to: Path | None = None) 
     if path.suffix in (".yaml", ".yml") and path.exists():
         return _load_text(path.read_text(encoding="utf-8"), str(name), seen)
     known = builtin_names()
-    guess = difflib.get_close_matches(name, known, n=1)
-    hint = f"，是否想用“{guess[0]}”？" if guess else ""
-    raise KeyError(f"没有名为“{name}”的规则集{hint}（内置：{'、'.join(known)}；也可以给出 .yaml 规则集文件的路径）")
+    raise KeyError(f"没有名为“{name}”的规则集{did_you_mean(name, known, '用')}（内置：{'、'.join(known)}；"
+                   f"也可以给出 .yaml 规则集文件的路径）")
 
 
 def get_ruleset(name: str) -> RuleSet:

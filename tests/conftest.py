@@ -14,6 +14,7 @@ from indicators.yaml_io import load_yaml_text
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "samples"
+GOLDEN = Path(__file__).resolve().parent / "golden"
 
 # CI: derandomized and bounded so a run is repeatable and fits the time limit.
 settings.register_profile("ci", derandomize=True, max_examples=150, deadline=None,
@@ -44,3 +45,12 @@ def load_problems(text: str, file: str = "<inline>.yaml") -> list[str]:
     """Load an inline YAML snippet expected to be bad; return ``'line: message'`` strings."""
     result = load_yaml_text(textwrap.dedent(text), file)
     return [f"{p.source.line}: {p.message}" for p in result.problems]
+
+
+def check_golden(name: str, text: str, update: bool) -> None:
+    """Compare ``text`` with tests/golden/NAME; ``pytest --update-golden`` rewrites it (review the diff)."""
+    path = GOLDEN / name
+    if update:
+        path.write_text(text, encoding="utf-8")
+    assert path.exists(), f"golden file {name} missing: run pytest --update-golden"
+    assert text == path.read_text(encoding="utf-8")

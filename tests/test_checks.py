@@ -31,10 +31,9 @@ from scoring.checks import (
 from scoring.engine import score
 from scoring.results import EvaluationResult, Finding, Severity, Status
 
-from .conftest import ROOT, SAMPLES, load_doc
+from .conftest import ROOT, SAMPLES, check_golden, load_doc
 
 D = Decimal
-GOLDEN = Path(__file__).parent / "golden"
 SERIOUS = (Severity.ERROR, Severity.WARNING)
 
 
@@ -679,14 +678,6 @@ def test_one_changed_score_gives_exactly_one_recorded_finding_on_that_line(spec,
 
 def cli(*args: str):
     return CliRunner().invoke(main, list(args), catch_exceptions=False)
-
-
-def check_golden(name: str, text: str, update: bool) -> None:
-    path = GOLDEN / name
-    if update:
-        path.write_text(text, encoding="utf-8")
-    assert path.exists(), f"golden file {name} missing: run pytest --update-golden"
-    assert text == path.read_text(encoding="utf-8")
 
 
 W2 = str(SAMPLES / "w2-wuhan-2023-project.yaml")

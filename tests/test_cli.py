@@ -11,22 +11,13 @@ from click.testing import CliRunner
 
 from cli.main import main
 
-from .conftest import ROOT, SAMPLES
+from .conftest import ROOT, SAMPLES, check_golden
 
-GOLDEN = Path(__file__).parent / "golden"
 SAMPLE_FILES = sorted(SAMPLES.glob("*.yaml"))
 
 
 def run(*args: str):
     return CliRunner().invoke(main, list(args), catch_exceptions=False)
-
-
-def check_golden(name: str, text: str, update: bool) -> None:
-    path = GOLDEN / name
-    if update:
-        path.write_text(text, encoding="utf-8")
-    assert path.exists(), f"golden file {name} missing: run pytest --update-golden"
-    assert text == path.read_text(encoding="utf-8")
 
 
 @pytest.mark.parametrize("path", SAMPLE_FILES, ids=[p.name for p in SAMPLE_FILES])
