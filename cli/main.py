@@ -8,8 +8,11 @@ import click
 
 from .batch import batch_command
 from .check import check_command
+from .convert import convert_command
+from .export import export_command
 from .rules import rules_group
 from .score import score_command
+from .template import template_command
 
 
 def _version() -> str:
@@ -28,5 +31,6 @@ def main() -> None:
     """
 
 
-for command in (score_command, check_command, rules_group, batch_command):
+for command in (score_command, check_command, export_command, template_command, convert_command, rules_group,
+                batch_command):
     main.add_command(command)

@@ -8,7 +8,6 @@ the printed form. The schema is documented in ``docs/yaml-format.md``.
 
 from __future__ import annotations
 
-import difflib
 from pathlib import Path
 from typing import Any
 
@@ -16,14 +15,12 @@ import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from .model import Evaluation, FundRow, Funds, Goal, Indicator, Judgment, Deduction, OverallTarget
-from .problems import InputError, Problem, Source
+from .problems import InputError, Problem, Source, did_you_mean
 from .terms import KEY_ALIASES, term
+from .yaml_nodes import LineMap, Path_, compose_documents
 
-__all__ = ["LoadResult", "load_yaml_file", "load_yaml_text"]
+__all__ = ["LoadResult", "load_yaml_file", "load_yaml_text", "is_target_table", "dump_yaml", "evaluation_data"]
 
-Path_ = tuple[str | int, ...]
-
-_NULLS = {"", "~", "null", "Null", "NULL"}
 _KNOWN_KEYS = sorted(
     {name for model in (Evaluation, Funds, FundRow, Goal, Indicator, Judgment, Deduction, OverallTarget)
      for name in model.model_fields if name not in {"source", "sources"}}
@@ -43,52 +40,11 @@ class LoadResult(BaseModel):
     target_tables: tuple[Problem, ...] = ()
 
 
-class _Builder:
-    """Turn a composed YAML node tree into plain data plus a map path → line."""
-
-    def __init__(self, file: str) -> None:
-        self.file = file
-        self.lines: dict[Path_, int] = {}
-        self.problems: list[Problem] = []
-
-    def build(self, node: yaml.Node, path: Path_ = ()) -> Any:
-        self.lines[path] = node.start_mark.line + 1
-        if isinstance(node, yaml.ScalarNode):
-            if node.style is None and node.value in _NULLS:
-                return None
-            return node.value
-        if isinstance(node, yaml.SequenceNode):
-            return [self.build(child, path + (i,)) for i, child in enumerate(node.value)]
-        if isinstance(node, yaml.MappingNode):
-            result: dict[str, Any] = {}
-            for key_node, value_node in node.value:
-                if not isinstance(key_node, yaml.ScalarNode):
-                    self._problem(key_node, "键必须是文字")
-                    continue
-                key = KEY_ALIASES.get(key_node.value.strip(), key_node.value.strip())
-                if key in result:
-                    self._problem(key_node, f"字段“{key_node.value}”重复出现")
-                    continue
-                result[key] = self.build(value_node, path + (key,))
-                self.lines.setdefault(path + (key,), key_node.start_mark.line + 1)
-            return result
-        return None  # pragma: no cover - compose yields only these three kinds
-
-    def _problem(self, node: yaml.Node, message: str) -> None:
-        self.problems.append(Problem(source=Source(file=self.file, line=node.start_mark.line + 1), message=message))
-
-    def line_of(self, path: Path_) -> int | None:
-        """The line of ``path``, or of its nearest ancestor known to the map."""
-        while path not in self.lines and path:
-            path = path[:-1]
-        return self.lines.get(path)
-
-
-def _source(file: str, builder: _Builder, path: Path_) -> dict[str, Any]:
+def _source(file: str, builder: LineMap, path: Path_) -> dict[str, Any]:
     return {"file": file, "line": builder.line_of(path)}
 
 
-def _annotate_indicators(items: Any, builder: _Builder, file: str, path: Path_) -> None:
+def _annotate_indicators(items: Any, builder: LineMap, file: str, path: Path_) -> None:
     """Fill merged level names from the line above and attach sources, in place."""
     if not isinstance(items, list):
         return
@@ -118,7 +74,7 @@ def _annotate_indicators(items: Any, builder: _Builder, file: str, path: Path_) 
             item["judgment"]["source"] = _source(file, builder, here + ("judgment",))
 
 
-def _annotate(data: dict[str, Any], builder: _Builder, file: str) -> None:
+def _annotate(data: dict[str, Any], builder: LineMap, file: str) -> None:
     data["source"] = _source(file, builder, ())
     funds = data.get("funds")
     if isinstance(funds, dict):
@@ -158,9 +114,7 @@ def _message(error: dict[str, Any]) -> str:
         return f"缺少必填项 {field}"
     if kind == "extra_forbidden":
         name = str(loc[-1])
-        guess = difflib.get_close_matches(name, _KNOWN_KEYS, n=1)
-        hint = f"，是否想写“{guess[0]}”？" if guess else ""
-        return f"未知字段“{name}”{hint}"
+        return f"未知字段“{name}”{did_you_mean(name, _KNOWN_KEYS)}"
     if kind == "value_error":
         cause = error.get("ctx", {}).get("error")
         text = str(cause) if isinstance(cause, InputError) else error["msg"]
@@ -181,54 +135,54 @@ def _message(error: dict[str, Any]) -> str:
     return f"{field} 取值无效（{error['msg']}），实际为“{given}”"
 
 
-def load_yaml_text(text: str, file: str) -> LoadResult:
+def is_target_table(evaluation: Evaluation) -> bool:
+    """A 绩效目标表: no line has an actual or a recorded score yet, so there is nothing to score."""
+    return all(not (line.actual or "").strip() and line.recorded is None for _, line in evaluation.lines())
+
+
+def load_yaml_text(text: str, file: str, targets: bool = False) -> LoadResult:
     """Read every YAML document in ``text`` as an evaluation.
 
     Args:
         text: the YAML source.
         file: the name to report in sources and problems (the path as given).
+        targets: return 绩效目标表 (no actuals, no scores) as evaluations too; by default
+            they are listed in ``target_tables``, since they cannot be scored yet.
 
     Returns:
         The evaluations that validated and a problem for every mistake found, each
-        at its file:line. A document with problems yields no evaluation.
+        at its file:line. A file with problems yields no evaluation.
     """
-    try:
-        documents = list(yaml.compose_all(text, Loader=yaml.SafeLoader))
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark else None
-        detail = " ".join(part for part in (exc.context, exc.problem) if part)
-        return LoadResult(problems=(Problem(source=Source(file=file, line=line), message=f"YAML 语法错误：{detail}"),))
-    except yaml.YAMLError as exc:
-        return LoadResult(problems=(Problem(source=Source(file=file), message=f"YAML 语法错误：{exc}"),))
-
+    documents, problems = compose_documents(text, file, KEY_ALIASES)
     evaluations: list[Evaluation] = []
-    problems: list[Problem] = []
-    documents = [doc for doc in documents if doc is not None]
-    if not documents:
+    found_targets: list[Problem] = []
+    if not documents and not problems:
         problems.append(Problem(source=Source(file=file, line=1), message="文件中没有自评表（内容为空）"))
-    for node in documents:
-        builder = _Builder(file)
-        data = builder.build(node)
-        problems.extend(builder.problems)
+    broken = bool(problems)
+    for data, lines in documents:
         if not isinstance(data, dict):
-            problems.append(Problem(source=Source(file=file, line=node.start_mark.line + 1),
+            problems.append(Problem(source=Source(file=file, line=lines.line_of(())),
                                     message="自评表应为“键: 值”的映射（kind、title、funds、indicators……）"))
             continue
-        _annotate(data, builder, file)
+        _annotate(data, lines, file)
         try:
             evaluation = Evaluation.model_validate(data)
         except ValidationError as exc:
             for error in exc.errors(include_url=False):
                 loc = tuple(error["loc"])
-                problems.append(Problem(source=Source(file=file, line=builder.line_of(loc)), message=_message(error)))
+                problems.append(Problem(source=Source(file=file, line=lines.line_of(loc)), message=_message(error)))
             continue
-        if not builder.problems:
-            evaluations.append(evaluation)
-    return LoadResult(evaluations=tuple(evaluations), problems=tuple(problems))
+        if broken:
+            continue
+        if not targets and is_target_table(evaluation):
+            found_targets.append(Problem(source=Source(file=file, line=lines.line_of(())),
+                                         message="这是绩效目标表（只有指标值，没有实际完成值），还不能评分"))
+            continue
+        evaluations.append(evaluation)
+    return LoadResult(evaluations=tuple(evaluations), problems=tuple(problems), target_tables=tuple(found_targets))
 
 
-def load_yaml_file(path: str | Path) -> LoadResult:
+def load_yaml_file(path: str | Path, targets: bool = False) -> LoadResult:
     """Read a YAML file (UTF-8, a BOM allowed); see :func:`load_yaml_text`."""
     name = str(path)
     try:
@@ -245,4 +199,93 @@ def load_yaml_file(path: str | Path) -> LoadResult:
         line = data[: exc.start].count(b"\n") + 1
         return LoadResult(problems=(Problem(source=Source(file=name, line=line),
                                             message="文件不是 UTF-8 编码，请另存为 UTF-8 后再试"),))
-    return load_yaml_text(text, name)
+    return load_yaml_text(text, name, targets)
+
+
+# --------------------------------------------------------------------------- writing
+
+#: Fields that say where a value came from: a written file has its own places.
+SOURCE_FIELDS = frozenset({"source", "sources"})
+
+
+def _plain(value: Any) -> Any:
+    """Model values as plain data: Decimals and enums as their text, tuples as lists."""
+    from decimal import Decimal
+    from enum import Enum
+
+    if isinstance(value, BaseModel):
+        return evaluation_data(value)
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, Decimal):
+        return _Number(f"{value:f}")
+    if isinstance(value, (list, tuple)):
+        return [_plain(item) for item in value]
+    if isinstance(value, dict):
+        return {key: _plain(item) for key, item in value.items()}
+    return value
+
+
+def evaluation_data(model: BaseModel) -> dict[str, Any]:
+    """A model as the mapping its YAML holds: fields in schema order, defaults and sources left out.
+
+    Works for every model of :mod:`indicators.model` (an evaluation, a line, a goal …).
+    """
+    data: dict[str, Any] = {}
+    for name, field in type(model).model_fields.items():
+        if name in SOURCE_FIELDS:
+            continue
+        value = getattr(model, name)
+        if value is None or value == field.default:
+            continue
+        if isinstance(value, (tuple, dict)) and not value:
+            continue
+        data[name] = _plain(value)
+    return data
+
+
+class _Number(str):
+    """A number's exact text, written unquoted (``4.00``, not ``'4.00'``)."""
+
+
+class _Dumper(yaml.SafeDumper):
+    """Writes every value so that :func:`load_yaml_text` reads back exactly the same text."""
+
+    def ignore_aliases(self, data: Any) -> bool:  # two equal texts are two values, never an alias
+        return True
+
+
+def _represent_text(dumper: yaml.SafeDumper, text: str) -> yaml.ScalarNode:
+    # The reader keeps every scalar as its text, so a value may stay unquoted whenever YAML allows it,
+    # whatever type YAML would resolve it to (``4.00``, ``是``, ``2023-12``) — except the words a
+    # reader takes as empty (``null``, ``~``, ``''``), which must be quoted.
+    tag = dumper.resolve(yaml.ScalarNode, text, (True, False))
+    if tag == "tag:yaml.org,2002:null" or "\n" in text or text != text.strip():
+        return dumper.represent_scalar("tag:yaml.org,2002:str", text, style='"' if "\n" in text else None)
+    return dumper.represent_scalar(tag, text)
+
+
+_Dumper.add_representer(str, _represent_text)
+_Dumper.add_representer(_Number, _represent_text)
+
+
+def dump_yaml(evaluations: Any) -> str:
+    """Write evaluations as YAML documents (separated by ``---``) that read back as the same models.
+
+    Every value keeps its text as written (``4.00``, ``100.00%``, ``>1045万``): the reader keeps
+    scalars as text, so ``load_yaml_text(dump_yaml(e))`` gives models equal to ``e`` apart from
+    their sources. Level names are written on every line (as merged cells read), so the reader's
+    "omitted level repeats the line above" never changes a value — with one exception the YAML
+    format cannot express: an empty 一级/二级指标 under a line that has one reads as that one.
+
+    Args:
+        evaluations: one :class:`~indicators.model.Evaluation` or several.
+
+    Returns:
+        The YAML text, UTF-8 ready, Chinese unescaped.
+    """
+    if isinstance(evaluations, Evaluation):
+        evaluations = [evaluations]
+    documents = [evaluation_data(evaluation) for evaluation in evaluations]
+    return yaml.dump_all(documents, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=100,
+                         default_flow_style=False, explicit_start=len(documents) > 1)

@@ -50,6 +50,9 @@ def test_batch_over_the_samples_writes_the_summary_workbook(tmp_path):
     findings = list(book["发现"].iter_rows(values_only=True))[1:]
     assert any(row[3] == "subtotal_mismatch" and "!" in row[5] for row in findings)  # file!sheet!cell
     assert list(book["问题"].iter_rows(values_only=True))[1:] == []
+    targets = sorted(os.path.basename(row[0]) for row in list(book["目标表"].iter_rows(values_only=True))[1:])
+    assert targets == ["wuhan-2024-business-funds.xlsx", "wuhan-2024-business-funds.yaml",
+                       "wuhan-2024-office-operation.yaml"]  # listed on their own sheet, not as problems
 
 
 def test_bad_files_are_listed_and_the_good_ones_scored(tmp_path):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import textwrap
 from decimal import Decimal
 
 import pytest
@@ -115,3 +116,18 @@ def test_loading_never_changes_the_file(tmp_path):
     before = path.stat().st_mtime_ns, path.read_bytes()
     load_yaml_file(path)
     assert (path.stat().st_mtime_ns, path.read_bytes()) == before
+
+
+def test_a_table_without_any_actual_is_a_target_table():
+    text = """
+        kind: project
+        title: 2024年绩效目标
+        indicators:
+          - {level1: 产出指标, name: 甲, target: "≥10家", weight: 50}
+          - {name: 乙, target: 100%, weight: 50}
+        """
+    result = load_yaml_text(textwrap.dedent(text), "t.yaml")
+    assert result.evaluations == () and result.problems == ()
+    assert [p.message for p in result.target_tables] == ["这是绩效目标表（只有指标值，没有实际完成值），还不能评分"]
+    (targets,) = load_yaml_text(textwrap.dedent(text), "t.yaml", targets=True).evaluations
+    assert [line.target for _, line in targets.lines()] == ["≥10家", "100%"]

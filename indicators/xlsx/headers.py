@@ -14,7 +14,7 @@ from functools import lru_cache
 from ..numbers import normalize_text
 
 __all__ = ["fold", "normalize", "INDICATOR_COLUMNS", "FUNDS_COLUMNS", "LABELS", "match_column", "match_label",
-           "STOP_WORDS", "TOTAL_WORDS", "SUBTOTAL_WORDS", "GOAL_RE"]
+           "STOP_WORDS", "TOTAL_WORDS", "SUBTOTAL_WORDS", "GOAL_RE", "REVIEW_COLUMNS", "SUBMITTED"]
 
 _NOTE = re.compile(r"[(（][^()（）]{0,8}[)）]$")
 
@@ -35,6 +35,9 @@ def normalize(text: str) -> str:
     return folded.rstrip(":：")
 
 
+#: The header field of the officer's submitted score in an exported workbook (原填得分).
+SUBMITTED = "submitted"
+
 #: Indicator block columns: field → header words (normalized).
 INDICATOR_COLUMNS: dict[str, tuple[str, ...]] = {
     "level1": ("一级指标",),
@@ -43,14 +46,25 @@ INDICATOR_COLUMNS: dict[str, tuple[str, ...]] = {
     "nature": ("指标性质",),
     "direction": ("指标方向",),
     "target": ("年度指标值", "指标值", "目标值", "年初目标值", "年度目标值", "预期指标值", "全年指标值",
-               "计划指标值", "预期目标值"),
+               "计划指标值", "预期目标值", "预计当年实现", "当年指标值"),
     "actual": ("实际完成值", "实际值", "完成值", "全年实际值", "实际完成", "实际完成指标值", "全年实际完成值"),
     "unit": ("计量单位", "单位"),
     "weight": ("分值", "目标分值", "权重", "指标分值", "标准分值", "权重分"),
     "recorded": ("得分", "自评得分", "实际得分", "评分"),
     "deviation_reason": ("偏差原因分析及改进措施", "偏差原因", "偏差原因分析", "未完成原因及改进措施",
                          "未完成原因分析及改进措施", "偏差原因及改进措施", "偏差原因分析和改进措施", "未完成原因"),
+    # Columns of a workbook perfscore exported (scoring/reports/workbook.py). 原填得分 is the officer's
+    # submitted score: when it is present it is what ``recorded`` means, and the 得分 beside it is
+    # perfscore's own computed score. 扣分 and 扣分说明 are perfscore's computed loss and reasons: they
+    # are never stated deductions (a reason like “扣2.47分” would otherwise be taken off again).
+    SUBMITTED: ("原填得分", "原表得分", "表上原填得分"),
+    "lost": ("扣分",),
+    "lost_reasons": ("扣分说明",),
 }
+
+#: Header fields that are read as column positions only and never become model fields:
+#: perfscore's computed 得分 (when a 原填得分 column exists), 扣分 and 扣分说明.
+REVIEW_COLUMNS = frozenset({"computed", "lost", "lost_reasons"})
 
 #: Funds block columns.
 FUNDS_COLUMNS: dict[str, tuple[str, ...]] = {
@@ -60,6 +74,7 @@ FUNDS_COLUMNS: dict[str, tuple[str, ...]] = {
     "weight": ("分值",),
     "rate": ("执行率", "预算执行率"),
     "recorded": ("得分", "自评得分"),
+    SUBMITTED: ("原填得分", "原表得分", "表上原填得分"),
 }
 
 #: Header-block labels whose value is the next cell to the right: normalized label → field.
@@ -68,7 +83,11 @@ LABELS: dict[str, str] = {
     "单位名称": "unit", "部门名称": "unit", "预算单位": "unit",
     "偏差大或目标未完成原因分析": "deviation_analysis", "偏差原因分析": "deviation_analysis",
     "改进措施及结果应用方案": "improvement", "改进措施": "improvement",
+    "项目主管部门": "department", "项目执行单位": "unit",
     "项目类别": "details", "项目属性": "details", "项目类型": "details", "填报人": "details", "联系电话": "details",
+    "支出项目类别": "details",
+    # 部门项目申报表(含绩效目标) (武汉 2024 绩效目标表, seed 003)
+    "项目编码": "details", "项目总预算": "details", "项目当年预算": "details",
     "基本支出总额": "breakdown", "项目支出总额": "breakdown",
 }
 

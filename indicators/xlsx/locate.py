@@ -13,8 +13,8 @@ import re
 from dataclasses import dataclass, field
 
 from .cells import Cell, SheetGrid
-from .headers import (FUNDS_COLUMNS, fold, GOAL_RE, INDICATOR_COLUMNS, STOP_WORDS, SUBTOTAL_WORDS, TOTAL_WORDS,
-                      match_column, match_label, normalize)
+from .headers import (FUNDS_COLUMNS, fold, GOAL_RE, INDICATOR_COLUMNS, STOP_WORDS, SUBMITTED, SUBTOTAL_WORDS,
+                      TOTAL_WORDS, match_column, match_label, normalize)
 
 __all__ = ["IndicatorBlock", "TableSpan", "distinct_cells", "locate_tables", "first_text"]
 
@@ -96,8 +96,56 @@ def _header_columns(grid: SheetGrid, row: int) -> dict[str, int]:
             name = match_column(cell.value, INDICATOR_COLUMNS)
             if name and name not in columns:
                 columns[name] = col
+    _submitted_is_recorded(columns)
     grid.memo[key] = dict(columns)
     return columns
+
+
+def _submitted_is_recorded(columns: dict[str, int]) -> None:
+    """In a workbook perfscore exported, 原填得分 is the recorded score and 得分 is perfscore's own.
+
+    The computed 得分 is kept as ``computed`` (a review column, never read into the model), so
+    that scoring an exported workbook compares against what the officer submitted.
+    """
+    if SUBMITTED in columns:
+        if "recorded" in columns:
+            columns["computed"] = columns.pop("recorded")
+        columns["recorded"] = columns.pop(SUBMITTED)
+
+
+def _spans_columns(grid: SheetGrid, row: int, col: int) -> bool:
+    """The cell at (row, col) belongs to a range merged across more than one column."""
+    here = grid.cell(row, col)
+    if here.value is None:
+        return False
+    for other in (col - 1, col + 1):
+        cell = grid.cell(row, other)
+        if cell.value is not None and (cell.row, cell.col) == (here.row, here.col) and other >= 0:
+            return True
+    return False
+
+
+def sub_header(grid: SheetGrid, row: int, header_row: int, columns: dict[str, int]) -> dict[str, int] | None:
+    """The columns a second header row refines, or None when ``row`` is not such a row.
+
+    A 绩效目标表 (武汉 2024, seed 003) prints 指标值 merged over three sub-columns
+    前年 | 上年 | 预计当年实现; the target is the last of them, not the first column of
+    the merge. A sub-header row holds short texts only under merged header cells and
+    names at least one known column.
+    """
+    if row >= grid.height:
+        return None
+    found: dict[str, int] = {}
+    cells = [(col, cell) for col, cell in distinct_cells(grid, row) if cell.row == row]
+    if not cells:
+        return None
+    for col, cell in cells:
+        if not _spans_columns(grid, header_row, col) or type(cell.value) is not str or len(cell.value) > 12:
+            return None
+        name = match_column(cell.value, INDICATOR_COLUMNS)
+        if name:
+            found[name] = col
+    return found or None
 
 
 def is_indicator_header(columns: dict[str, int]) -> bool:
@@ -151,6 +199,11 @@ def locate_tables(grid: SheetGrid) -> list[TableSpan]:
             continue
         block = IndicatorBlock(header_row=row, columns=columns)
         row += 1
+        refined = sub_header(grid, row, block.header_row, columns)
+        if refined:
+            block.columns = {**columns, **refined}
+            columns = block.columns
+            row += 1
         while row < grid.height:
             if not first_text(grid, row):
                 break

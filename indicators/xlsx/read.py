@@ -9,6 +9,7 @@ not handed to the engine.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -18,14 +19,16 @@ from pydantic import ValidationError
 from ..model import Evaluation
 from ..problems import Problem, Source
 from ..yaml_io import LoadResult, _message
-from .cells import Cell, SheetGrid, WorkbookError, coordinate, read_workbook
-from .headers import FUNDS_COLUMNS, fold, match_column, match_label, normalize
+from .cells import Cell, SheetGrid, WorkbookError, _convert, _split_coordinate, coordinate, read_workbook
+from .headers import FUNDS_COLUMNS, REVIEW_COLUMNS, SUBMITTED, fold, match_column, match_label, normalize
 from .locate import (IndicatorBlock, TableSpan, distinct_cells, is_funds_header, is_goal, lead_text,
                      locate_tables, points_in)
 
-__all__ = ["load_xlsx_file"]
+__all__ = ["load_xlsx_file", "HEADING_KEY", "META_SHEET", "META_VERSION", "META_HEADER", "text_as_read"]
 
 Path_ = tuple[str | int, ...]
+#: The details key of a form's printed heading (项目支出绩效自评表) when 项目名称 gives the title.
+HEADING_KEY = "标题"
 _NUMBER = re.compile(r"\d+(?:,\d{3})*(?:\.\d+)?")
 _YEAR = re.compile(r"(20\d\d)\s*年")
 
@@ -58,6 +61,14 @@ class _Table:
 
     def source_dict(self, ref: str) -> dict[str, str]:
         return {"file": self.file, "sheet": self.grid.name, "cell": ref}
+
+
+_AMOUNT = re.compile(r"^[\s　]*[-—－–]*[+-]?(\d+(?:,\d{3})*(?:\.\d*)?|\.\d+)?\s*%?[\s　]*$")
+
+
+def _amount_like(cell: Cell) -> bool:
+    """A number, a numeric text (``4,342.32``, ``0%``) or a dash — what a funds row holds."""
+    return isinstance(cell.value, Decimal) or isinstance(cell.value, str) and bool(_AMOUNT.match(cell.value))
 
 
 def _number_text(text: str) -> str | None:
@@ -127,7 +138,9 @@ def _head(table: _Table, data: dict[str, Any]) -> None:
         data["details"] = details
     if title_cell is not None:
         if "title" in data:
-            data.setdefault("details", {})["表名"] = title_cell.text.strip()
+            # Kept as 标题, not 表名: YAML reads a 表名 key as ``title``, so 表名 would not survive a
+            # conversion to YAML (perfscore convert) as a details entry.
+            data.setdefault("details", {})[HEADING_KEY] = title_cell.text.strip()
         else:
             table.put(data, "title", title_cell, ())
     if "title" not in data:
@@ -162,11 +175,15 @@ def _funds(table: _Table, data: dict[str, Any], header: int, end: int, breakdown
         if name and name not in columns:
             columns[name] = col
         weight_mark = weight_mark or points_in(cell.text)
+    if SUBMITTED in columns:  # an exported workbook: 得分 is perfscore's, 原填得分 the table's own
+        columns["recorded"] = columns.pop(SUBMITTED)
     first_amount = min(columns[k] for k in ("budget", "executed", "initial_budget") if k in columns)
     rows: list[tuple[int, str, Cell]] = []
     for row in range(header + 1, end):
         amounts = [grid.cell(row, columns[k]) for k in ("budget", "executed") if k in columns]
-        if not any(c.value is not None and not c.merged for c in amounts):
+        # A funds row holds an amount (or a dash) under 预算数/执行数; the 年度总体目标 rows below the
+        # block (预期目标 | 实际完成情况 and their texts) are not funds rows.
+        if not any(c.value is not None and not c.merged and _amount_like(c) for c in amounts):
             if rows:
                 break
             continue
@@ -230,7 +247,8 @@ def _indicators(table: _Table, block: IndicatorBlock, path: Path_) -> list[dict[
         line: dict[str, Any] = {}
         here = path + (len(lines),)
         for field, col in block.columns.items():
-            table.put(line, field, grid.cell(row, col), here)
+            if field not in REVIEW_COLUMNS:  # perfscore's own 得分/扣分/扣分说明 are never read back
+                table.put(line, field, grid.cell(row, col), here)
         if "name" in line:
             table.cells[here] = table.cells[here + ("name",)]
             lines.append(line)
@@ -253,19 +271,17 @@ def _recorded_in_row(table: _Table, row: int, block: IndicatorBlock) -> Cell | N
     return numbers[-1] if numbers else None
 
 
-def _table_data(table: _Table) -> dict[str, Any] | None:
+def _table_data(table: _Table, targets: bool = False) -> dict[str, Any] | None:
     grid, span = table.grid, table.span
     data: dict[str, Any] = {}
     _head(table, data)
     header = span.blocks[0]
     columns = header.columns
-    has_score = "recorded" in columns or "weight" in columns
-    if "actual" not in columns:
+    if "actual" not in columns and not targets:
         if "recorded" in columns:
             table.problems.append(Problem(source=table.source(coordinate(header.header_row, columns["name"])),
                                           message="这是一张自评表（有“得分”列），但找不到“实际完成值”列"))
         return None
-    del has_score
     goals: list[dict[str, Any]] = []
     indicators: list[dict[str, Any]] = []
     for block in span.blocks:
@@ -337,12 +353,23 @@ def _table_errors(table: _Table) -> None:
             table.problems.append(Problem(source=table.source(ref), message=message))
 
 
-def load_xlsx_file(path: str | Path) -> LoadResult:
+def load_xlsx_file(path: str | Path, targets: bool = False) -> LoadResult:
     """Read every self-evaluation table in every sheet of an .xlsx workbook.
 
     Sheets without a table are skipped silently; a workbook with no table at all is
     a problem. Target tables (绩效目标表: targets, no actuals, no scores) are listed
     in ``target_tables``. The file is opened for reading only.
+
+    A workbook perfscore wrote (``export``, ``convert``, ``template``) carries a hidden
+    sheet :data:`META_SHEET` with whatever its printed form has no column for; it is
+    applied to the tables read from the visible sheets, field by field, wherever the
+    visible cells still show what perfscore wrote (an officer's edits win).
+
+    Args:
+        path: the workbook.
+        targets: also read 绩效目标表 (targets and weights, no actual column) as
+            evaluations whose lines have no actual, for ``perfscore template --from``.
+            Scoring never passes this: a target table cannot be scored.
     """
     name = str(path)
     try:
@@ -352,15 +379,21 @@ def load_xlsx_file(path: str | Path) -> LoadResult:
     evaluations: list[Evaluation] = []
     problems: list[Problem] = []
     notices: list[Problem] = []
-    targets: list[Problem] = []
+    targets_found: list[Problem] = []
+    meta_grid = next((grid for grid in grids if grid.name == META_SHEET), None)
+    metadata = _read_metadata(meta_grid, name, notices) if meta_grid is not None else {}
     for grid in grids:
-        for span in locate_tables(grid):
+        if grid is meta_grid:
+            continue
+        for ordinal, span in enumerate(locate_tables(grid), 1):
             table = _Table(name, grid, span)
             _table_errors(table)
-            data = _table_data(table)
+            data = _table_data(table, targets)
+            if data is not None and (grid.name, ordinal) in metadata:
+                _apply_metadata(table, data, metadata[(grid.name, ordinal)])
             if data is None:
                 if not table.problems:
-                    targets.append(Problem(source=table.source(coordinate(span.blocks[0].header_row, 0)),
+                    targets_found.append(Problem(source=table.source(coordinate(span.blocks[0].header_row, 0)),
                                            message="这是绩效目标表（只有指标值，没有实际完成值），还不能评分"))
                 problems.extend(table.problems)
                 continue
@@ -374,11 +407,11 @@ def load_xlsx_file(path: str | Path) -> LoadResult:
             notices.extend(table.notices)
             if evaluation is not None and not table.problems:
                 evaluations.append(evaluation)
-    if not evaluations and not problems and not targets:
+    if not evaluations and not problems and not targets_found:
         problems.append(Problem(source=Source(file=name),
                                 message="工作簿中找不到自评表（没有“三级指标”“年度指标值”“实际完成值”等表头）"))
     return LoadResult(evaluations=tuple(evaluations), problems=tuple(problems), notices=tuple(notices),
-                      target_tables=tuple(targets))
+                      target_tables=tuple(targets_found))
 
 
 def _with_sources(data: dict[str, Any], table: _Table) -> dict[str, Any]:
@@ -411,3 +444,135 @@ def _with_sources(data: dict[str, Any], table: _Table) -> dict[str, Any]:
             line["source"] = at(path + (i,))
             line["sources"] = sources_for(path + (i,), [k for k in line if k not in ("source", "sources")])
     return data
+
+
+# --------------------------------------------------------------------------- perfscore's own metadata sheet
+
+#: The hidden sheet perfscore writes into every workbook it produces (export, convert, template).
+#: It holds, per table, every model value with the visible cells that show it, so that reading the
+#: workbook back gives the model that was written — including what the printed form has no column
+#: for (指标性质 on a 湖北 form, 人工扣分, 评价判断, the document, …).
+META_SHEET = "perfscore元数据"
+#: Version of the metadata layout; a newer one is ignored with a notice rather than misread.
+META_VERSION = 1
+#: Header row of the metadata sheet (its second row). 取值 and 核对 are JSON.
+META_HEADER = ("工作表", "表序", "对象", "序号", "名称", "锚点", "取值", "核对", "原出处")
+_META_TITLE = "perfscore 元数据"
+
+
+@dataclass(frozen=True)
+class _MetaEntry:
+    """One object of one table: 表 (the evaluation), 资金 (funds), 目标 (a goal) or 指标 (a line)."""
+
+    kind: str
+    index: int
+    name: str
+    values: dict[str, Any]
+    #: field → the cells that show it and the text written there; a ref without a row number
+    #: (``'H'``) is a column on the object's own row (a line's or a goal's), wherever it now is.
+    guards: dict[str, list[tuple[str, str]]]
+
+
+def _compare_text(text: str) -> str:
+    return text.replace("\r\n", "\n").strip()
+
+
+def text_as_read(value: Any, percent: bool = False) -> str:
+    """The text this reader finds in a cell written with ``value`` (a str, int or float).
+
+    The writer records it beside each value in the metadata sheet; the reader applies a
+    metadata value only while its cells still show that text. A float must have at most
+    15 significant digits, so that it survives openpyxl's ``%.16g`` and calamine unchanged.
+    """
+    converted = _convert(value, percent)
+    return _compare_text(Cell(converted, 0, 0).text)
+
+
+def _read_metadata(grid: SheetGrid, file: str,
+                   notices: list[Problem]) -> dict[tuple[str, int], list[_MetaEntry]]:
+    """The metadata sheet's entries by (sheet, table ordinal); unreadable rows become notices."""
+    import json
+
+    def notice(row: int, message: str) -> None:
+        notices.append(Problem(source=Source(file=file, sheet=grid.name, cell=coordinate(row, 0)), message=message))
+
+    if grid.height < 2 or grid.cell(0, 0).text.strip() != _META_TITLE:
+        notice(0, f"工作表“{META_SHEET}”不是 perfscore 写的元数据，已忽略")
+        return {}
+    version = grid.cell(0, 2).value
+    if not isinstance(version, Decimal) or version > META_VERSION:
+        notice(0, f"元数据版本“{grid.cell(0, 2).text}”比本程序新，已忽略（请升级 perfscore）")
+        return {}
+    columns = {grid.cell(1, c).text.strip(): c for c in range(grid.width)}
+    if any(head not in columns for head in META_HEADER[:8]):
+        notice(1, "元数据表头不完整，已忽略")
+        return {}
+    found: dict[tuple[str, int], list[_MetaEntry]] = {}
+    for row in range(2, grid.height):
+        text = {head: grid.cell(row, columns[head]).text for head in META_HEADER[:8]}
+        if not text["工作表"]:
+            continue
+        try:
+            values = json.loads(text["取值"] or "{}")
+            guards = json.loads(text["核对"] or "{}")
+            entry = _MetaEntry(kind=text["对象"], index=int(text["序号"] or 0), name=text["名称"],
+                               values=dict(values),
+                               guards={k: [(str(ref), str(shown)) for ref, shown in v] for k, v in guards.items()})
+            key = (text["工作表"], int(text["表序"] or 1))
+        except (ValueError, TypeError, AttributeError):
+            notice(row, "元数据这一行无法读取（可能被改动过），已忽略")
+            continue
+        found.setdefault(key, []).append(entry)
+    return found
+
+
+def _apply_metadata(table: _Table, data: dict[str, Any], entries: list[_MetaEntry]) -> None:
+    """Put the written model's values back wherever the visible cells still show what was written."""
+    grid = table.grid
+
+    def shown(ref: str, row: int | None) -> str | None:
+        if ref.isalpha():
+            if row is None:
+                return None
+            col = _split_coordinate(ref + "1")[1]
+        else:
+            row, col = _split_coordinate(ref)
+        return _compare_text(grid.cell(row, col).text)
+
+    def merge(target: dict[str, Any], entry: _MetaEntry, row: int | None) -> None:
+        for field, value in entry.values.items():
+            guard = entry.guards.get(field, ())
+            if any(shown(ref, row) != _compare_text(text) for ref, text in guard):
+                continue  # the officer changed what perfscore wrote: the visible value wins
+            if value is None:
+                target.pop(field, None)
+            else:
+                target[field] = value
+
+    def row_of(path: Path_) -> int | None:
+        ref = table.cells.get(path)
+        return _split_coordinate(ref)[0] if ref else None
+
+    if "goals" in data:
+        lines = [(("goals", g, "indicators", i), line) for g, goal in enumerate(data["goals"])
+                 for i, line in enumerate(goal["indicators"])]
+    else:
+        lines = [(("indicators", i), line) for i, line in enumerate(data.get("indicators", []))]
+    waiting: dict[str, list[_MetaEntry]] = {}
+    for entry in entries:
+        if entry.kind == "表":
+            merge(data, entry, None)
+        elif entry.kind == "资金" and isinstance(data.get("funds"), dict):
+            merge(data["funds"], entry, None)
+        elif entry.kind == "目标" and entry.index < len(data.get("goals", [])):
+            merge(data["goals"][entry.index], entry, row_of(("goals", entry.index)))
+        elif entry.kind == "指标":
+            waiting.setdefault(_compare_text(entry.name), []).append(entry)
+    # Lines are matched by name (the k-th line named X takes the k-th entry named X), so rows an
+    # officer inserted or deleted do not shift the metadata onto the wrong line.
+    for path, line in lines:
+        name = line.get("name")
+        key = _compare_text(name if isinstance(name, str) else f"{name:f}" if isinstance(name, Decimal) else "")
+        queue = waiting.get(key)
+        if queue:
+            merge(line, queue.pop(0), row_of(path + ("name",)))

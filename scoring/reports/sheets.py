@@ -38,6 +38,10 @@ FORMULA_STARTS = ("=", "+", "-", "@")
 
 FONT_NAME = "宋体"
 
+# Bound on first use by render(), so that importing this module does not import openpyxl.
+StyleArray: Any = None
+_ILLEGAL: Any = None
+
 
 class WriteError(Exception):
     """A workbook cannot be written; the message is Chinese and says why."""
@@ -193,20 +197,25 @@ class _Styles:
 
 
 def _cell(sheet: Any, styles: _Styles, box: Box, value: Any) -> Any:
-    from copy import copy
-
     from openpyxl.cell import WriteOnlyCell
-    from openpyxl.comments import Comment
 
     quote = isinstance(value, str) and value.startswith(FORMULA_STARTS)
     cell = WriteOnlyCell(sheet)
     if value is not None:
-        cell.value = value
         if isinstance(value, str):
-            # openpyxl makes "=…" a formula and "#N/A" an error value: a text is always written as text.
-            cell.data_type = "s"
-    cell._style = copy(styles.array(sheet, box.style, box.fmt, box.fill, quote))
-    if box.comment and value is not None:
+            # Set directly, never through ``cell.value``: openpyxl would make "=…" a formula and "#N/A"
+            # an error value. A text is always written as text.
+            if _ILLEGAL(value):
+                from openpyxl.utils.exceptions import IllegalCharacterError
+
+                raise IllegalCharacterError(value)
+            cell._value, cell.data_type = value[:32767], "s"
+        else:
+            cell._value, cell.data_type = value, "n"
+    cell._style = StyleArray(styles.array(sheet, box.style, box.fmt, box.fill, quote))
+    if box.comment:  # an empty 得分 (a line needing judgment) carries its comment too
+        from openpyxl.comments import Comment
+
         comment = Comment(box.comment, "perfscore")
         comment.width, comment.height = 320, max(80, 18 * (1 + len(box.comment) // 22))
         cell.comment = comment
@@ -223,9 +232,14 @@ def render(layouts: Iterable[Layout], target: Any) -> None:
     Raises:
         WriteError: a value Excel cannot hold (control characters) — with the sheet and cell.
     """
+    global StyleArray, _ILLEGAL
     from openpyxl import Workbook
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+    from openpyxl.styles.cell_style import StyleArray
     from openpyxl.utils import get_column_letter
     from openpyxl.utils.exceptions import IllegalCharacterError
+
+    _ILLEGAL = ILLEGAL_CHARACTERS_RE.search
 
     workbook = Workbook(write_only=True)
     workbook.properties.creator = "perfscore"

@@ -1,0 +1,63 @@
+"""``perfscore export``: write scored tables back to Excel, in their published forms."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from .common import check_output_path, load_all, report_problems, resolve_rules
+
+FORM_CHOICES = ("mof", "hubei-project", "hubei-department")
+FORM_HELP = ("表样：mof 为财政部项目支出绩效自评表（含指标性质、指标方向、计量单位），hubei-project 为湖北/武汉项目自评表，"
+             "hubei-department 为湖北/武汉部门整体支出自评表（按年度目标分块）。")
+
+
+def require_xlsx(output: str) -> None:
+    """Refuse an output path that does not end in .xlsx (a usage error, exit 2)."""
+    if not output.lower().endswith(".xlsx"):
+        raise click.BadParameter(f"输出文件“{output}”应以 .xlsx 结尾", param_hint="-o")
+
+
+def write_or_exit(path: str, evaluations, results=None, **options) -> None:
+    """Write a workbook; on failure print the Chinese reason and exit 1 (no file is left behind)."""
+    from scoring.reports.workbook import WriteError, write_workbook  # openpyxl only when writing
+
+    try:
+        write_workbook(path, evaluations, results, **options)
+    except WriteError as exc:
+        click.echo(f"错误：{exc}", err=True)
+        sys.exit(1)
+
+
+@click.command("export")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False), help="输出的 .xlsx 工作簿。")
+@click.option("--rules", "rules_name", default="standard", show_default=True, help="规则集名称。")
+@click.option("--form", type=click.Choice(FORM_CHOICES), default=None,
+              help=FORM_HELP + "不指定时按每张表的内容选择：有年度目标用 hubei-department，"
+                               "有指标性质、指标方向、计量单位或年初预算数用 mof，其余用 hubei-project。")
+def export_command(paths: tuple[str, ...], output: str, rules_name: str, form: str | None) -> None:
+    """评分并导出 Excel 工作簿：每张表一个工作表，按公开表样排版，可直接打印签字。
+
+    第一个工作表“汇总”列出每张表的总分、等级、执行率、扣分、待判断行数和发现的问题；
+    各表的“得分”为 perfscore 按规则算出的分数，“原填得分”为表上原来所填，“扣分”“扣分说明”写明丢分和中文理由。
+    与表上得分不同的行、需要评价人判断的行加底纹并附批注。表上没有栏目的内容存于隐藏的元数据表，
+    再次读取导出的工作簿会得到同样的表。
+
+    PATHS 为一个或多个 .xlsx 或 .yaml 自评表。输入有问题时列出全部问题，不写文件，退出码为 1。
+    """
+    ruleset = resolve_rules(rules_name)
+    require_xlsx(output)
+    check_output_path(output, paths)
+    evaluations, problems = load_all(paths)
+    if problems:
+        report_problems(problems)
+        click.echo("输入有问题，未写出工作簿。", err=True)
+        sys.exit(1)
+    from scoring.engine import score
+    from scoring.reports.workbook import Mode
+
+    results = [score(evaluation, ruleset) for evaluation in evaluations]
+    write_or_exit(output, evaluations, results, mode=Mode.SCORED, form=form, rules=ruleset.name)
+    click.echo(f"已写出 {output}：{len(evaluations)} 张表（另有“汇总”工作表）。")

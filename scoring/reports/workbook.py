@@ -1,0 +1,169 @@
+"""Scored workbooks, converted tables and blank templates, written back to Excel.
+
+``write_workbook`` is the one entry point: it lays out each evaluation in its published form
+(:mod:`.forms`), adds the 汇总 sheet for a scored workbook (:mod:`.summary`) and the hidden
+metadata sheet that makes the workbook read back as the same model, and writes the file
+through a temporary file in the target folder that is moved into place only when complete.
+
+openpyxl is imported only when a workbook is actually rendered (:mod:`.sheets`).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from pathlib import Path
+from typing import Any, Sequence
+
+from indicators.model import Evaluation
+from indicators.xlsx.read import META_HEADER, META_SHEET, META_VERSION
+
+from ..results import EvaluationResult
+from .forms import FORMS, Mode, SheetMeta, build_sheet, choose_form
+from .sheets import Layout, WriteError, render
+from .summary import SUMMARY_SHEET, build_summary
+
+__all__ = ["FORMS", "Mode", "WriteError", "choose_form", "sheet_names", "build_layouts", "write_workbook",
+           "workbook_bytes"]
+
+_BAD_SHEET_CHARS = set('[]:*?/\\')
+
+
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("perfscore")
+    except PackageNotFoundError:  # pragma: no cover - a source tree without installing
+        return "0+unknown"
+
+
+def sheet_names(evaluations: Sequence[Evaluation], reserved: Sequence[str] = ()) -> list[str]:
+    """A sheet name per evaluation: its title made legal for Excel (≤ 31 characters, no ``[]:*?/\\``), unique."""
+    taken = {name.casefold() for name in (*reserved, SUMMARY_SHEET, META_SHEET)}
+    names: list[str] = []
+    for i, evaluation in enumerate(evaluations, 1):
+        base = "".join("_" if ch in _BAD_SHEET_CHARS else ch for ch in evaluation.title).strip().strip("'")
+        base = base[:31] or f"表{i}"
+        name, k = base, 2
+        while name.casefold() in taken or name.casefold() == "history":
+            suffix = f"({k})"
+            name, k = base[:31 - len(suffix)] + suffix, k + 1
+        taken.add(name.casefold())
+        names.append(name)
+    return names
+
+
+def _metadata_layout(metas: list[SheetMeta]) -> Layout:
+    from indicators.xlsx.read import _META_TITLE
+
+    layout = Layout(META_SHEET, [18, 6, 6, 6, 24, 8, 60, 60, 40], hidden=True, fit_heights=False)
+    layout.box(1, 1, _META_TITLE, style="plain")
+    layout.box(1, 2, "版本", style="plain")
+    layout.box(1, 3, META_VERSION, style="plain")
+    layout.box(1, 4, "perfscore 写入的元数据：表上没有栏目的内容和每个值的原文，读取本工作簿时用到。请勿修改。", style="plain")
+    for c, head in enumerate(META_HEADER, 1):
+        layout.box(2, c, head, style="plain")
+    row = 3
+    for meta in metas:
+        for obj in meta.objects:
+            values = [meta.sheet, 1, obj.kind, obj.index, obj.name, obj.anchor,
+                      json.dumps(obj.values, ensure_ascii=False, separators=(",", ":")),
+                      json.dumps(obj.guards, ensure_ascii=False, separators=(",", ":")),
+                      json.dumps(obj.origin, ensure_ascii=False, separators=(",", ":")) if obj.origin else None]
+            for c, value in enumerate(values, 1):
+                layout.box(row, c, value, style="plain")
+            row += 1
+    return layout
+
+
+def build_layouts(evaluations: Sequence[Evaluation], results: Sequence[EvaluationResult] | None = None, *,
+                  mode: Mode = Mode.SCORED, form: str | None = None, rules: str = "standard") -> list[Layout]:
+    """Every sheet of the workbook, laid out (nothing written yet).
+
+    Args:
+        evaluations: the tables, in order; one sheet each.
+        results: their scores, in the same order (required for :attr:`Mode.SCORED`).
+        mode: scored (``export``), filled (``convert``) or template (``template``).
+        form: one of :data:`FORMS` for every table, or None to choose per table (:func:`choose_form`).
+        rules: the rule set's name, printed on the 汇总 sheet.
+    """
+    if mode is Mode.SCORED and (results is None or len(results) != len(evaluations)):
+        raise ValueError("a scored workbook needs one result per evaluation")
+    names = sheet_names(evaluations)
+    layouts: list[Layout] = []
+    metas: list[SheetMeta] = []
+    for i, (evaluation, name) in enumerate(zip(evaluations, names)):
+        result = results[i] if results is not None else None
+        layout, meta = build_sheet(evaluation, result if mode is Mode.SCORED else None,
+                                   form or choose_form(evaluation), mode, name)
+        layouts.append(layout)
+        metas.append(meta)
+    if mode is Mode.SCORED and results is not None:
+        summary = build_summary(list(zip(evaluations, results, names)),
+                                {k: meta.score_cells for k, meta in enumerate(metas)}, rules, _version())
+        layouts.insert(0, summary)
+    layouts.append(_metadata_layout(metas))
+    return layouts
+
+
+def workbook_bytes(evaluations: Sequence[Evaluation], results: Sequence[EvaluationResult] | None = None,
+                   **options: Any) -> bytes:
+    """The workbook as bytes, written in memory (for tests, benchmarks and a web page)."""
+    import io
+
+    buffer = io.BytesIO()
+    render(build_layouts(evaluations, results, **options), buffer)
+    return buffer.getvalue()
+
+
+def _os_message(exc: OSError, path: str) -> str:
+    if isinstance(exc, FileNotFoundError):
+        return f"无法写入“{path}”：所在文件夹不存在"
+    if isinstance(exc, PermissionError):
+        return f"无法写入“{path}”：没有写入权限（或文件正被 Excel/WPS 打开）"
+    if isinstance(exc, IsADirectoryError):
+        return f"无法写入“{path}”：这是一个文件夹"
+    return f"无法写入“{path}”：{exc.strerror or exc}"
+
+
+def write_workbook(path: str | Path, evaluations: Sequence[Evaluation],
+                   results: Sequence[EvaluationResult] | None = None, **options: Any) -> None:
+    """Write the workbook to ``path`` through a temporary file in the same folder, then move it in place.
+
+    An interrupted or failed write leaves no file behind (and never a half-written one at ``path``).
+    ``options`` are those of :func:`build_layouts`.
+
+    Raises:
+        WriteError: the folder is missing or not writable, or a value cannot be held by Excel;
+            the message is Chinese.
+    """
+    path = str(path)
+    layouts = build_layouts(evaluations, results, **options)
+    folder = os.path.dirname(os.path.abspath(path))
+    try:
+        fd, temp = tempfile.mkstemp(prefix=".perfscore-", suffix=".xlsx.tmp", dir=folder)
+    except OSError as exc:
+        raise WriteError(_os_message(exc, path)) from None
+    os.close(fd)
+    try:
+        render(layouts, temp)
+        # mkstemp creates 0600; the workbook gets the mode any new file of the user's would get.
+        mask = os.umask(0)
+        os.umask(mask)
+        os.chmod(temp, 0o666 & ~mask)
+        os.replace(temp, path)
+    except OSError as exc:
+        _remove(temp)
+        raise WriteError(_os_message(exc, path)) from None
+    except BaseException:
+        _remove(temp)
+        raise
+
+
+def _remove(path: str) -> None:
+    try:
+        os.unlink(path)
+    except FileNotFoundError:
+        pass
