@@ -10,7 +10,7 @@ from pathlib import Path
 import click
 
 from indicators.problems import format_problem
-from scoring.batch import discover, run_batch
+from scoring.batch import discover, export_path, run_batch
 from scoring.reports.batch_workbook import SummaryBook
 
 from .common import Echo, check_output_path, resolve_rules
@@ -25,8 +25,10 @@ from .common import Echo, check_output_path, resolve_rules
               show_default=True, help="屏幕输出：text 每表一行；json 与 score 相同的结构；jsonl 每行一个 JSON 对象。")
 @click.option("--db", type=click.Path(dir_okay=False), default=None,
               help="把结果追加写入 SQLite 数据库（每次运行一个 run_id，不覆盖以前的结果）。")
+@click.option("--export", "export_dir", type=click.Path(file_okay=False), default=None,
+              help="同时把每个输入的评分工作簿（与 perfscore export 相同）写入此文件夹，保持原来的文件夹结构。")
 def batch_command(paths: tuple[str, ...], output: str | None, rules_name: str, jobs: int | None, output_format: str,
-                  db: str | None) -> None:
+                  db: str | None, export_dir: str | None) -> None:
     """批量评分：PATH 可以是文件或文件夹（递归查找 .xlsx、.yaml、.yml，跳过 ~$ 临时文件），多进程并行。
 
     读不了的文件列出中文说明（文件、工作表、单元格）后继续处理其他文件；最后只要有文件出了问题，退出码为 1。
@@ -35,6 +37,14 @@ def batch_command(paths: tuple[str, ...], output: str | None, rules_name: str, j
     resolve_rules(rules_name)  # a bad rule file stops the batch before any work, with file:line
     check_output_path(output, paths)
     files, missing = discover(paths)
+    exports = None
+    if export_dir:
+        roots = [Path(p) for p in paths]
+        exports = {str(f): str(export_path(f, roots, Path(export_dir))) for f in files}
+        clashes = [f for f, target in exports.items() if Path(target).resolve() == Path(f).resolve()]
+        if clashes:
+            raise click.BadParameter(f"导出文件夹“{export_dir}”会覆盖输入文件（如“{clashes[0]}”）；请换一个文件夹",
+                                     param_hint="--export")
     book = SummaryBook() if output else None
     problem_count = len(missing)
     for problem in missing:
@@ -50,7 +60,7 @@ def batch_command(paths: tuple[str, ...], output: str | None, rules_name: str, j
     store = _store(db, rules_name, list(paths))
     problems_json: list[dict[str, str]] = [{"source": str(p.source), "message": p.message} for p in missing]
     with progress, store as database:
-        for report in run_batch(files, rules_name, jobs, progress=advance):
+        for report in run_batch(files, rules_name, jobs, progress=advance, exports=exports):
             if book:
                 book.add(report)
             if database is not None:
@@ -83,7 +93,8 @@ def batch_command(paths: tuple[str, ...], output: str | None, rules_name: str, j
     if book:
         book.write(output)
     click.echo(f"共 {len(files)} 个文件、{tables} 张表；{problem_count} 处问题。"
-               + (f" 汇总工作簿：{output}" if output else "") + (f" 数据库：{db}" if db else ""), err=True)
+               + (f" 汇总工作簿：{output}" if output else "") + (f" 数据库：{db}" if db else "")
+               + (f" 评分工作簿：{export_dir}" if export_dir else ""), err=True)
     if problem_count:
         sys.exit(1)
 

@@ -55,9 +55,10 @@ def export_command(paths: tuple[str, ...], output: str, rules_name: str, form: s
         report_problems(problems)
         click.echo("输入有问题，未写出工作簿。", err=True)
         sys.exit(1)
-    from scoring.engine import score
+    from scoring.checks import check_evaluations
     from scoring.reports.workbook import Mode
 
-    results = [score(evaluation, ruleset) for evaluation in evaluations]
+    # The checker's findings too: the 汇总 sheet counts them and reviewers read them there.
+    results = check_evaluations(evaluations, ruleset)
     write_or_exit(output, evaluations, results, mode=Mode.SCORED, form=form, rules=ruleset.name)
     click.echo(f"已写出 {output}：{len(evaluations)} 张表（另有“汇总”工作表）。")

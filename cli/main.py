@@ -12,6 +12,7 @@ from .convert import convert_command
 from .export import export_command
 from .rules import rules_group
 from .score import score_command
+from .serve import serve_command
 from .template import template_command
 
 
@@ -32,5 +33,5 @@ def main() -> None:
 
 
 for command in (score_command, check_command, export_command, template_command, convert_command, rules_group,
-                batch_command):
+                batch_command, serve_command):
     main.add_command(command)

@@ -24,7 +24,7 @@ from .reports.json_report import evaluation_to_dict
 from .results import EvaluationResult, Severity, Status
 from .ruleset import RuleSet, get_ruleset
 
-__all__ = ["INPUT_SUFFIXES", "FileReport", "discover", "score_file", "run_batch"]
+__all__ = ["INPUT_SUFFIXES", "FileReport", "discover", "export_path", "score_file", "summary_extras", "run_batch"]
 
 INPUT_SUFFIXES = (".xlsx", ".xlsm", ".yaml", ".yml")
 
@@ -60,7 +60,7 @@ def discover(paths: Iterable[str | Path]) -> tuple[list[Path], list[Problem]]:
     return found, problems
 
 
-def _extras(result: EvaluationResult) -> dict[str, Any]:
+def summary_extras(result: EvaluationResult) -> dict[str, Any]:
     """Figures the summary workbook and database want beside the contract fields."""
     counts = {severity.value: 0 for severity in Severity}
     for finding in result.findings:
@@ -82,8 +82,28 @@ def _init_worker(rules: str) -> None:
     _RULESET = get_ruleset(rules)
 
 
-def score_file(path: str, rules: RuleSet | None = None) -> FileReport:
-    """Read, score and check one file; never raises for bad input (problems are in the report)."""
+def export_path(path: Path, roots: list[Path], folder: Path) -> Path:
+    """Where ``--export`` writes the scored workbook of ``path``: the same place below ``folder``.
+
+    Workbooks keep their name; a YAML file gets ``.xlsx`` added (``w1.yaml`` → ``w1.yaml.xlsx``),
+    so a table kept both ways in one folder does not write twice to one file.
+    """
+    resolved = path.resolve()
+    relative = Path(path.name)
+    for root in roots:
+        base = root.resolve()
+        if base.is_dir() and base in resolved.parents:
+            relative = resolved.relative_to(base)
+            break
+    name = relative.name if relative.suffix.lower() in (".xlsx", ".xlsm") else relative.name + ".xlsx"
+    return folder / relative.parent / name
+
+
+def score_file(path: str, rules: RuleSet | None = None, export_to: str | None = None) -> FileReport:
+    """Read, score and check one file; never raises for bad input (problems are in the report).
+
+    With ``export_to``, also write its scored workbook there (what ``perfscore export`` writes).
+    """
     ruleset = rules or _RULESET or get_ruleset("standard")
     report = FileReport(file=path)
     try:
@@ -94,16 +114,30 @@ def score_file(path: str, rules: RuleSet | None = None) -> FileReport:
     report.problems = [{"source": str(p.source), "message": p.message} for p in loaded.problems]
     report.targets = [{"source": str(p.source), "message": p.message} for p in loaded.target_tables]
     units = [evaluation.unit or evaluation.department for evaluation in loaded.evaluations]
-    for unit, result in zip(units, check_evaluations(list(loaded.evaluations), ruleset)):
+    results = check_evaluations(list(loaded.evaluations), ruleset)
+    for unit, result in zip(units, results):
         item = evaluation_to_dict(result)
-        item.update(_extras(result))
+        item.update(summary_extras(result))
         item["unit"] = unit
         report.evaluations.append(item)
+    if export_to and results:
+        from .reports.workbook import Mode, WriteError, write_workbook
+
+        try:
+            Path(export_to).parent.mkdir(parents=True, exist_ok=True)
+            write_workbook(export_to, list(loaded.evaluations), results, mode=Mode.SCORED, rules=ruleset.name)
+        except (WriteError, OSError) as exc:
+            report.problems.append({"source": export_to, "message": f"导出评分工作簿失败：{exc}"})
     return report
 
 
+def _score_item(item: tuple[str, str | None]) -> FileReport:
+    return score_file(item[0], export_to=item[1])
+
+
 def run_batch(files: list[Path], rules: str, jobs: int | None = None,
-              progress: Callable[[FileReport], None] | None = None) -> Iterator[FileReport]:
+              progress: Callable[[FileReport], None] | None = None,
+              exports: dict[str, str] | None = None) -> Iterator[FileReport]:
     """Score ``files`` over ``jobs`` processes (default: the machine's cores), yielding reports in file order.
 
     Args:
@@ -111,20 +145,22 @@ def run_batch(files: list[Path], rules: str, jobs: int | None = None,
         rules: a rule-set name or file (resolved once in each worker).
         jobs: worker processes; 1 scores in this process (no pool).
         progress: called after each file, e.g. to advance a progress bar.
+        exports: file → path of its scored workbook (``--export``), written in the worker.
     """
     jobs = jobs or os.cpu_count() or 1
     names = [str(path) for path in files]
+    items = [(name, (exports or {}).get(name)) for name in names]
     if jobs == 1 or len(names) <= 1:
         ruleset = get_ruleset(rules)
-        for name in names:
-            report = score_file(name, ruleset)
+        for name, target in items:
+            report = score_file(name, ruleset, target)
             if progress:
                 progress(report)
             yield report
         return
     chunk = max(1, min(32, len(names) // (jobs * 8) or 1))
     with ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker, initargs=(rules,)) as pool:
-        for report in pool.map(score_file, names, chunksize=chunk):
+        for report in pool.map(_score_item, items, chunksize=chunk):
             if progress:
                 progress(report)
             yield report

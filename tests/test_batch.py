@@ -135,3 +135,23 @@ def test_a_bad_rule_file_stops_before_any_work(tmp_path):
 @pytest.mark.parametrize("args", [["batch"], ["batch", "x", "--jobs", "0"], ["batch", "x", "--format", "csv"]])
 def test_batch_usage_errors(args):
     assert run(*args).exit_code == 2
+
+
+def test_export_writes_each_scored_workbook_keeping_the_folders(tmp_path):
+    folder = tmp_path / "in"
+    (folder / "乌海").mkdir(parents=True)
+    shutil.copy(SAMPLES / "u-wuhai-2023.xlsx", folder / "乌海" / "u.xlsx")
+    shutil.copy(SAMPLES / "w1-wuhan-2023-department.yaml", folder / "w1.yaml")
+    out = tmp_path / "out"
+    result = run("batch", str(folder), "--export", str(out), "--jobs", "2")
+    assert result.exit_code == 0, result.stderr
+    assert sorted(str(p.relative_to(out)) for p in out.rglob("*.xlsx")) == ["w1.yaml.xlsx", "乌海/u.xlsx"]
+    again = json.loads(run("batch", str(out), "--format", "json").stdout)
+    totals = sorted(e["total"] for e in again["evaluations"])
+    assert totals == ["90.00", "96.30", "99.10", "99.50", "99.66", "99.87"]  # the exported workbooks score the same
+
+
+def test_export_folder_may_not_overwrite_an_input(tmp_path):
+    shutil.copy(SAMPLES / "w1-wuhan-2023-department.xlsx", tmp_path / "w1.xlsx")
+    result = run("batch", str(tmp_path), "--export", str(tmp_path))
+    assert result.exit_code == 2 and "会覆盖输入文件" in result.output
