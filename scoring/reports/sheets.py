@@ -1,4 +1,4 @@
-"""Sheets as boxes, and the one place they become an .xlsx file (openpyxl, write-only mode).
+"""Sheets as boxes, and the one place they become an .xlsx file (xlsxwriter).
 
 A form builder places *boxes* — one cell or a merged range, with a value, a style name,
 a number format, a fill and a comment — on a :class:`Layout`. :func:`render` turns the
@@ -6,20 +6,26 @@ layouts into a workbook. Keeping the layout apart from openpyxl keeps the forms 
 lets row heights be computed from the text before anything is written, and would let
 another writer (xlsxwriter) take over without touching the forms.
 
-openpyxl is imported only inside :func:`render`: ``perfscore --help`` and ``perfscore
-score`` never pay its start-up (≈ 126 ms, shared/reference/io-speed.md).
+xlsxwriter is imported only inside :func:`render`: ``perfscore --help`` and ``perfscore
+score`` never pay its start-up.
 
-Why write-only mode: it streams rows and skips openpyxl's per-cell bookkeeping; styles are
-built once per combination and copied onto cells (a normal openpyxl write spends most of its
-time setting styles cell by cell). See docs/export.md for the measured times.
+Why xlsxwriter: writing is what ``export`` and ``batch --export`` spend their time on, and
+xlsxwriter in memory writes a seed-size styled workbook about 5x faster than openpyxl's
+write-only mode and 9x faster than its normal mode (shared/reference/io-speed.md; measured
+again in benchmarks/batch.py). It writes everything the forms need: merged ranges, comments,
+internal links, print titles, hidden sheets, quote prefixes. Formats are made once per
+combination and reused.
 """
 
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, Iterable
+
+from indicators.xlsx.cells import column_letter
 
 __all__ = ["Box", "Layout", "render", "excel_number", "number_format", "text_units", "FORMULA_STARTS",
            "SCORE", "MONEY", "RATE", "FILL_DIFFERS", "FILL_JUDGMENT", "WriteError"]
@@ -38,9 +44,6 @@ FORMULA_STARTS = ("=", "+", "-", "@")
 
 FONT_NAME = "宋体"
 
-# Bound on first use by render(), so that importing this module does not import openpyxl.
-StyleArray: Any = None
-_ILLEGAL: Any = None
 
 
 class WriteError(Exception):
@@ -160,70 +163,65 @@ class Layout:
         return {r: round(h, 1) for r, h in need.items()}
 
 
-class _Styles:
-    """Each combination of style, number format, fill and quote prefix built once per workbook."""
+#: Characters XML 1.0 cannot hold (openpyxl's ILLEGAL_CHARACTERS_RE): refused with the cell named.
+_ILLEGAL = re.compile(r"[\000-\010]|[\013-\014]|[\016-\037]").search
+
+
+class _Formats:
+    """Each combination of style, number format, fill and quote prefix made once per workbook."""
 
     def __init__(self, workbook: Any) -> None:
-        from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
-
         self._workbook = workbook
         self._cache: dict[tuple, Any] = {}
-        thin = Side(style="thin", color="000000")
-        self._box = Border(left=thin, right=thin, top=thin, bottom=thin)
-        self._Alignment, self._Font, self._PatternFill = Alignment, Font, PatternFill
 
-    def array(self, sheet: Any, style: str, fmt: str | None, fill: str | None, quote: bool) -> Any:
-        """The StyleArray for this combination (copied onto each cell: cheap, no lookups)."""
-        key = (style, fmt, fill, quote)
+    def get(self, style: str, fmt: str | None, fill: str | None, quote: bool, size: float) -> Any:
+        key = (style, fmt, fill, quote, size)
         found = self._cache.get(key)
         if found is None:
-            from openpyxl.cell import WriteOnlyCell
-
-            bold, size, horizontal, border, wrap = STYLES[style]
-            cell = WriteOnlyCell(sheet)
-            cell.font = self._Font(name=FONT_NAME, size=size, bold=bold)
-            cell.alignment = self._Alignment(horizontal=horizontal, vertical="center", wrap_text=wrap)
+            bold, _, horizontal, border, wrap = STYLES[style]
+            spec: dict[str, Any] = {"font_name": FONT_NAME, "font_size": size, "bold": bold, "valign": "vcenter",
+                                    "text_wrap": wrap}
+            if horizontal != "general":
+                spec["align"] = horizontal
             if border:
-                cell.border = self._box
+                spec["border"] = 1
             if fmt:
-                cell.number_format = fmt
+                spec["num_format"] = fmt
             if fill:
-                cell.fill = self._PatternFill("solid", start_color=fill, end_color=fill)
+                spec["pattern"], spec["bg_color"] = 1, f"#{fill}"
             if quote:
                 # Shown and edited as text in Excel/WPS: typing into it never turns it into a formula.
-                cell.quotePrefix = True
-            found = self._cache[key] = cell._style
+                spec["quote_prefix"] = True
+            found = self._cache[key] = self._workbook.add_format(spec)
         return found
 
 
-def _cell(sheet: Any, styles: _Styles, box: Box, value: Any) -> Any:
-    from openpyxl.cell import WriteOnlyCell
-
+def _write(sheet: Any, formats: _Formats, title: str, box: Box) -> None:
+    value = box.value
     quote = isinstance(value, str) and value.startswith(FORMULA_STARTS)
-    cell = WriteOnlyCell(sheet)
-    if value is not None:
-        if isinstance(value, str):
-            # Set directly, never through ``cell.value``: openpyxl would make "=…" a formula and "#N/A"
-            # an error value. A text is always written as text.
-            if _ILLEGAL(value):
-                from openpyxl.utils.exceptions import IllegalCharacterError
-
-                raise IllegalCharacterError(value)
-            cell._value, cell.data_type = value[:32767], "s"
-        else:
-            cell._value, cell.data_type = value, "n"
-    cell._style = StyleArray(styles.array(sheet, box.style, box.fmt, box.fill, quote))
-    if box.comment:  # an empty 得分 (a line needing judgment) carries its comment too
-        from openpyxl.comments import Comment
-
-        comment = Comment(box.comment, "perfscore")
-        comment.width, comment.height = 320, max(80, 18 * (1 + len(box.comment) // 22))
-        cell.comment = comment
+    cell_format = formats.get(box.style, box.fmt, box.fill, quote, box.size)
+    row, col = box.r1 - 1, box.c1 - 1
+    if isinstance(value, str):
+        if _ILLEGAL(value):
+            raise WriteError(f"工作表“{title}”{column_letter(box.c1 - 1)}{box.r1} 的内容含有 Excel 不允许的控制字符，无法写入")
+        value = value[:32767]
+    merged = box.r2 > box.r1 or box.c2 > box.c1
+    if merged:
+        # merge_range writes the value and frames every covered cell, so the box prints whole.
+        sheet.merge_range(row, col, box.r2 - 1, box.c2 - 1, "", cell_format)
     if box.link and value is not None:
-        from openpyxl.worksheet.hyperlink import Hyperlink
-
-        cell.hyperlink = Hyperlink(ref="", location=box.link, display=str(value))
-    return cell
+        sheet.write_url(row, col, f"internal:{box.link}", cell_format, string=str(value))
+    elif isinstance(value, str):
+        # Never write(): it would read "=…" as a formula and "#N/A" as an error. Text is text.
+        sheet.write_string(row, col, value, cell_format)
+    elif value is None:
+        sheet.write_blank(row, col, None, cell_format)
+    else:
+        sheet.write_number(row, col, value, cell_format)
+    if box.comment:  # an empty 得分 (a line needing judgment) carries its comment too
+        lines = 1 + len(box.comment) // 22
+        sheet.write_comment(row, col, box.comment, {"author": "perfscore", "x_scale": 2.1,
+                                                     "y_scale": max(1.0, lines * 0.45)})
 
 
 def render(layouts: Iterable[Layout], target: Any) -> None:
@@ -232,62 +230,41 @@ def render(layouts: Iterable[Layout], target: Any) -> None:
     Raises:
         WriteError: a value Excel cannot hold (control characters) — with the sheet and cell.
     """
-    global StyleArray, _ILLEGAL
-    from openpyxl import Workbook
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-    from openpyxl.styles.cell_style import StyleArray
-    from openpyxl.utils import get_column_letter
-    from openpyxl.utils.exceptions import IllegalCharacterError
+    import xlsxwriter
 
-    _ILLEGAL = ILLEGAL_CHARACTERS_RE.search
-
-    workbook = Workbook(write_only=True)
-    workbook.properties.creator = "perfscore"
-    styles = _Styles(workbook)
-    for layout in layouts:
-        sheet = workbook.create_sheet(layout.title)
-        for i, width in enumerate(layout.widths, 1):
-            sheet.column_dimensions[get_column_letter(i)].width = width
-        if layout.fit_heights:
-            for r, height in layout.heights().items():
-                sheet.row_dimensions[r].height = height
-        if layout.freeze_row:
-            sheet.freeze_panes = f"A{layout.freeze_row}"
-        if layout.print_rows:
-            sheet.print_title_rows = f"{layout.print_rows[0]}:{layout.print_rows[1]}"
-        if layout.hidden:
-            sheet.sheet_state = "hidden"
-        setup = sheet.page_setup
-        setup.paperSize = 9  # A4
-        setup.orientation = "landscape" if layout.landscape else "portrait"
-        setup.fitToWidth, setup.fitToHeight = 1, 0
-        sheet.sheet_properties.pageSetUpPr.fitToPage = True
-        sheet.print_options.horizontalCentered = True
-        sheet.page_margins.left = sheet.page_margins.right = 0.4
-        sheet.page_margins.top = sheet.page_margins.bottom = 0.5
-
-        rows: dict[int, dict[int, Any]] = {}
-        width = len(layout.widths)
-        for box in layout.boxes:
-            value = box.value
-            try:
-                rows.setdefault(box.r1, {})[box.c1] = _cell(sheet, styles, box, value)
-            except IllegalCharacterError:
-                ref = f"{get_column_letter(box.c1)}{box.r1}"
-                raise WriteError(f"工作表“{layout.title}”{ref} 的内容含有 Excel 不允许的控制字符，无法写入") from None
-            if box.r2 > box.r1 or box.c2 > box.c1:
-                sheet.merged_cells.add(f"{get_column_letter(box.c1)}{box.r1}:{get_column_letter(box.c2)}{box.r2}")
-                # Covered cells carry the border too, or the merged box prints with gaps in its frame.
-                for r in range(box.r1, box.r2 + 1):
-                    for c in range(box.c1, box.c2 + 1):
-                        if (r, c) != (box.r1, box.c1):
-                            rows.setdefault(r, {})[c] = _cell(sheet, styles, Box(r, c, r, c, None, box.style,
-                                                                                 box.fmt, box.fill), None)
-            width = max(width, box.c2)
-        for r in range(1, max(rows, default=0) + 1):
-            found = rows.get(r, {})
-            sheet.append([found.get(c) for c in range(1, width + 1)])
+    # in_memory: no temporary files of xlsxwriter's own (the caller already writes atomically).
+    workbook = xlsxwriter.Workbook(target, {"in_memory": True, "strings_to_formulas": False,
+                                            "strings_to_urls": False, "strings_to_numbers": False})
+    workbook.set_properties({"author": "perfscore"})
+    formats = _Formats(workbook)
     try:
-        workbook.save(target)
-    except IllegalCharacterError as exc:  # pragma: no cover - caught per cell above
-        raise WriteError(f"内容含有 Excel 不允许的控制字符，无法写入：{exc}") from None
+        for layout in layouts:
+            sheet = workbook.add_worksheet(layout.title)
+            for i, width in enumerate(layout.widths):
+                sheet.set_column(i, i, width)
+            if layout.fit_heights:
+                for r, height in layout.heights().items():
+                    sheet.set_row(r - 1, height)
+            if layout.freeze_row:
+                sheet.freeze_panes(layout.freeze_row - 1, 0)
+            if layout.print_rows:
+                sheet.repeat_rows(layout.print_rows[0] - 1, layout.print_rows[1] - 1)
+            if layout.hidden:
+                sheet.hide()
+            sheet.set_paper(9)  # A4
+            if layout.landscape:
+                sheet.set_landscape()
+            else:
+                sheet.set_portrait()
+            sheet.fit_to_pages(1, 0)
+            sheet.center_horizontally()
+            sheet.set_margins(left=0.4, right=0.4, top=0.5, bottom=0.5)
+            for box in layout.boxes:
+                _write(sheet, formats, layout.title, box)
+    finally:
+        try:
+            workbook.close()
+        except Exception as exc:  # xlsxwriter reports a failed save as its own exception types
+            if isinstance(exc, OSError):
+                raise
+            raise WriteError(f"无法写出工作簿：{exc}") from None
