@@ -305,6 +305,8 @@ class Evaluation(_Frozen):
     goals: tuple[Goal, ...] = ()
     indicators: tuple[Indicator, ...] = ()
     source: Source | None = None
+    #: Where each header field came from (``'department'`` → its cell or line), for findings.
+    sources: dict[str, Source] = {}
 
     @field_validator("kind", mode="before")
     @classmethod

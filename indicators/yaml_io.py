@@ -40,6 +40,11 @@ class LoadResult(BaseModel):
     target_tables: tuple[Problem, ...] = ()
 
 
+#: Table-level fields whose place a finding may point at.
+_HEADER_FIELDS = ("title", "document", "year", "department", "unit", "recorded_total", "deviation_analysis",
+                  "improvement", "overall_target", "details")
+
+
 def _source(file: str, builder: LineMap, path: Path_) -> dict[str, Any]:
     return {"file": file, "line": builder.line_of(path)}
 
@@ -76,6 +81,7 @@ def _annotate_indicators(items: Any, builder: LineMap, file: str, path: Path_) -
 
 def _annotate(data: dict[str, Any], builder: LineMap, file: str) -> None:
     data["source"] = _source(file, builder, ())
+    data["sources"] = {key: _source(file, builder, (key,)) for key in _HEADER_FIELDS if key in data}
     funds = data.get("funds")
     if isinstance(funds, dict):
         funds["source"] = _source(file, builder, ("funds",))

@@ -123,6 +123,11 @@ DocumentCheck = Callable[[Sequence[TableView]], list[list[Finding]]]
 
 # --- small helpers -------------------------------------------------------------------------------
 
+def _table_field(table: TableView, field: str) -> Source | None:
+    """The place of a table-level field (主管部门, 总分 …), or the table's own place."""
+    return table.evaluation.sources.get(field, table.evaluation.source)
+
+
 def _field_source(line: Indicator, field: str) -> Source | None:
     return line.sources.get(field, line.source)
 
@@ -262,7 +267,7 @@ def check_total_not_sum(table: TableView) -> list[Finding]:
     budget = table.budget_line
     budget_note = f"（含预算执行率{fmt2(budget.recorded)}分）" if budget is not None and budget.recorded is not None else ""
     return [_finding(
-        "total_not_sum", Severity.WARNING, source=table.evaluation.source,
+        "total_not_sum", Severity.WARNING, source=_table_field(table, "recorded_total"),
         message=(f"表上总分{fmt2(recorded_total)}，但表上各行得分{budget_note}合计{fmt2(total)}，"
                  f"相差{P(abs(recorded_total - total))}分"))]
 
@@ -287,14 +292,14 @@ def check_total_differs(table: TableView) -> list[Finding]:
     head = f"表上总分{fmt2(recorded_total)}与按规则计算的总分{fmt2(result.total)}相差{P(abs(gap))}分"
     names = "、".join(f"“{line.name}”" for line in lines)
     if residual == 0:
-        return [_finding("total_differs", Severity.INFO, source=table.evaluation.source,
+        return [_finding("total_differs", Severity.INFO, source=_table_field(table, "recorded_total"),
                          message=f"{head}，全部来自逐行列出的表上得分与规则得分之差（{names}）")]
     if not result.complete and ZERO <= residual <= result.pending_weight:
-        return [_finding("total_differs", Severity.INFO, source=table.evaluation.source,
+        return [_finding("total_differs", Severity.INFO, source=_table_field(table, "recorded_total"),
                          message=(f"{head}；另有{P(result.pending_weight)}分的指标待评价人判断、尚未计入，"
                                   f"差额在其范围内"))]
     part = f"逐行差异只能解释{P(abs(explained))}分，" if lines else ""
-    return [_finding("total_differs", Severity.WARNING, source=table.evaluation.source,
+    return [_finding("total_differs", Severity.WARNING, source=_table_field(table, "recorded_total"),
                      message=f"{head}，{part}其余{P(abs(residual))}分无从解释")]
 
 
@@ -664,7 +669,7 @@ def check_header_mismatch(tables: Sequence[TableView]) -> list[list[Finding]]:
                 others = "、".join(f"“{shown[k]}”（{n}张）" for k, n in ranked if k != key)
                 message = f"{chinese}写作“{value}”，同一文件（{document}）中其他表写作{others}，请核对"
             found[i].append(_finding("header_mismatch", Severity.WARNING, line=chinese,
-                                     source=tables[i].evaluation.source, message=message))
+                                     source=_table_field(tables[i], field), message=message))
     return found
 
 

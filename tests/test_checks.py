@@ -777,3 +777,10 @@ def test_golden_check_text(update_golden, monkeypatch):
     monkeypatch.chdir(ROOT)  # the report quotes the path as given
     result = cli("check", "samples/w2-wuhan-2023-project.yaml", "--min-severity", "info")
     check_golden("check-w2.txt", result.stdout, update_golden)
+
+
+def test_header_findings_point_at_the_header_cell_in_a_workbook():
+    """A reviewer jumps to U3's 主管部门 and 实施单位 cells, not to the top of the table."""
+    results = check_evaluations(list(load_path(SAMPLES / "u-wuhai-2023.xlsx").evaluations))
+    found = [(f.source.location, f.message[:4]) for r in results for f in r.findings if f.code == "header_mismatch"]
+    assert found == [("医疗保障政务服务综合柜员工作经费!C4", "主管部门"), ("医疗保障政务服务综合柜员工作经费!I4", "实施单位")]

@@ -428,6 +428,8 @@ def _with_sources(data: dict[str, Any], table: _Table) -> dict[str, Any]:
         return table.source_dict(cells.get(path) or coordinate(table.span.start, 0))
 
     data["source"] = at(())
+    data["sources"] = sources_for((), [k for k in data if k not in ("source", "sources", "funds", "goals",
+                                                                     "indicators")])
     if "funds" in data:
         funds = data["funds"]
         funds["source"] = at(("funds",))
