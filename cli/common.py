@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import sys
-import tempfile
 from pathlib import Path
 from typing import Iterable
 
@@ -13,6 +12,7 @@ import click
 from indicators.load import load_path
 from indicators.model import Evaluation
 from indicators.problems import Problem, format_problem
+from scoring.reports.atomic import write_atomically
 from scoring.ruleset import RuleSet, RuleSetError, get_ruleset
 
 
@@ -71,24 +71,7 @@ def check_output_path(output: str | None, inputs: Iterable[str]) -> None:
 
 def write_text_atomically(path: str, text: str) -> None:
     """Write ``text`` to ``path`` through a temporary file in the same folder, then move it in place."""
-    folder = os.path.dirname(os.path.abspath(path))
-    fd, temp = tempfile.mkstemp(prefix=".perfscore-", suffix=".tmp", dir=folder)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-        os.chmod(temp, default_file_mode())
-        os.replace(temp, path)
-    except BaseException:
-        if os.path.exists(temp):
-            os.unlink(temp)
-        raise
-
-
-def default_file_mode() -> int:
-    """The mode a newly created file gets under the user's umask (mkstemp's 0600 is not what they expect)."""
-    mask = os.umask(0)
-    os.umask(mask)
-    return 0o666 & ~mask
+    write_atomically(path, lambda temp: Path(temp).write_text(text, encoding="utf-8"))
 
 
 class Echo:

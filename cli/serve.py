@@ -31,7 +31,7 @@ from collections import OrderedDict
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path, PurePosixPath, PureWindowsPath
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable
 from urllib.parse import quote, urlsplit
 
 import click
@@ -610,11 +610,18 @@ def create_app(settings: Settings | None = None) -> Any:
         anchor = await take_upload(workspace, form)
         return RedirectResponse(f"/s/{workspace.id}{anchor}", status_code=303)
 
-    async def show(request: Request) -> Response:
-        workspace = store.get(request.path_params["id"])
-        if workspace is None:
-            return missing(request)
-        return await run_in_threadpool(page, request, workspace)
+    def in_workspace(sync: Callable[[Request, Any], Response]) -> Callable[[Request], Any]:
+        """A route that finds the workspace named in the URL and runs ``sync`` off the event loop."""
+
+        async def route(request: Request) -> Response:
+            workspace = store.get(request.path_params["id"])
+            if workspace is None:
+                return missing(request)
+            return await run_in_threadpool(sync, request, workspace)
+
+        return route
+
+    show = in_workspace(page)
 
     async def upload_more(request: Request) -> Response:
         workspace = store.get(request.path_params["id"])
@@ -713,23 +720,9 @@ def create_app(settings: Settings | None = None) -> Any:
                                                    f"filename*=UTF-8''{quote(base + '.json')}")
         return response
 
-    async def export(request: Request) -> Response:
-        workspace = store.get(request.path_params["id"])
-        if workspace is None:
-            return missing(request)
-        return await run_in_threadpool(export_sync, request, workspace)
-
-    async def findings(request: Request) -> Response:
-        workspace = store.get(request.path_params["id"])
-        if workspace is None:
-            return missing(request)
-        return await run_in_threadpool(findings_sync, request, workspace)
-
-    async def score_json(request: Request) -> Response:
-        workspace = store.get(request.path_params["id"])
-        if workspace is None:
-            return missing(request)
-        return await run_in_threadpool(json_sync, workspace)
+    export = in_workspace(export_sync)
+    findings = in_workspace(findings_sync)
+    score_json = in_workspace(lambda _request, workspace: json_sync(workspace))
 
     routes = [
         Route("/", index, methods=["GET"]),

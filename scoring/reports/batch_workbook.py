@@ -7,12 +7,13 @@ place, so an interrupted batch leaves no half-written summary.
 
 from __future__ import annotations
 
-import os
-import tempfile
 from collections import Counter
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
+
+from .atomic import write_atomically
+from .sheets import FORMULA_STARTS, excel_number
 
 __all__ = ["SummaryBook", "OUTLIER_RULES"]
 
@@ -98,7 +99,7 @@ class SummaryBook:
                 cell.alignment = Alignment(wrap_text=True, vertical="center")
             for row in rows:
                 ws.append([_cell(value) for value in row])
-                if any(isinstance(value, str) and value.startswith(_FORMULA_START) for value in row):
+                if any(isinstance(value, str) and value.startswith(FORMULA_STARTS) for value in row):
                     _keep_as_text(ws[ws.max_row])
             for i, width in enumerate(widths, start=1):
                 ws.column_dimensions[get_column_letter(i)].width = width
@@ -127,7 +128,7 @@ class SummaryBook:
             chart.add_data(Reference(grades, min_col=2, min_row=1, max_row=len(grade_rows) + 1), titles_from_data=True)
             chart.set_categories(Reference(grades, min_col=1, min_row=2, max_row=len(grade_rows) + 1))
             grades.add_chart(chart, "D2")
-        _save_atomically(book, Path(path))
+        write_atomically(path, book.save, suffix=".xlsx")
 
 
 def _grade_order(pair: tuple[str, int]) -> tuple[int, str]:
@@ -136,31 +137,12 @@ def _grade_order(pair: tuple[str, int]) -> tuple[int, str]:
 
 
 def _cell(value: Any) -> Any:
-    """Decimals as numbers so the sheet sorts (float only at the cell, shown with 2 decimals)."""
-    return float(value) if isinstance(value, Decimal) else value
-
-
-_FORMULA_START = ("=", "+", "-", "@")
+    """Decimals as numbers so the sheet sorts, converted exactly as the scored workbooks do."""
+    return excel_number(value) if isinstance(value, Decimal) else value
 
 
 def _keep_as_text(row: Any) -> None:
     """openpyxl turns a string starting with '=' into a formula; a title like '=SUM(...)' stays text."""
     for cell in row:
-        if isinstance(cell.value, str) and cell.value.startswith(_FORMULA_START):
+        if isinstance(cell.value, str) and cell.value.startswith(FORMULA_STARTS):
             cell.data_type = "s"
-
-
-def _save_atomically(book: Any, path: Path) -> None:
-    folder = path.resolve().parent
-    fd, temp = tempfile.mkstemp(prefix=".perfscore-", suffix=".xlsx", dir=folder)
-    os.close(fd)
-    try:
-        book.save(temp)
-        mask = os.umask(0)
-        os.umask(mask)
-        os.chmod(temp, 0o666 & ~mask)  # mkstemp made it 0600; the user expects an ordinary file
-        os.replace(temp, path)
-    except BaseException:
-        if os.path.exists(temp):
-            os.unlink(temp)
-        raise

@@ -248,6 +248,16 @@ class _Sheet:
             return ev.title
         return f"{ev.year}年度{ev.title}项目自评表" if ev.year else f"{ev.title}项目自评表"
 
+    def detail_rows(self, row: int) -> int:
+        """The table's other header fields (项目类别 …), one row each from ``row``; returns the next row."""
+        for key, value in self.ev.details.items():
+            if key == HEADING_KEY:
+                continue
+            self.head(row, 1, key, c2=2, obj=self.table, fields=("details",))
+            self.put(row, 3, value, c2=self.n, style="text", obj=self.table, fields=("details",))
+            row += 1
+        return row
+
     def mof_head(self) -> None:
         ev, t, n = self.ev, self.table, self.n
         self.put(1, 1, self.title_text(), c2=n, style="title", obj=t, fields=("title", "details"))
@@ -262,12 +272,7 @@ class _Sheet:
         self.head(row, 7, "实施单位", c2=8)
         self.put(row, 9, ev.unit, c2=n, style="text", obj=t, fields=("unit",))
         row += 1
-        for key, value in ev.details.items():
-            if key == HEADING_KEY:
-                continue
-            self.head(row, 1, key, c2=2, obj=t, fields=("details",))
-            self.put(row, 3, value, c2=n, style="text", obj=t, fields=("details",))
-            row += 1
+        row = self.detail_rows(row)
         funds = ev.funds
         if funds is not None or self.mode is Mode.TEMPLATE:
             row = self.mof_funds(row)
@@ -381,12 +386,7 @@ class _Sheet:
             self.head(row + 1, 5, "项目实施单位")
             self.put(row + 1, 6, ev.unit, c2=n, style="text", obj=t, fields=("unit",))
             row += 2
-        for key, value in ev.details.items():
-            if key == HEADING_KEY:
-                continue
-            self.head(row, 1, key, c2=2, obj=t, fields=("details",))
-            self.put(row, 3, value, c2=n, style="text", obj=t, fields=("details",))
-            row += 1
+        row = self.detail_rows(row)
         funds = ev.funds
         f = self.funds_obj
         # 基本支出总额 / 项目支出总额 (W1) — or whatever the breakdown rows are — two to a row.

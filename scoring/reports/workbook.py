@@ -11,8 +11,6 @@ openpyxl is imported only when a workbook is actually rendered (:mod:`.sheets`).
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from pathlib import Path
 from typing import Any, Sequence
 
@@ -20,6 +18,7 @@ from indicators.model import Evaluation
 from indicators.xlsx.read import META_HEADER, META_SHEET, META_VERSION
 
 from ..results import EvaluationResult
+from .atomic import write_atomically
 from .forms import FORMS, Mode, SheetMeta, build_sheet, choose_form
 from .sheets import Layout, WriteError, render
 from .summary import SUMMARY_SHEET, build_summary
@@ -141,29 +140,9 @@ def write_workbook(path: str | Path, evaluations: Sequence[Evaluation],
     """
     path = str(path)
     layouts = build_layouts(evaluations, results, **options)
-    folder = os.path.dirname(os.path.abspath(path))
     try:
-        fd, temp = tempfile.mkstemp(prefix=".perfscore-", suffix=".xlsx.tmp", dir=folder)
+        write_atomically(path, lambda temp: render(layouts, temp), suffix=".xlsx.tmp")
     except OSError as exc:
         raise WriteError(_os_message(exc, path)) from None
-    os.close(fd)
-    try:
-        render(layouts, temp)
-        # mkstemp creates 0600; the workbook gets the mode any new file of the user's would get.
-        mask = os.umask(0)
-        os.umask(mask)
-        os.chmod(temp, 0o666 & ~mask)
-        os.replace(temp, path)
-    except OSError as exc:
-        _remove(temp)
-        raise WriteError(_os_message(exc, path)) from None
-    except BaseException:
-        _remove(temp)
-        raise
 
 
-def _remove(path: str) -> None:
-    try:
-        os.unlink(path)
-    except FileNotFoundError:
-        pass
