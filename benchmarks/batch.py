@@ -7,8 +7,9 @@ own title and project name) into a temporary folder, then times:
   (a) floor    python-calamine reading every file's values and merged ranges in one process
   (b) batch    `perfscore batch DIR` end to end (a new process, as a user runs it) with --jobs 1
                and with all cores
-  (c) export   the same with --export DIR (when the command has it), against xlsxwriter writing
-               a workbook of the same size in memory (needs `pip install xlsxwriter`)
+  (c) export   the same with --export DIR, against xlsxwriter writing a workbook of the same
+               size in memory
+  (d) memory   peak resident memory of a one-job batch over N/10 and N workbooks
 
 and prints per-workbook milliseconds and the ratios. Targets (issue 8): batch with 1 job ≤ 3 × the
 floor; all cores ≥ 1.7 × faster than 1 job on 2 cores; --export per workbook ≤ 2 × xlsxwriter.
@@ -88,6 +89,20 @@ def batch(folder: Path, jobs: int, extra: list[str]) -> float:
     return elapsed
 
 
+def peak_memory_mb(folder: Path, count: int) -> float:
+    """Peak resident memory of a one-job batch over the first ``count`` workbooks (a fresh process)."""
+    subset = folder.parent / f"subset-{count}"
+    subset.mkdir()
+    for path in sorted(folder.iterdir())[:count]:
+        os.link(path, subset / path.name)
+    code = ("import resource, sys; from cli.main import main\n"
+            "try:\n    main()\nexcept SystemExit:\n    pass\n"
+            "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, file=sys.stderr)")
+    done = subprocess.run([sys.executable, "-c", code, "batch", str(subset), "--jobs", "1", "--format", "jsonl"],
+                          cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    return int(done.stderr.strip().splitlines()[-1]) / 1024  # ru_maxrss is in KiB on Linux
+
+
 def xlsxwriter_floor(count: int) -> float | None:
     """xlsxwriter writing a styled workbook of seed size (~40 rows × 12 columns, merged title) in memory."""
     try:
@@ -132,6 +147,7 @@ def main() -> None:
         if "--export" in helptext:
             exports = batch(folder, 1, ["--export", str(Path(temp) / "out")]) - one
         writer = xlsxwriter_floor(min(args.workbooks, 200))
+        memory = [(count, peak_memory_mb(folder, count)) for count in (args.workbooks // 10, args.workbooks)]
     n = args.workbooks
     ms = lambda seconds, count=n: seconds * 1000 / count  # noqa: E731
     print(f"{n} workbooks, {cores} cores")
@@ -148,6 +164,9 @@ def main() -> None:
         print(line)
     else:
         print("(c) --export: this version of perfscore batch has no --export option yet")
+    (few, few_mb), (many, many_mb) = memory
+    print(f"(d) peak memory, --jobs 1 --format jsonl: {few} workbooks {few_mb:.0f} MB, {many} workbooks {many_mb:.0f} MB"
+          f"  (flat: results stream, no models are kept)")
 
 
 if __name__ == "__main__":
