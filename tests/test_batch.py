@@ -8,6 +8,7 @@ import shutil
 import signal
 import sqlite3
 import subprocess
+import zipfile
 import sys
 
 import openpyxl
@@ -155,3 +156,18 @@ def test_export_folder_may_not_overwrite_an_input(tmp_path):
     shutil.copy(SAMPLES / "w1-wuhan-2023-department.xlsx", tmp_path / "w1.xlsx")
     result = run("batch", str(tmp_path), "--export", str(tmp_path))
     assert result.exit_code == 2 and "会覆盖输入文件" in result.output
+
+
+def test_summary_text_that_looks_like_a_formula_stays_text(tmp_path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    source = (SAMPLES / "q1-qiaokou-2020-department.yaml").read_text(encoding="utf-8")
+    title = '=HYPERLINK("http://example.invalid","点我")'
+    (folder / "t.yaml").write_text(source.replace("title: 武汉市硚口区医疗保障局 2020 年整体支出绩效目标表",
+                                                  f"title: '{title}'"), encoding="utf-8")
+    out = tmp_path / "summary.xlsx"
+    assert run("batch", str(folder), "-o", str(out)).exit_code == 0
+    cell = openpyxl.load_workbook(out)["汇总"]["E2"]
+    assert (cell.value, cell.data_type) == (title, "s")
+    with zipfile.ZipFile(out) as archive:
+        assert b"<f>" not in archive.read("xl/worksheets/sheet1.xml")
