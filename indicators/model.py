@@ -22,7 +22,7 @@ from .problems import InputError, Source
 from .values import Comparison, Value, parse_comparison_word, parse_value
 
 __all__ = [
-    "Kind", "Nature", "Amount", "Deduction", "Judgment", "Indicator", "Goal", "FundRow",
+    "Kind", "Nature", "Amount", "Text", "Deduction", "Judgment", "Indicator", "Goal", "FundRow",
     "Funds", "OverallTarget", "Evaluation", "split_declared_weight", "NOT_APPLICABLE_WORDS",
 ]
 
@@ -38,6 +38,17 @@ def _to_decimal(value: object) -> Decimal:
 
 #: A money amount, rate or score: always Decimal, read from text without float.
 Amount = Annotated[Decimal, BeforeValidator(_to_decimal)]
+
+
+def _number_as_text(value: object) -> object:
+    # Workbooks hand numbers over as numbers; a target or a printed figure is text as written.
+    if isinstance(value, (int, float, Decimal)) and not isinstance(value, bool):
+        return str(D(value))
+    return value
+
+
+#: Text as written in a cell; a number from a workbook becomes its exact text.
+Text = Annotated[str, BeforeValidator(_number_as_text)]
 
 
 class Kind(StrEnum):
@@ -134,14 +145,14 @@ class Judgment(_Frozen):
 class Indicator(_Frozen):
     """One indicator line (三级指标) with its names, target, actual, 分值 and recorded 得分."""
 
-    level1: str = ""
-    level2: str = ""
-    name: str
+    level1: Text = ""
+    level2: Text = ""
+    name: Text
     nature: Nature | None = None
-    direction: str | None = None
-    target: str = ""
-    actual: str | None = None
-    unit: str | None = None
+    direction: Text | None = None
+    target: Text = ""
+    actual: Text | None = None
+    unit: Text | None = None
     weight: Amount | None = None
     recorded: Amount | None = None
     deviation_reason: str | None = None
@@ -170,14 +181,6 @@ class Indicator(_Frozen):
     def _not_negative(cls, value: Decimal | None) -> Decimal | None:
         if value is not None and value < 0:
             raise InputError(f"不能为负数，实际为“{value}”")
-        return value
-
-    @field_validator("target", "actual", "direction", "unit", "level1", "level2", "name", mode="before")
-    @classmethod
-    def _text(cls, value: object) -> object:
-        # Workbooks hand numbers over as numbers; a target is text as written.
-        if isinstance(value, (int, float, Decimal)) and not isinstance(value, bool):
-            return str(D(value))
         return value
 
     @cached_property
@@ -235,18 +238,11 @@ class FundRow(_Frozen):
     """A sub-row of the funds block (其中：当年财政拨款 …), amounts kept as printed."""
 
     name: str
-    initial_budget: str | None = None
-    budget: str | None = None
-    executed: str | None = None
-    rate: str | None = None
+    initial_budget: Text | None = None
+    budget: Text | None = None
+    executed: Text | None = None
+    rate: Text | None = None
     source: Source | None = None
-
-    @field_validator("initial_budget", "budget", "executed", "rate", mode="before")
-    @classmethod
-    def _text(cls, value: object) -> object:
-        if isinstance(value, (int, float, Decimal)) and not isinstance(value, bool):
-            return str(D(value))
-        return value
 
 
 class Funds(_Frozen):
@@ -257,18 +253,11 @@ class Funds(_Frozen):
     initial_budget: Amount | None = None
     budget: Amount
     executed: Amount
-    rate: str | None = None
+    rate: Text | None = None
     recorded: Amount | None = None
     breakdown: tuple[FundRow, ...] = ()
     source: Source | None = None
     sources: dict[str, Source] = {}
-
-    @field_validator("rate", mode="before")
-    @classmethod
-    def _rate_text(cls, value: object) -> object:
-        if isinstance(value, (int, float, Decimal)) and not isinstance(value, bool):
-            return str(D(value))
-        return value
 
     @field_validator("weight", "initial_budget", "budget", "executed", "recorded")
     @classmethod

@@ -12,7 +12,6 @@ from __future__ import annotations
 import os
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
-from decimal import Decimal
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator
 
@@ -164,8 +163,3 @@ def run_batch(files: list[Path], rules: str, jobs: int | None = None,
             if progress:
                 progress(report)
             yield report
-
-
-def decimal(text: str | None) -> Decimal | None:
-    """A contract number string back to Decimal (None stays None)."""
-    return Decimal(text) if text is not None else None

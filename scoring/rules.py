@@ -276,14 +276,10 @@ def closer_is_better(case: LineCase, ruleset: RuleSet) -> Outcome:
 @register("in_range")
 def in_range(case: LineCase, ruleset: RuleSet) -> Outcome:
     """区间 ``a-b``: full inside; outside, proportional to the nearer bound."""
-    actual = case.actual
-    if actual.kind is not ValueKind.NUMBER or actual.number is None:
-        return judge(case, ruleset, (R.unreadable_actual(actual.raw, actual.reason or "不是数值"),))
-    if actual.unit and case.target.unit and actual.unit != case.target.unit:
-        return judge(case, ruleset, (R.unit_mismatch(actual.unit, case.target.unit),))
-    number = actual.number
-    if not actual.unit and not actual.magnitude and case.target.magnitude:
-        number *= MULTIPLIERS[case.target.magnitude]
+    numbers = comparable_numbers(case)
+    if isinstance(numbers, str):
+        return judge(case, ruleset, (numbers,))
+    number, actual = numbers[0], case.actual
     low, high = case.target.low, case.target.high
     assert low is not None and high is not None
     if low <= number <= high:
