@@ -12,7 +12,7 @@ import re
 from decimal import Decimal
 from enum import StrEnum
 from functools import cached_property
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, field_validator, model_validator
 
@@ -103,6 +103,35 @@ class _Frozen(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
 
+class _Placed(_Frozen):
+    """A model whose fields each remember their place: ``source`` plus ``places`` (declared by each subclass).
+
+    ``places`` maps a field to its place relative to ``source``: a cell (``'F12'``) on the same
+    sheet of a workbook, or a line of the same YAML file. Plain text and numbers rather than a
+    :class:`Source` per field: a workbook of 200 tables holds tens of thousands of them, and
+    validating a model per field cost more than reading the workbook (benchmarks/read.py).
+    """
+
+    # The fields themselves are declared last in each subclass, so field order (and dumps) stay as written.
+    if TYPE_CHECKING:
+        source: Source | None
+        places: dict[str, str | int]
+
+    def source_of(self, field: str) -> Source | None:
+        """Where ``field`` came from: its own cell or line, else the object's ``source``."""
+        place = self.places.get(field)
+        if place is None or self.source is None:
+            return self.source
+        if isinstance(place, int):
+            return Source(file=self.source.file, line=place)
+        return Source(file=self.source.file, sheet=self.source.sheet, cell=place)
+
+    @property
+    def sources(self) -> dict[str, Source]:
+        """Where each field with a place of its own came from (``'actual'`` → its cell or line)."""
+        return {field: self.source_of(field) for field in self.places}  # type: ignore[misc]
+
+
 class Deduction(_Frozen):
     """A manual deduction (人工扣分) stated with its points and reason."""
 
@@ -142,7 +171,7 @@ class Judgment(_Frozen):
         return self
 
 
-class Indicator(_Frozen):
+class Indicator(_Placed):
     """One indicator line (三级指标) with its names, target, actual, 分值 and recorded 得分."""
 
     level1: Text = ""
@@ -160,8 +189,8 @@ class Indicator(_Frozen):
     judgment: Judgment | None = None
     not_applicable: bool = False
     source: Source | None = None
-    #: Where each field came from (``'actual'`` → its cell or line).
-    sources: dict[str, Source] = {}
+    #: Each field's cell or YAML line (see :class:`_Placed`).
+    places: dict[str, str | int] = {}
 
     @field_validator("nature", mode="before")
     @classmethod
@@ -245,7 +274,7 @@ class FundRow(_Frozen):
     source: Source | None = None
 
 
-class Funds(_Frozen):
+class Funds(_Placed):
     """The budget-execution block: 预算数(A), 执行数(B), 分值, and what the table printed."""
 
     label: str | None = None
@@ -257,7 +286,8 @@ class Funds(_Frozen):
     recorded: Amount | None = None
     breakdown: tuple[FundRow, ...] = ()
     source: Source | None = None
-    sources: dict[str, Source] = {}
+    #: Each field's cell or YAML line (see :class:`_Placed`).
+    places: dict[str, str | int] = {}
 
     @field_validator("weight", "initial_budget", "budget", "executed", "recorded")
     @classmethod
@@ -274,7 +304,7 @@ class OverallTarget(_Frozen):
     actual: str | None = None
 
 
-class Evaluation(_Frozen):
+class Evaluation(_Placed):
     """One self-evaluation table (自评表)."""
 
     kind: Kind
@@ -294,8 +324,8 @@ class Evaluation(_Frozen):
     goals: tuple[Goal, ...] = ()
     indicators: tuple[Indicator, ...] = ()
     source: Source | None = None
-    #: Where each header field came from (``'department'`` → its cell or line), for findings.
-    sources: dict[str, Source] = {}
+    #: Each header field's cell or YAML line (``'department'`` → ``'B3'``), for findings.
+    places: dict[str, str | int] = {}
 
     @field_validator("kind", mode="before")
     @classmethod

@@ -23,7 +23,7 @@ __all__ = ["LoadResult", "load_yaml_file", "load_yaml_text", "is_target_table", 
 
 _KNOWN_KEYS = sorted(
     {name for model in (Evaluation, Funds, FundRow, Goal, Indicator, Judgment, Deduction, OverallTarget)
-     for name in model.model_fields if name not in {"source", "sources"}}
+     for name in model.model_fields if name not in {"source", "places"}}
 )
 
 
@@ -49,6 +49,17 @@ def _source(file: str, builder: LineMap, path: Path_) -> dict[str, Any]:
     return {"file": file, "line": builder.line_of(path)}
 
 
+def _places(builder: LineMap, path: Path_, keys: Any) -> dict[str, int]:
+    """The YAML line of each key under ``path`` (a model's ``places``)."""
+    found = {}
+    for key in list(keys):
+        if key not in SOURCE_FIELDS:
+            line = builder.line_of(path + (key,))
+            if line is not None:
+                found[key] = line
+    return found
+
+
 def _annotate_indicators(items: Any, builder: LineMap, file: str, path: Path_) -> None:
     """Fill merged level names from the line above and attach sources, in place."""
     if not isinstance(items, list):
@@ -69,9 +80,7 @@ def _annotate_indicators(items: Any, builder: LineMap, file: str, path: Path_) -
         elif previous["level2"]:
             item["level2"] = previous["level2"]
         item["source"] = _source(file, builder, here)
-        item["sources"] = {
-            key: _source(file, builder, here + (key,)) for key in list(item) if key not in {"source", "sources"}
-        }
+        item["places"] = _places(builder, here, item)
         for j, deduction in enumerate(item.get("deductions") or []):
             if isinstance(deduction, dict):
                 deduction["source"] = _source(file, builder, here + ("deductions", j))
@@ -81,13 +90,11 @@ def _annotate_indicators(items: Any, builder: LineMap, file: str, path: Path_) -
 
 def _annotate(data: dict[str, Any], builder: LineMap, file: str) -> None:
     data["source"] = _source(file, builder, ())
-    data["sources"] = {key: _source(file, builder, (key,)) for key in _HEADER_FIELDS if key in data}
+    data["places"] = _places(builder, (), {key: None for key in _HEADER_FIELDS if key in data})
     funds = data.get("funds")
     if isinstance(funds, dict):
         funds["source"] = _source(file, builder, ("funds",))
-        funds["sources"] = {
-            key: _source(file, builder, ("funds", key)) for key in list(funds) if key not in {"source", "sources"}
-        }
+        funds["places"] = _places(builder, ("funds",), funds)
         for j, row in enumerate(funds.get("breakdown") or []):
             if isinstance(row, dict):
                 row["source"] = _source(file, builder, ("funds", "breakdown", j))
@@ -211,7 +218,7 @@ def load_yaml_file(path: str | Path, targets: bool = False) -> LoadResult:
 # --------------------------------------------------------------------------- writing
 
 #: Fields that say where a value came from: a written file has its own places.
-SOURCE_FIELDS = frozenset({"source", "sources"})
+SOURCE_FIELDS = frozenset({"source", "places"})
 
 
 def _plain(value: Any) -> Any:

@@ -125,18 +125,18 @@ DocumentCheck = Callable[[Sequence[TableView]], list[list[Finding]]]
 
 def _table_field(table: TableView, field: str) -> Source | None:
     """The place of a table-level field (主管部门, 总分 …), or the table's own place."""
-    return table.evaluation.sources.get(field, table.evaluation.source)
+    return table.evaluation.source_of(field)
 
 
 def _field_source(line: Indicator, field: str) -> Source | None:
-    return line.sources.get(field, line.source)
+    return line.source_of(field)
 
 
 def _funds_source(table: TableView, field: str) -> Source | None:
     funds = table.evaluation.funds
     if funds is None:
         return table.evaluation.source
-    return funds.sources.get(field, funds.source)
+    return funds.source_of(field)
 
 
 def _budget_name(line: LineResult) -> str:

@@ -88,7 +88,7 @@ def _checked(outcome: Outcome, weight: Decimal, name: str, index: int, source: S
 
 
 def _line_source(line: Indicator, field: str) -> Source | None:
-    return line.sources.get(field, line.source)
+    return line.source_of(field)
 
 
 def _recorded_findings(result: LineResult, line: Indicator | None, explained: bool,
@@ -142,7 +142,7 @@ def _budget_line(evaluation: Evaluation, ruleset: RuleSet, weight: Decimal | Non
         status=outcome.status, reasons=reasons, rule=rule_name, source=source,
     )
     if outcome.status is Status.SCORED:
-        findings.extend(_recorded_findings(result, None, False, funds.sources.get("recorded", source)))
+        findings.extend(_recorded_findings(result, None, False, funds.source_of("recorded") or source))
     return result, BudgetResult(budget=funds.budget, executed=funds.executed, rate=rate, weight=weight, score=score)
 
 

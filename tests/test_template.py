@@ -35,10 +35,10 @@ def run(*args: str):
 
 
 def comparable(model) -> object:
-    """``model_dump()`` without any source/sources field, for comparing what a model holds."""
+    """``model_dump()`` without any source/places field, for comparing what a model holds."""
     def strip(value):
         if isinstance(value, dict):
-            return {k: strip(v) for k, v in value.items() if k not in ("source", "sources")}
+            return {k: strip(v) for k, v in value.items() if k not in ("source", "places")}
         if isinstance(value, (list, tuple)):
             return [strip(v) for v in value]
         return value

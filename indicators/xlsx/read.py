@@ -415,12 +415,12 @@ def load_xlsx_file(path: str | Path, targets: bool = False) -> LoadResult:
 
 
 def _with_sources(data: dict[str, Any], table: _Table) -> dict[str, Any]:
-    """Attach ``source``/``sources`` entries to the data dict from the remembered cells."""
+    """Attach ``source``/``places`` entries to the data dict from the remembered cells."""
 
     cells = table.cells
 
-    def sources_for(path: Path_, keys) -> dict[str, Any]:
-        return {k: table.source_dict(cells[path + (k,)]) for k in keys if path + (k,) in cells}
+    def places(path: Path_, keys) -> dict[str, str]:
+        return {k: cells[path + (k,)] for k in keys if path + (k,) in cells}
 
     def at(path: Path_) -> dict[str, str]:
         while path and path not in cells:
@@ -428,12 +428,11 @@ def _with_sources(data: dict[str, Any], table: _Table) -> dict[str, Any]:
         return table.source_dict(cells.get(path) or coordinate(table.span.start, 0))
 
     data["source"] = at(())
-    data["sources"] = sources_for((), [k for k in data if k not in ("source", "sources", "funds", "goals",
-                                                                     "indicators")])
+    data["places"] = places((), [k for k in data if k not in ("source", "places", "funds", "goals", "indicators")])
     if "funds" in data:
         funds = data["funds"]
         funds["source"] = at(("funds",))
-        funds["sources"] = sources_for(("funds",), list(funds))
+        funds["places"] = places(("funds",), list(funds))
         for i, row in enumerate(funds.get("breakdown", [])):
             row["source"] = at(("funds", "breakdown", i))
     groups = [(("goals", g), goal) for g, goal in enumerate(data.get("goals", []))]
@@ -444,7 +443,7 @@ def _with_sources(data: dict[str, Any], table: _Table) -> dict[str, Any]:
     for path, lines in lists:
         for i, line in enumerate(lines):
             line["source"] = at(path + (i,))
-            line["sources"] = sources_for(path + (i,), [k for k in line if k not in ("source", "sources")])
+            line["places"] = places(path + (i,), [k for k in line if k not in ("source", "places")])
     return data
 
 

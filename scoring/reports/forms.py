@@ -97,7 +97,7 @@ def _columns(form: str, mode: Mode) -> list[Column]:
 
 def _strip_sources(value: Any) -> Any:
     if isinstance(value, dict):
-        return {k: _strip_sources(v) for k, v in value.items() if k not in ("source", "sources")}
+        return {k: _strip_sources(v) for k, v in value.items() if k not in ("source", "places")}
     if isinstance(value, list):
         return [_strip_sources(v) for v in value]
     return value
@@ -105,7 +105,7 @@ def _strip_sources(value: Any) -> Any:
 
 def model_values(model: Any, exclude: set[str] = frozenset()) -> dict[str, Any]:  # type: ignore[assignment]
     """Every field of ``model`` as JSON-ready data (Decimals as their exact text), sources left out."""
-    data = model.model_dump(mode="json", exclude=set(exclude) | {"source", "sources"})
+    data = model.model_dump(mode="json", exclude=set(exclude) | {"source", "places"})
     return _strip_sources(data)
 
 

@@ -31,7 +31,7 @@ def blank_evaluation(form: str, kind: str | None = None) -> Evaluation:
 
 def _clear(line: Indicator) -> Indicator:
     return line.model_copy(update={"actual": None, "recorded": None, "judgment": None, "deductions": (),
-                                   "deviation_reason": None, "sources": {}})
+                                   "deviation_reason": None, "places": {}})
 
 
 def from_targets(evaluation: Evaluation) -> Evaluation:
