@@ -81,36 +81,95 @@ class Cell:
         return self.value
 
 
+#: One distinct non-empty cell of a row: (column, value, holding row, holding column).
+Span = tuple[int, "str | Decimal", int, int]
+
+
 @dataclass
 class SheetGrid:
-    """A sheet's cells as a grid (0-based), merged ranges filled, plus what calamine drops.
+    """A sheet's values as a grid (0-based), merged ranges filled, plus what calamine drops.
 
-    ``rows`` holds ``None`` for an empty cell (most of a sheet), so reading a large
-    sheet does not create an object per blank; :meth:`cell` fills the gap.
+    ``values`` holds text, a Decimal or ``None`` per cell; every cell a merged range covers
+    holds the range's value, and ``covered`` maps those cells (row → column → holding cell)
+    to the range's top-left cell. :class:`Cell` objects are made only for the cells a reader
+    asks for: an object per cell of every sheet was most of the cost of reading a workbook.
     """
 
     name: str
-    rows: list[list[Cell | None]]
+    values: list[list[str | Decimal | None]]
+    #: row → column → holding (top-left) cell, for the cells a merged range covers
+    covered: dict[int, dict[int, tuple[int, int]]] = field(default_factory=dict)
     errors: dict[str, str] = field(default_factory=dict)  # coordinate → error text or a note
     hidden_columns: set[int] = field(default_factory=set)  # 0-based
     hidden_rows: set[int] = field(default_factory=set)  # 0-based
-    #: per-row results the locator asks for many times (distinct cells, header matches)
+    #: per-row results the locator asks for many times (header matches, table starts)
     memo: dict[tuple[str, int], object] = field(default_factory=dict, repr=False)
+    _spans: dict[int, list[Span]] = field(default_factory=dict, repr=False)
+    _distinct: dict[int, list[tuple[int, Cell]]] = field(default_factory=dict, repr=False)
 
     @property
     def height(self) -> int:
-        return len(self.rows)
+        return len(self.values)
 
     @property
     def width(self) -> int:
-        return max((len(row) for row in self.rows), default=0)
+        return max((len(row) for row in self.values), default=0)
+
+    def value(self, row: int, col: int) -> str | Decimal | None:
+        """The value shown at (row, col), a merged range's value in every cell it covers."""
+        if 0 <= row < len(self.values):
+            values = self.values[row]
+            if 0 <= col < len(values):
+                return values[col]
+        return None
+
+    def is_covered(self, row: int, col: int) -> bool:
+        """A merged range covers (row, col) and holds its value elsewhere."""
+        covered = self.covered.get(row)
+        return covered is not None and col in covered
 
     def cell(self, row: int, col: int) -> Cell:
-        if 0 <= row < len(self.rows) and 0 <= col < len(self.rows[row]):
-            found = self.rows[row][col]
-            if found is not None:
-                return found
-        return Cell(None, row, col)
+        """The cell at (row, col), pointing at its holding cell when a merged range covers it."""
+        value = self.value(row, col)
+        if value is None:
+            return Cell(None, row, col)
+        covered = self.covered.get(row)
+        holder = covered.get(col) if covered is not None else None
+        if holder is not None:
+            return Cell(value, holder[0], holder[1], merged=True)
+        return Cell(value, row, col)
+
+    def spans(self, row: int) -> list[Span]:
+        """Non-empty cells of a row as (column, value, holding row, holding column), each merged
+        value once (at its leftmost column in the row)."""
+        found = self._spans.get(row)
+        if found is not None:
+            return found
+        found = []
+        if 0 <= row < len(self.values):
+            covered = self.covered.get(row)
+            if covered is None:
+                found = [(col, value, row, col) for col, value in enumerate(self.values[row]) if value is not None]
+            else:
+                last: tuple[int, int] | None = None
+                for col, value in enumerate(self.values[row]):
+                    if value is None:
+                        continue
+                    holder = covered.get(col, (row, col))
+                    if holder != last:
+                        # A merged value repeats in adjacent columns, all pointing at the same holding cell.
+                        found.append((col, value, holder[0], holder[1]))
+                        last = holder
+        self._spans[row] = found
+        return found
+
+    def distinct(self, row: int) -> list[tuple[int, Cell]]:
+        """:meth:`spans` as cells (``merged`` when the value is held in another cell)."""
+        found = self._distinct.get(row)
+        if found is None:
+            found = [(col, Cell(value, r, c, (r, c) != (row, col))) for col, value, r, c in self.spans(row)]
+            self._distinct[row] = found
+        return found
 
 
 @lru_cache(maxsize=None)
@@ -295,11 +354,12 @@ def read_workbook(path: str | Path) -> list[SheetGrid]:
         except Exception as exc:  # calamine raises several error types for broken parts
             raise WorkbookError(f"工作簿内容损坏，无法读取（{type(exc).__name__}）") from None
         grids: list[SheetGrid] = []
+        names = set(archive.namelist())
         for meta in book.sheets_metadata:
             if str(meta.typ) != str(python_calamine.SheetTypeEnum.WorkSheet):
                 continue
             part = parts.get(meta.name)
-            extras = _scan_sheet(archive.read(part), percent_styles) if part in archive.namelist() else _SheetExtras()
+            extras = _scan_sheet(archive.read(part), percent_styles) if part in names else _SheetExtras()
             sheet = book.get_sheet_by_name(meta.name)
             if sheet.total_height * max(sheet.total_width, 1) > MAX_CELLS:
                 raise WorkbookError(f"工作表“{meta.name}”有 {sheet.total_height} 行 × {sheet.total_width} 列，"
@@ -313,41 +373,40 @@ def read_workbook(path: str | Path) -> list[SheetGrid]:
 
 
 def _grid(name: str, values: list[list[Any]], merged: list, extras: _SheetExtras) -> SheetGrid:
+    """calamine's rows → a :class:`SheetGrid`, converting values in place (its lists are ours to keep)."""
     width = max((len(row) for row in values), default=0)
     percent = {_split_coordinate(ref) for ref in extras.percent_cells}
-    rows: list[list[Cell | None]] = []
     for r, row in enumerate(values):
-        cells: list[Cell | None] = [None] * width
         for c, raw in enumerate(row):
-            if raw == "" or raw is None:
-                continue
             if type(raw) is str:  # the common case, kept out of _convert's chain of checks
-                if raw.strip():
-                    cells[c] = Cell(raw, r, c)
-                continue
-            value = _convert(raw, (r, c) in percent if percent else False)
-            if value is not None:
-                cells[c] = Cell(value, r, c)
-        rows.append(cells)
+                if not raw or raw.isspace():
+                    row[c] = None
+            elif raw is not None:
+                row[c] = _convert(raw, (r, c) in percent if percent else False)
+        if len(row) < width:
+            row.extend([None] * (width - len(row)))
     # Error cells calamine emptied may lie outside its grid (a last row holding only a formula).
     for ref in extras.errors:
         r, c = _split_coordinate(ref)
-        while len(rows) <= r:
-            rows.append([None] * width)
+        while len(values) <= r:
+            values.append([None] * width)
         if c >= width:
-            for row in rows:
+            for row in values:
                 row.extend([None] * (c + 1 - width))
             width = c + 1
+    covered: dict[int, dict[int, tuple[int, int]]] = {}
     for (r0, c0), (r1, c1) in merged:
-        if r0 >= len(rows) or c0 >= width:
+        if r0 >= len(values) or c0 >= width:
             continue
-        top = rows[r0][c0]
+        top = values[r0][c0]
         if top is None:
             continue
-        covered = Cell(top.value, top.row, top.col, merged=True)
-        for r in range(r0, min(r1, len(rows) - 1) + 1):
+        for r in range(r0, min(r1, len(values) - 1) + 1):
+            row = values[r]
+            in_row = covered.setdefault(r, {})
             for c in range(c0, min(c1, width - 1) + 1):
                 if (r, c) != (r0, c0):
-                    rows[r][c] = covered
-    return SheetGrid(name=name, rows=rows, errors=extras.errors, hidden_columns=extras.hidden_columns,
-                     hidden_rows=extras.hidden_rows)
+                    row[c] = top
+                    in_row[c] = (r0, c0)
+    return SheetGrid(name=name, values=values, covered=covered, errors=extras.errors,
+                     hidden_columns=extras.hidden_columns, hidden_rows=extras.hidden_rows)

@@ -9,12 +9,14 @@ removed, a trailing ``(A)``/``（万元）``-style note dropped.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from functools import lru_cache
 
 from ..numbers import normalize_text
 
 __all__ = ["fold", "normalize", "INDICATOR_COLUMNS", "FUNDS_COLUMNS", "LABELS", "match_column", "match_label",
-           "STOP_WORDS", "TOTAL_WORDS", "SUBTOTAL_WORDS", "GOAL_RE", "REVIEW_COLUMNS", "SUBMITTED"]
+           "STOP_WORDS", "TOTAL_WORDS", "SUBTOTAL_WORDS", "GOAL_RE", "REVIEW_COLUMNS", "SUBMITTED", "Words",
+           "words", "label_head"]
 
 _NOTE = re.compile(r"[(（][^()（）]{0,8}[)）]$")
 
@@ -115,3 +117,51 @@ def match_column(text: str, columns: dict[str, tuple[str, ...]]) -> str | None:
 def match_label(text: str) -> str | None:
     """The header-block field a label cell names (``'基本支出总额（万元）'`` → ``'breakdown'``), or None."""
     return LABELS.get(normalize(text))
+
+
+_COLON = re.compile(r"[:：]")
+
+
+def label_head(text: str) -> str:
+    """The part of ``'单位名称：乌海市医疗保障局'`` before its first colon (the whole text without one)."""
+    return _COLON.split(text, maxsplit=1)[0]
+
+
+@dataclass(frozen=True, slots=True)
+class Words:
+    """What a short cell text names as a header word or label, worked out once per distinct text."""
+
+    #: the indicator-block column it heads (:data:`INDICATOR_COLUMNS`), for texts under 30 characters
+    column: str | None = None
+    #: the funds-block column it heads (:data:`FUNDS_COLUMNS`), for texts under 30 characters
+    funds: str | None = None
+    #: the header-block field its text before a colon labels (:data:`LABELS`): ``单位名称：xxx`` → unit
+    head_label: str | None = None
+
+
+_NOTHING = Words()
+_WORDS: dict[str, Words] = {}
+#: Distinct texts remembered at most; the memory is cleared when full (a sheet repeats its header words).
+_WORDS_LIMIT = 50_000
+
+
+def words(text: str) -> Words:
+    """What ``text`` names as a header word or label; nothing for texts over 40 characters.
+
+    Locating tables asks this of every short cell of every row, so the answer is kept per
+    distinct text instead of normalizing the same header words again for each table.
+    """
+    if len(text) > 40:  # header words and labels, even "单位名称：xxx", are short
+        return _NOTHING
+    found = _WORDS.get(text)
+    if found is None:
+        if len(_WORDS) >= _WORDS_LIMIT:
+            _WORDS.clear()
+        short = len(text) < 30
+        found = Words(column=match_column(text, INDICATOR_COLUMNS) if short else None,
+                      funds=match_column(text, FUNDS_COLUMNS) if short else None,
+                      head_label=match_label(label_head(text)))
+        if found == _NOTHING:
+            found = _NOTHING
+        _WORDS[text] = found
+    return found

@@ -13,8 +13,8 @@ import re
 from dataclasses import dataclass, field
 
 from .cells import Cell, SheetGrid
-from .headers import (FUNDS_COLUMNS, fold, GOAL_RE, INDICATOR_COLUMNS, STOP_WORDS, SUBMITTED, SUBTOTAL_WORDS,
-                      TOTAL_WORDS, match_column, match_label, normalize)
+from .headers import (GOAL_RE, INDICATOR_COLUMNS, STOP_WORDS, SUBMITTED, SUBTOTAL_WORDS, TOTAL_WORDS, fold,
+                      match_column, match_label, normalize, words)
 
 __all__ = ["IndicatorBlock", "TableSpan", "distinct_cells", "locate_tables", "first_text"]
 
@@ -45,25 +45,17 @@ class TableSpan:
 
 def distinct_cells(grid: SheetGrid, row: int) -> list[tuple[int, Cell]]:
     """Non-empty cells of a row, each merged value once (at its leftmost column in the row)."""
-    key = ("cells", row)
-    if key in grid.memo:
-        return grid.memo[key]  # type: ignore[return-value]
-    found: list[tuple[int, Cell]] = []
-    last: Cell | None = None
-    for col, cell in enumerate(grid.rows[row] if row < grid.height else []):
-        # A merged value repeats in adjacent columns, all pointing at the same holding cell.
-        if cell is None or cell.value is None or (last is not None and cell.row == last.row and cell.col == last.col):
-            continue
-        last = cell
-        found.append((col, cell))
-    grid.memo[key] = found
-    return found
+    return grid.distinct(row)
+
+
+def _text(value: object) -> str:
+    return value if type(value) is str else f"{value:f}"  # type: ignore[return-value]
 
 
 def first_text(grid: SheetGrid, row: int) -> str:
     """The first non-empty cell of a row, normalized ('' for a blank row)."""
-    cells = distinct_cells(grid, row)
-    return normalize(cells[0][1].text) if cells else ""
+    spans = grid.spans(row)
+    return normalize(_text(spans[0][1])) if spans else ""
 
 
 def lead_text(grid: SheetGrid, row: int) -> str:
@@ -72,9 +64,9 @@ def lead_text(grid: SheetGrid, row: int) -> str:
     A label merged down a column (年度绩效指标 beside every indicator row) is not
     what a row says: ``总分`` or ``合计`` stands in the next cell.
     """
-    for _, cell in distinct_cells(grid, row):
-        if cell.row == row:
-            return fold(cell.text)
+    for _, value, top, _ in grid.spans(row):
+        if top == row:
+            return fold(_text(value))
     return ""
 
 
@@ -88,17 +80,18 @@ def is_goal(text: str) -> re.Match[str] | None:
 
 def _header_columns(grid: SheetGrid, row: int) -> dict[str, int]:
     key = ("header", row)
-    if key in grid.memo:
-        return dict(grid.memo[key])  # type: ignore[arg-type]
+    found = grid.memo.get(key)
+    if found is not None:
+        return dict(found)  # type: ignore[call-overload]
     columns: dict[str, int] = {}
-    for col, cell in distinct_cells(grid, row):
-        if type(cell.value) is str and len(cell.value) < 30:  # header words are short
-            name = match_column(cell.value, INDICATOR_COLUMNS)
+    for col, value, _, _ in grid.spans(row):
+        if type(value) is str:
+            name = words(value).column
             if name and name not in columns:
                 columns[name] = col
     _submitted_is_recorded(columns)
-    grid.memo[key] = dict(columns)
-    return columns
+    grid.memo[key] = columns
+    return dict(columns)
 
 
 def _submitted_is_recorded(columns: dict[str, int]) -> None:
@@ -156,11 +149,16 @@ def is_indicator_header(columns: dict[str, int]) -> bool:
 def is_funds_header(grid: SheetGrid, row: int) -> bool:
     """A row naming both 预算数 and 执行数 heads a funds block."""
     key = ("funds", row)
-    if key not in grid.memo:
-        found = {match_column(cell.value, FUNDS_COLUMNS) for _, cell in distinct_cells(grid, row)
-                 if type(cell.value) is str and len(cell.value) < 30}
-        grid.memo[key] = "budget" in found and "executed" in found
-    return grid.memo[key]  # type: ignore[return-value]
+    found = grid.memo.get(key)
+    if found is None:
+        named = {words(value).funds for _, value, _, _ in grid.spans(row) if type(value) is str}
+        found = grid.memo[key] = "budget" in named and "executed" in named
+    return found  # type: ignore[return-value]
+
+
+def _own_value(grid: SheetGrid, row: int, col: int) -> bool:
+    """The cell holds a value of its own (not one a merged range from elsewhere shows)."""
+    return grid.value(row, col) is not None and not grid.is_covered(row, col)
 
 
 def _is_stop(text: str) -> bool:
@@ -176,14 +174,11 @@ def _starts_table(grid: SheetGrid, row: int) -> bool:
 
 
 def _starts_table_uncached(grid: SheetGrid, row: int) -> bool:
-    cells = distinct_cells(grid, row)
-    for _, cell in cells:
-        value = cell.value
-        if type(value) is not str or len(value) > 40:  # a label, even "单位名称：xxx", is short
-            continue
-        if match_label(re.split(r"[:：]", value, maxsplit=1)[0]) in ("title", "unit"):
+    spans = grid.spans(row)
+    for _, value, _, _ in spans:
+        if type(value) is str and words(value).head_label in ("title", "unit"):
             return True
-    if len(cells) == 1 and isinstance(cells[0][1].value, str) and any(w in cells[0][1].text for w in _TITLE_WORDS):
+    if len(spans) == 1 and type(spans[0][1]) is str and any(w in spans[0][1] for w in _TITLE_WORDS):
         return True
     return is_funds_header(grid, row)
 
@@ -209,10 +204,9 @@ def locate_tables(grid: SheetGrid) -> list[TableSpan]:
                 break
             if _is_stop(lead_text(grid, row)) or is_indicator_header(_header_columns(grid, row)) or _starts_table(grid, row):
                 break
-            name_cell = grid.cell(row, columns["name"])
-            if name_cell.value is not None and not name_cell.merged or name_cell.value is not None and \
-                    any(grid.cell(row, c).value is not None and not grid.cell(row, c).merged
-                        for f, c in columns.items() if f in ("target", "actual", "weight", "recorded")):
+            if _own_value(grid, row, columns["name"]) or grid.value(row, columns["name"]) is not None and \
+                    any(_own_value(grid, row, c) for f, c in columns.items()
+                        if f in ("target", "actual", "weight", "recorded")):
                 block.rows.append(row)
             row += 1
         if row < grid.height and lead_text(grid, row).startswith(SUBTOTAL_WORDS):
@@ -231,8 +225,8 @@ def locate_tables(grid: SheetGrid) -> list[TableSpan]:
                 break
         if block.goal_row is None:
             # 硚口 form: the goal is the label merged down beside the header and its rows.
-            for col, cell in distinct_cells(grid, block.header_row):
-                if col < min(block.columns.values()) and is_goal(fold(cell.text)):
+            for col, value, _, _ in grid.spans(block.header_row):
+                if col < min(block.columns.values()) and is_goal(fold(_text(value))):
                     block.goal_row, block.goal_col = block.header_row, col
                     break
         if new_table:
