@@ -33,9 +33,22 @@ from indicators.xlsx import load_xlsx_file  # noqa: E402
 SAMPLE = Path(__file__).resolve().parent.parent / "samples" / "u-wuhai-2023.xlsx"
 
 
+def _name_column(template) -> int | None:
+    for row in template.iter_rows():
+        for cell in row:
+            if cell.value == "三级指标":
+                return cell.column
+    return None
+
+
 def build(path: Path, tables: int) -> None:
     """N sheets copied round-robin from the five real 乌海 tables (samples/u-wuhai-2023.xlsx):
-    seed-size tables (~30 rows, long Chinese text, merged cells), values and merges only."""
+    seed-size tables (~30 rows, long Chinese text, merged cells), values and merges only.
+
+    Each copy's own texts are made distinct (its number appended to every 三级指标 name and to
+    every text over 12 characters), as the tables of a real workbook are: a reader that
+    remembers what it has seen must not look faster here than on real, different tables.
+    """
     source = openpyxl.load_workbook(SAMPLE)
     templates = [sheet for sheet in source.worksheets if sheet.max_row > 10]
     book = openpyxl.Workbook()
@@ -43,10 +56,15 @@ def build(path: Path, tables: int) -> None:
     for number in range(tables):
         template = templates[number % len(templates)]
         sheet = book.create_sheet(f"{number + 1}-{template.title}"[:31])
+        name_column = _name_column(template)
         for row in template.iter_rows():
             for cell in row:
                 if cell.value is not None and type(cell).__name__ == "Cell":
-                    sheet.cell(row=cell.row, column=cell.column, value=cell.value)
+                    value = cell.value
+                    if isinstance(value, str) and (len(value) > 12 or cell.column == name_column and
+                                                   cell.row > 1 and value != "三级指标"):
+                        value = f"{value}（表{number + 1}）"
+                    sheet.cell(row=cell.row, column=cell.column, value=value)
         for merged in template.merged_cells.ranges:
             sheet.merge_cells(str(merged))
     book.save(path)

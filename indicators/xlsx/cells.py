@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from decimal import Decimal
 from functools import lru_cache
+from math import isfinite
 from pathlib import Path
 from typing import Any
 
@@ -102,8 +103,8 @@ class SheetGrid:
     errors: dict[str, str] = field(default_factory=dict)  # coordinate → error text or a note
     hidden_columns: set[int] = field(default_factory=set)  # 0-based
     hidden_rows: set[int] = field(default_factory=set)  # 0-based
-    #: per-row results the locator asks for many times (header matches, table starts)
-    memo: dict[tuple[str, int], object] = field(default_factory=dict, repr=False)
+    #: per-row results the locator asks for many times (header words, table starts)
+    memo: dict[int, object] = field(default_factory=dict, repr=False)
     _spans: dict[int, list[Span]] = field(default_factory=dict, repr=False)
     _distinct: dict[int, list[tuple[int, Cell]]] = field(default_factory=dict, repr=False)
 
@@ -151,15 +152,16 @@ class SheetGrid:
             if covered is None:
                 found = [(col, value, row, col) for col, value in enumerate(self.values[row]) if value is not None]
             else:
-                last: tuple[int, int] | None = None
+                last_row = last_col = -1
                 for col, value in enumerate(self.values[row]):
                     if value is None:
                         continue
-                    holder = covered.get(col, (row, col))
-                    if holder != last:
-                        # A merged value repeats in adjacent columns, all pointing at the same holding cell.
-                        found.append((col, value, holder[0], holder[1]))
-                        last = holder
+                    holder = covered.get(col)
+                    top, left = holder if holder is not None else (row, col)
+                    # A merged value repeats in adjacent columns, all pointing at the same holding cell.
+                    if top != last_row or left != last_col:
+                        found.append((col, value, top, left))
+                        last_row, last_col = top, left
         self._spans[row] = found
         return found
 
@@ -282,6 +284,10 @@ def _convert(value: Any, percent: bool) -> str | Decimal | None:
     """A calamine value → text or Decimal, exactly (floats through repr, never arithmetic)."""
     if value is None or value == "":
         return None
+    if type(value) is float and not isfinite(value):
+        return repr(value)  # not a number a form can hold: kept as text, so a number field reports it
+    if type(value) is float and not percent:  # the common number: no isinstance chain
+        return Decimal(int(value)) if value.is_integer() else Decimal(repr(value))
     if isinstance(value, bool):
         return "是" if value else "否"
     if isinstance(value, (int, float)):
@@ -376,13 +382,14 @@ def _grid(name: str, values: list[list[Any]], merged: list, extras: _SheetExtras
     """calamine's rows → a :class:`SheetGrid`, converting values in place (its lists are ours to keep)."""
     width = max((len(row) for row in values), default=0)
     percent = {_split_coordinate(ref) for ref in extras.percent_cells}
+    percent_rows = {r for r, _ in percent}
     for r, row in enumerate(values):
-        for c, raw in enumerate(row):
-            if type(raw) is str:  # the common case, kept out of _convert's chain of checks
-                if not raw or raw.isspace():
-                    row[c] = None
-            elif raw is not None:
-                row[c] = _convert(raw, (r, c) in percent if percent else False)
+        if r in percent_rows:
+            row[:] = [_convert(raw, (r, c) in percent) for c, raw in enumerate(row)]
+        else:
+            # One pass per row in a comprehension: most cells are empty strings, most others text.
+            row[:] = [None if raw == "" or raw is None else
+                      ((None if raw.isspace() else raw) if type(raw) is str else _convert(raw, False)) for raw in row]
         if len(row) < width:
             row.extend([None] * (width - len(row)))
     # Error cells calamine emptied may lie outside its grid (a last row holding only a formula).
@@ -395,18 +402,20 @@ def _grid(name: str, values: list[list[Any]], merged: list, extras: _SheetExtras
                 row.extend([None] * (c + 1 - width))
             width = c + 1
     covered: dict[int, dict[int, tuple[int, int]]] = {}
+    height = len(values)
     for (r0, c0), (r1, c1) in merged:
-        if r0 >= len(values) or c0 >= width:
+        if r0 >= height or c0 >= width:
             continue
         top = values[r0][c0]
         if top is None:
             continue
-        for r in range(r0, min(r1, len(values) - 1) + 1):
+        holder = (r0, c0)
+        last_col = min(c1, width - 1) + 1
+        for r in range(r0, min(r1, height - 1) + 1):
             row = values[r]
             in_row = covered.setdefault(r, {})
-            for c in range(c0, min(c1, width - 1) + 1):
-                if (r, c) != (r0, c0):
-                    row[c] = top
-                    in_row[c] = (r0, c0)
+            for c in range(c0 + 1 if r == r0 else c0, last_col):
+                row[c] = top
+                in_row[c] = holder
     return SheetGrid(name=name, values=values, covered=covered, errors=extras.errors,
                      hidden_columns=extras.hidden_columns, hidden_rows=extras.hidden_rows)

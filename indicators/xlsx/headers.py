@@ -16,7 +16,7 @@ from ..numbers import normalize_text
 
 __all__ = ["fold", "normalize", "INDICATOR_COLUMNS", "FUNDS_COLUMNS", "LABELS", "match_column", "match_label",
            "STOP_WORDS", "TOTAL_WORDS", "SUBTOTAL_WORDS", "GOAL_RE", "REVIEW_COLUMNS", "SUBMITTED", "Words",
-           "words", "label_head"]
+           "words", "WORDS", "label_head"]
 
 _NOTE = re.compile(r"[(（][^()（）]{0,8}[)）]$")
 
@@ -140,28 +140,33 @@ class Words:
 
 
 _NOTHING = Words()
-_WORDS: dict[str, Words] = {}
-#: Distinct texts remembered at most; the memory is cleared when full (a sheet repeats its header words).
+#: Distinct texts remembered at most; the memory is cleared when full (sheets repeat their header words).
 _WORDS_LIMIT = 50_000
 
 
-def words(text: str) -> Words:
-    """What ``text`` names as a header word or label; nothing for texts over 40 characters.
+class _WordsMemo(dict):  # type: ignore[type-arg]
+    """Text → :class:`Words`, worked out on the first look (``__missing__``) and remembered."""
 
-    Locating tables asks this of every short cell of every row, so the answer is kept per
-    distinct text instead of normalizing the same header words again for each table.
-    """
-    if len(text) > 40:  # header words and labels, even "单位名称：xxx", are short
-        return _NOTHING
-    found = _WORDS.get(text)
-    if found is None:
-        if len(_WORDS) >= _WORDS_LIMIT:
-            _WORDS.clear()
-        short = len(text) < 30
-        found = Words(column=match_column(text, INDICATOR_COLUMNS) if short else None,
-                      funds=match_column(text, FUNDS_COLUMNS) if short else None,
-                      head_label=match_label(label_head(text)))
-        if found == _NOTHING:
-            found = _NOTHING
-        _WORDS[text] = found
-    return found
+    def __missing__(self, text: str) -> Words:
+        if len(self) >= _WORDS_LIMIT:
+            self.clear()
+        found = _NOTHING
+        if len(text) <= 40:  # header words and labels, even "单位名称：xxx", are short
+            short = len(text) < 30
+            found = Words(column=match_column(text, INDICATOR_COLUMNS) if short else None,
+                          funds=match_column(text, FUNDS_COLUMNS) if short else None,
+                          head_label=match_label(label_head(text)))
+            if found == _NOTHING:
+                found = _NOTHING
+        self[text] = found
+        return found
+
+
+#: What a cell text names as a header word or label: ``WORDS[text]``. Locating tables asks this
+#: of every text of every row, so each distinct text is worked out once (a plain dict lookup after).
+WORDS = _WordsMemo()
+
+
+def words(text: str) -> Words:
+    """What ``text`` names as a header word or label; nothing for texts over 40 characters."""
+    return WORDS[text]

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from .cells import Cell, SheetGrid
 from .headers import (GOAL_RE, INDICATOR_COLUMNS, STOP_WORDS, SUBMITTED, SUBTOTAL_WORDS, TOTAL_WORDS, fold,
-                      match_column, match_label, normalize, words)
+                      match_column, match_label, normalize, WORDS)
 
 __all__ = ["IndicatorBlock", "TableSpan", "distinct_cells", "locate_tables", "first_text"]
 
@@ -54,8 +54,11 @@ def _text(value: object) -> str:
 
 def first_text(grid: SheetGrid, row: int) -> str:
     """The first non-empty cell of a row, normalized ('' for a blank row)."""
-    spans = grid.spans(row)
-    return normalize(_text(spans[0][1])) if spans else ""
+    if 0 <= row < grid.height:
+        for value in grid.values[row]:
+            if value is not None:
+                return normalize(_text(value))
+    return ""
 
 
 def lead_text(grid: SheetGrid, row: int) -> str:
@@ -64,9 +67,13 @@ def lead_text(grid: SheetGrid, row: int) -> str:
     A label merged down a column (年度绩效指标 beside every indicator row) is not
     what a row says: ``总分`` or ``合计`` stands in the next cell.
     """
-    for _, value, top, _ in grid.spans(row):
-        if top == row:
-            return fold(_text(value))
+    if 0 <= row < grid.height:
+        covered = grid.covered.get(row)
+        for col, value in enumerate(grid.values[row]):
+            if value is not None:
+                holder = covered.get(col) if covered is not None else None
+                if holder is None or holder[0] == row:
+                    return fold(_text(value))
     return ""
 
 
@@ -78,20 +85,49 @@ def is_goal(text: str) -> re.Match[str] | None:
     return None
 
 
+@dataclass(slots=True)
+class _RowWords:
+    """What the header words of one row say, worked out in one pass and kept per row."""
+
+    columns: dict[str, int]  # indicator-block field → its first column
+    funds_header: bool  # names both 预算数 and 执行数
+    head_label: bool  # holds a 项目名称/单位名称 label, which only a table's head has
+    title: bool  # a single text naming a form (…自评表, …评价报告)
+
+
+def _row_words(grid: SheetGrid, row: int) -> _RowWords:
+    found = grid.memo.get(row)
+    if found is None:
+        columns: dict[str, int] = {}
+        funds: set[str] = set()
+        head_label = False
+        distinct = 0
+        previous = None
+        values = grid.values
+        for col, value in enumerate(values[row] if 0 <= row < len(values) else ()):
+            # A merged range holds the same object in every cell it covers: one look is enough,
+            # and only the first column of a word counts.
+            if value is None or value is previous:
+                continue
+            previous = value
+            distinct += 1
+            if type(value) is str:
+                named = WORDS[value]
+                if named.column and named.column not in columns:
+                    columns[named.column] = col
+                if named.funds:
+                    funds.add(named.funds)
+                if named.head_label in ("title", "unit"):
+                    head_label = True
+        _submitted_is_recorded(columns)
+        found = grid.memo[row] = _RowWords(columns, "budget" in funds and "executed" in funds, head_label,
+                                           distinct == 1 and type(previous) is str and
+                                           any(w in previous for w in _TITLE_WORDS))
+    return found  # type: ignore[return-value]
+
+
 def _header_columns(grid: SheetGrid, row: int) -> dict[str, int]:
-    key = ("header", row)
-    found = grid.memo.get(key)
-    if found is not None:
-        return dict(found)  # type: ignore[call-overload]
-    columns: dict[str, int] = {}
-    for col, value, _, _ in grid.spans(row):
-        if type(value) is str:
-            name = words(value).column
-            if name and name not in columns:
-                columns[name] = col
-    _submitted_is_recorded(columns)
-    grid.memo[key] = columns
-    return dict(columns)
+    return dict(_row_words(grid, row).columns)
 
 
 def _submitted_is_recorded(columns: dict[str, int]) -> None:
@@ -148,12 +184,7 @@ def is_indicator_header(columns: dict[str, int]) -> bool:
 
 def is_funds_header(grid: SheetGrid, row: int) -> bool:
     """A row naming both 预算数 and 执行数 heads a funds block."""
-    key = ("funds", row)
-    found = grid.memo.get(key)
-    if found is None:
-        named = {words(value).funds for _, value, _, _ in grid.spans(row) if type(value) is str}
-        found = grid.memo[key] = "budget" in named and "executed" in named
-    return found  # type: ignore[return-value]
+    return _row_words(grid, row).funds_header
 
 
 def _own_value(grid: SheetGrid, row: int, col: int) -> bool:
@@ -167,20 +198,8 @@ def _is_stop(text: str) -> bool:
 
 def _starts_table(grid: SheetGrid, row: int) -> bool:
     """Rows that only a table's head holds: a title, 项目名称/单位名称, or a funds header."""
-    key = ("starts", row)
-    if key not in grid.memo:
-        grid.memo[key] = _starts_table_uncached(grid, row)
-    return grid.memo[key]  # type: ignore[return-value]
-
-
-def _starts_table_uncached(grid: SheetGrid, row: int) -> bool:
-    spans = grid.spans(row)
-    for _, value, _, _ in spans:
-        if type(value) is str and words(value).head_label in ("title", "unit"):
-            return True
-    if len(spans) == 1 and type(spans[0][1]) is str and any(w in spans[0][1] for w in _TITLE_WORDS):
-        return True
-    return is_funds_header(grid, row)
+    found = _row_words(grid, row)
+    return found.head_label or found.title or found.funds_header
 
 
 def locate_tables(grid: SheetGrid) -> list[TableSpan]:

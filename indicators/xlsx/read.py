@@ -40,6 +40,8 @@ class _Table:
         self.file, self.grid, self.span = file, grid, span
         #: path of a value in the data dict → the cell it came from (a coordinate, made a Source on demand)
         self.cells: dict[Path_, str] = {}
+        #: path of an indicator line → its field → cell (the line's ``places``, kept apart for speed)
+        self.line_places: dict[Path_, dict[str, str]] = {}
         self.problems: list[Problem] = []
         self.notices: list[Problem] = []
 
@@ -53,9 +55,17 @@ class _Table:
         target[key] = cell.value.strip() if isinstance(cell.value, str) else cell.value
         self.cells[path + (key,)] = cell.origin
 
+    def move_paths(self, moved: Any) -> None:
+        """Re-key every remembered cell after the data dict was rearranged (``moved``: old path → new)."""
+        self.cells = {moved(path) if path else path: ref for path, ref in self.cells.items()}
+        self.line_places = {moved(path): places for path, places in self.line_places.items()}
+
     def line_of(self, loc: Path_) -> Source:
         """The cell of ``loc`` or of its nearest known ancestor."""
         while loc and loc not in self.cells:
+            places = self.line_places.get(loc[:-1])
+            if places is not None and loc[-1] in places:
+                return self.source(places[loc[-1]])
             loc = loc[:-1]
         return self.source(self.cells.get(loc) or coordinate(self.span.start, 0))
 
@@ -240,23 +250,37 @@ def _overall(table: _Table, data: dict[str, Any], header: int, end: int) -> None
         data["overall_target"] = overall
 
 
-def _indicators(table: _Table, block: IndicatorBlock, path: Path_) -> list[dict[str, Any]]:
+def _indicators(table: _Table, block: IndicatorBlock, path: Path_, start: int = 0) -> list[dict[str, Any]]:
+    """The lines of one indicator block; ``start`` is the index of its first line under ``path``."""
     grid = table.grid
+    # perfscore's own 得分/扣分/扣分说明 (an exported workbook's review columns) are never read back
+    fields = [(field, col) for field, col in block.columns.items() if field not in REVIEW_COLUMNS]
     lines: list[dict[str, Any]] = []
     for row in block.rows:
+        values = grid.values[row]
+        covered = grid.covered.get(row)
         line: dict[str, Any] = {}
-        here = path + (len(lines),)
-        for field, col in block.columns.items():
-            if field not in REVIEW_COLUMNS:  # perfscore's own 得分/扣分/扣分说明 are never read back
-                table.put(line, field, grid.cell(row, col), here)
+        places: dict[str, str] = {}
+        # The hot loop of reading a workbook: values straight from the grid, no Cell per value.
+        for field, col in fields:
+            value = values[col] if col < len(values) else None
+            if value is None:
+                continue
+            line[field] = value.strip() if type(value) is str else value
+            holder = covered.get(col) if covered is not None else None
+            places[field] = coordinate(*holder) if holder is not None else coordinate(row, col)
         if "name" in line:
-            table.cells[here] = table.cells[here + ("name",)]
+            here = path + (start + len(lines),)
+            table.cells[here] = places["name"]
+            table.line_places[here] = places
+            line["places"] = places
             lines.append(line)
-        for field, col in block.columns.items():
-            if col in grid.hidden_columns and grid.cell(row, col).value is not None:
-                table.notices.append(Problem(source=table.source(coordinate(row, col)),
-                                             message=f"“{normalize(grid.cell(block.header_row, col).text)}”"
-                                                     f"在隐藏列中，已照常读取，请确认"))
+        if grid.hidden_columns:
+            for field, col in block.columns.items():
+                if col in grid.hidden_columns and grid.value(row, col) is not None:
+                    table.notices.append(Problem(source=table.source(coordinate(row, col)),
+                                                 message=f"“{normalize(grid.cell(block.header_row, col).text)}”"
+                                                         f"在隐藏列中，已照常读取，请确认"))
     return lines
 
 
@@ -309,12 +333,17 @@ def _table_data(table: _Table, targets: bool = False) -> dict[str, Any] | None:
             goal["indicators"] = _indicators(table, block, here + ("indicators",))
             goals.append(goal)
         elif goals:
-            goals[-1]["indicators"].extend(_indicators(table, block, ("goals", len(goals) - 1, "indicators")))
+            goals[-1]["indicators"].extend(_indicators(table, block, ("goals", len(goals) - 1, "indicators"),
+                                                       len(goals[-1]["indicators"])))
         else:
-            indicators.extend(_indicators(table, block, ("indicators",)))
+            indicators.extend(_indicators(table, block, ("indicators",), len(indicators)))
     if goals and indicators:
+        # Lines above the first goal row become a goal of their own, in front: their remembered
+        # cells move with them, and every goal's after them.
         goals.insert(0, {"name": "（未分目标）", "indicators": indicators})
         indicators = []
+        table.move_paths(lambda path: ("goals", path[1] + 1) + path[2:] if path[0] == "goals" else
+                         ("goals", 0) + path if path[0] == "indicators" else path)
     if goals:
         data["goals"] = goals
     else:
@@ -443,7 +472,8 @@ def _with_sources(data: dict[str, Any], table: _Table) -> dict[str, Any]:
     for path, lines in lists:
         for i, line in enumerate(lines):
             line["source"] = at(path + (i,))
-            line["places"] = places(path + (i,), [k for k in line if k not in ("source", "places")])
+            # _indicators filled the line's places; metadata may have added fields with no cell
+            line["places"] = {k: v for k, v in line["places"].items() if k in line}
     return data
 
 
@@ -576,4 +606,4 @@ def _apply_metadata(table: _Table, data: dict[str, Any], entries: list[_MetaEntr
         key = _compare_text(name if isinstance(name, str) else f"{name:f}" if isinstance(name, Decimal) else "")
         queue = waiting.get(key)
         if queue:
-            merge(line, queue.pop(0), row_of(path + ("name",)))
+            merge(line, queue.pop(0), row_of(path))
