@@ -14,7 +14,7 @@ from enum import StrEnum
 from functools import cached_property
 from typing import TYPE_CHECKING, Annotated
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, field_validator, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
 
 from .deductions import TextDeduction, split_deductions
 from .numbers import D, NumberError, normalize_text
@@ -22,7 +22,7 @@ from .problems import InputError, Source
 from .values import Comparison, Value, parse_comparison_word, parse_value
 
 __all__ = [
-    "Kind", "Nature", "Amount", "Text", "Deduction", "Judgment", "Indicator", "Goal", "FundRow",
+    "Kind", "Nature", "Amount", "NonNegative", "Text", "Deduction", "Judgment", "Indicator", "Goal", "FundRow",
     "Funds", "OverallTarget", "Evaluation", "split_declared_weight", "NOT_APPLICABLE_WORDS",
 ]
 
@@ -40,15 +40,12 @@ def _to_decimal(value: object) -> Decimal:
 Amount = Annotated[Decimal, BeforeValidator(_to_decimal)]
 
 
-def _number_as_text(value: object) -> object:
-    # Workbooks hand numbers over as numbers; a target or a printed figure is text as written.
-    if isinstance(value, (int, float, Decimal)) and not isinstance(value, bool):
-        return str(D(value))
-    return value
+#: Text as written in a cell; a number from a workbook becomes its exact text (``Decimal('4.00')`` →
+#: ``'4.00'``). Done by pydantic itself rather than a Python validator: every line has seven texts.
+Text = Annotated[str, Field(coerce_numbers_to_str=True)]
 
-
-#: Text as written in a cell; a number from a workbook becomes its exact text.
-Text = Annotated[str, BeforeValidator(_number_as_text)]
+#: An amount or score that cannot be negative (分值, 得分, 预算数, 执行数); the check runs inside pydantic.
+NonNegative = Annotated[Amount, Field(ge=0)]
 
 
 class Kind(StrEnum):
@@ -182,8 +179,8 @@ class Indicator(_Placed):
     target: Text = ""
     actual: Text | None = None
     unit: Text | None = None
-    weight: Amount | None = None
-    recorded: Amount | None = None
+    weight: NonNegative | None = None
+    recorded: NonNegative | None = None
     deviation_reason: str | None = None
     deductions: tuple[Deduction, ...] = ()
     judgment: Judgment | None = None
@@ -203,13 +200,6 @@ class Indicator(_Placed):
             if found is None:
                 raise InputError(f"指标性质应为 正向、反向、定性 或 定量，实际为“{value}”")
             return found
-        return value
-
-    @field_validator("weight", "recorded")
-    @classmethod
-    def _not_negative(cls, value: Decimal | None) -> Decimal | None:
-        if value is not None and value < 0:
-            raise InputError(f"不能为负数，实际为“{value}”")
         return value
 
     @cached_property
@@ -278,23 +268,16 @@ class Funds(_Placed):
     """The budget-execution block: 预算数(A), 执行数(B), 分值, and what the table printed."""
 
     label: str | None = None
-    weight: Amount | None = None
-    initial_budget: Amount | None = None
-    budget: Amount
-    executed: Amount
+    weight: NonNegative | None = None
+    initial_budget: NonNegative | None = None
+    budget: NonNegative
+    executed: NonNegative
     rate: Text | None = None
-    recorded: Amount | None = None
+    recorded: NonNegative | None = None
     breakdown: tuple[FundRow, ...] = ()
     source: Source | None = None
     #: Each field's cell or YAML line (see :class:`_Placed`).
     places: dict[str, str | int] = {}
-
-    @field_validator("weight", "initial_budget", "budget", "executed", "recorded")
-    @classmethod
-    def _not_negative(cls, value: Decimal | None) -> Decimal | None:
-        if value is not None and value < 0:
-            raise InputError(f"金额和分值不能为负数，实际为“{value}”")
-        return value
 
 
 class OverallTarget(_Frozen):
