@@ -16,25 +16,35 @@ from ..numbers import normalize_text
 
 __all__ = ["fold", "normalize", "INDICATOR_COLUMNS", "FUNDS_COLUMNS", "LABELS", "match_column", "match_label",
            "STOP_WORDS", "TOTAL_WORDS", "SUBTOTAL_WORDS", "GOAL_RE", "REVIEW_COLUMNS", "SUBMITTED", "Words",
-           "words", "WORDS", "label_head"]
+           "WORDS", "label_head"]
 
 _NOTE = re.compile(r"[(（][^()（）]{0,8}[)）]$")
+
+
+def _fold(text: str) -> str:
+    # str.split() splits on exactly the characters ``\s`` matches in a str pattern, without a regex.
+    return "".join(normalize_text(text).split())
+
+
+def _without_notes(folded: str) -> str:
+    while folded.endswith((")", "）")):
+        shorter = _NOTE.sub("", folded)
+        if shorter == folded:
+            break
+        folded = shorter
+    return folded.rstrip(":：")
 
 
 @lru_cache(maxsize=8192)
 def fold(text: str) -> str:
     """Full-width folded, spaces and line breaks removed — notes like ``(30分)`` kept."""
-    return re.sub(r"\s+", "", normalize_text(text))
+    return _fold(text)
 
 
 @lru_cache(maxsize=8192)
 def normalize(text: str) -> str:
     """Fold a header cell for comparison: ``'年初目标 值 (A)'`` → ``'年初目标值'``."""
-    folded = re.sub(r"\s+", "", normalize_text(text))
-    previous = None
-    while previous != folded:
-        previous, folded = folded, _NOTE.sub("", folded)
-    return folded.rstrip(":：")
+    return _without_notes(_fold(text))
 
 
 #: The header field of the officer's submitted score in an exported workbook (原填得分).
@@ -106,12 +116,17 @@ GOAL_RE = re.compile(r"^(?P<name>年度(?:绩效)?目标\s*\d*)\s*[:：]?\s*(?:[
 _LOOKUPS: dict[int, dict[str, str]] = {}
 
 
-def match_column(text: str, columns: dict[str, tuple[str, ...]]) -> str | None:
-    """The field a header cell names, or None. Exact match on the normalized words."""
+def _lookup(columns: dict[str, tuple[str, ...]]) -> dict[str, str]:
+    """Normalized header word → field (the first field naming a word wins)."""
     lookup = _LOOKUPS.get(id(columns))
     if lookup is None:
         lookup = _LOOKUPS[id(columns)] = {word: field for field, words in reversed(columns.items()) for word in words}
-    return lookup.get(normalize(text))
+    return lookup
+
+
+def match_column(text: str, columns: dict[str, tuple[str, ...]]) -> str | None:
+    """The field a header cell names, or None. Exact match on the normalized words."""
+    return _lookup(columns).get(normalize(text))
 
 
 def match_label(text: str) -> str | None:
@@ -119,23 +134,27 @@ def match_label(text: str) -> str | None:
     return LABELS.get(normalize(text))
 
 
-_COLON = re.compile(r"[:：]")
-
-
 def label_head(text: str) -> str:
     """The part of ``'单位名称：乌海市医疗保障局'`` before its first colon (the whole text without one)."""
-    return _COLON.split(text, maxsplit=1)[0]
+    colons = [i for i in (text.find(":"), text.find("：")) if i >= 0]
+    return text[:min(colons)] if colons else text
 
 
 @dataclass(frozen=True, slots=True)
 class Words:
-    """What a short cell text names as a header word or label, worked out once per distinct text."""
+    """What a cell text names as a header word or label, worked out once per distinct text."""
 
+    #: :func:`normalize` and :func:`fold` of the text, for texts of at most 40 characters (headers,
+    #: labels, 总分 and goal rows are short; a longer text is content)
+    normalized: str | None = None
+    folded: str | None = None
     #: the indicator-block column it heads (:data:`INDICATOR_COLUMNS`), for texts under 30 characters
     column: str | None = None
     #: the funds-block column it heads (:data:`FUNDS_COLUMNS`), for texts under 30 characters
     funds: str | None = None
-    #: the header-block field its text before a colon labels (:data:`LABELS`): ``单位名称：xxx`` → unit
+    #: the header-block field the whole text labels (:data:`LABELS`)
+    label: str | None = None
+    #: the header-block field its text before a colon labels: ``单位名称：xxx`` → ``'unit'``
     head_label: str | None = None
 
 
@@ -150,23 +169,24 @@ class _WordsMemo(dict):  # type: ignore[type-arg]
     def __missing__(self, text: str) -> Words:
         if len(self) >= _WORDS_LIMIT:
             self.clear()
-        found = _NOTHING
-        if len(text) <= 40:  # header words and labels, even "单位名称：xxx", are short
+        head = label_head(text)
+        if len(text) <= 40:
+            folded = _fold(text)
+            normalized = _without_notes(folded)
             short = len(text) < 30
-            found = Words(column=match_column(text, INDICATOR_COLUMNS) if short else None,
-                          funds=match_column(text, FUNDS_COLUMNS) if short else None,
-                          head_label=match_label(label_head(text)))
-            if found == _NOTHING:
-                found = _NOTHING
+            label = LABELS.get(normalized)
+            found = Words(normalized=normalized, folded=folded,
+                          column=_lookup(INDICATOR_COLUMNS).get(normalized) if short else None,
+                          funds=_lookup(FUNDS_COLUMNS).get(normalized) if short else None,
+                          label=label, head_label=label if head is text else match_label(head))
+        elif len(head) <= 40:  # 单位名称：followed by a long name
+            found = Words(head_label=match_label(head))
+        else:
+            found = _NOTHING
         self[text] = found
         return found
 
 
-#: What a cell text names as a header word or label: ``WORDS[text]``. Locating tables asks this
+#: What a cell text names as a header word or label: ``WORDS[text]``. Reading a table asks this
 #: of every text of every row, so each distinct text is worked out once (a plain dict lookup after).
 WORDS = _WordsMemo()
-
-
-def words(text: str) -> Words:
-    """What ``text`` names as a header word or label; nothing for texts over 40 characters."""
-    return WORDS[text]

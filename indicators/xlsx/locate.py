@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from .cells import Cell, SheetGrid
 from .headers import (GOAL_RE, INDICATOR_COLUMNS, STOP_WORDS, SUBMITTED, SUBTOTAL_WORDS, TOTAL_WORDS, fold,
-                      match_column, match_label, normalize, WORDS)
+                      match_column, match_label, normalize, Words, WORDS)
 
 __all__ = ["IndicatorBlock", "TableSpan", "distinct_cells", "locate_tables", "first_text"]
 
@@ -52,20 +52,30 @@ def _text(value: object) -> str:
     return value if type(value) is str else f"{value:f}"  # type: ignore[return-value]
 
 
+def _said(value: object) -> Words | None:
+    return WORDS[value] if type(value) is str else None  # type: ignore[index]
+
+
 def first_text(grid: SheetGrid, row: int) -> str:
-    """The first non-empty cell of a row, normalized ('' for a blank row)."""
+    """The first non-empty cell of a row, normalized ('' for a blank row); see :func:`lead_text`
+    for texts over 40 characters."""
     if 0 <= row < grid.height:
         for value in grid.values[row]:
             if value is not None:
-                return normalize(_text(value))
+                said = _said(value)
+                if said is None:
+                    return normalize(_text(value))
+                return said.normalized if said.normalized is not None else normalize(value[:40])  # type: ignore[index]
     return ""
 
 
 def lead_text(grid: SheetGrid, row: int) -> str:
-    """The first non-empty cell that starts in this row, normalized.
+    """The first non-empty cell that starts in this row, folded.
 
     A label merged down a column (年度绩效指标 beside every indicator row) is not
-    what a row says: ``总分`` or ``合计`` stands in the next cell.
+    what a row says: ``总分`` or ``合计`` stands in the next cell. What is asked of this text
+    is whether it is, or starts with, such a mark, so a text over 40 characters (content,
+    never a mark) is folded only as far as its first 40.
     """
     if 0 <= row < grid.height:
         covered = grid.covered.get(row)
@@ -73,7 +83,10 @@ def lead_text(grid: SheetGrid, row: int) -> str:
             if value is not None:
                 holder = covered.get(col) if covered is not None else None
                 if holder is None or holder[0] == row:
-                    return fold(_text(value))
+                    said = _said(value)
+                    if said is None:
+                        return fold(_text(value))
+                    return said.folded if said.folded is not None else fold(value[:40])  # type: ignore[index]
     return ""
 
 
@@ -117,7 +130,7 @@ def _row_words(grid: SheetGrid, row: int) -> _RowWords:
                     columns[named.column] = col
                 if named.funds:
                     funds.add(named.funds)
-                if named.head_label in ("title", "unit"):
+                if named.head_label in ("title", "unit") and len(value) <= 40:  # a label, even 单位名称：xxx, is short
                     head_label = True
         _submitted_is_recorded(columns)
         found = grid.memo[row] = _RowWords(columns, "budget" in funds and "executed" in funds, head_label,
@@ -280,7 +293,13 @@ def locate_tables(grid: SheetGrid) -> list[TableSpan]:
     return tables
 
 
+_POINTS_MARK = re.compile(r"[(（]\s*(\d+(?:\.\d+)?)\s*分\s*[)）]")
+_POINTS_TIMES = re.compile(r"(\d+(?:\.\d+)?)\s*分\s*[*×xX]")
+
+
 def points_in(text: str) -> str | None:
     """The points of a ``(20分)`` or ``20分*执行率`` mark in a label, or None."""
-    match = re.search(r"[(（]\s*(\d+(?:\.\d+)?)\s*分\s*[)）]", text) or re.search(r"(\d+(?:\.\d+)?)\s*分\s*[*×xX]", text)
+    if "分" not in text:
+        return None
+    match = _POINTS_MARK.search(text) or _POINTS_TIMES.search(text)
     return match.group(1) if match else None

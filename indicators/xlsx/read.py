@@ -20,7 +20,9 @@ from ..model import Evaluation
 from ..problems import Problem, Source
 from ..yaml_io import LoadResult, _message
 from .cells import Cell, SheetGrid, WorkbookError, _convert, _split_coordinate, coordinate, read_workbook
-from .headers import FUNDS_COLUMNS, REVIEW_COLUMNS, SUBMITTED, fold, match_column, match_label, normalize
+from .gcpause import collector_paused
+from .headers import (FUNDS_COLUMNS, REVIEW_COLUMNS, SUBMITTED, WORDS, fold, label_head, match_column,
+                      match_label, normalize)
 from .locate import (IndicatorBlock, TableSpan, distinct_cells, is_funds_header, is_goal, lead_text,
                      locate_tables, points_in)
 
@@ -97,53 +99,25 @@ def _head(table: _Table, data: dict[str, Any]) -> None:
     overall_header: int | None = None
     headings: list[str] = []
     for row in range(span.start, end):
-        cells = distinct_cells(grid, row)
-        if not cells:
+        spans = grid.spans(row)
+        if not spans:
             continue
         if is_funds_header(grid, row) and funds_header is None:
             funds_header = row
             continue
-        texts = [normalize(c.text) for _, c in cells]
-        if "预期目标" in texts and "实际完成情况" in texts:
+        said = [WORDS[value] if type(value) is str else None for _, value, _, _ in spans]
+        shown = {words.normalized for words in said if words is not None}
+        if "预期目标" in shown and "实际完成情况" in shown:
             overall_header = row
             continue
-        if len(cells) == 1 and isinstance(cells[0][1].value, str) and \
-                not match_label(re.split(r"[:：]", cells[0][1].text)[0]):
-            headings.append(cells[0][1].text)
+        if len(spans) == 1 and said[0] is not None and not said[0].head_label:
+            cell = grid.distinct(row)[0][1]
+            headings.append(cell.text)
             if title_cell is None:
-                title_cell = cells[0][1]
+                title_cell = cell
             continue
-        i = 0
-        while i < len(cells):
-            col, cell = cells[i]
-            text = cell.text
-            inline = re.split(r"[:：]", text, maxsplit=1)
-            field = match_label(text) if isinstance(cell.value, str) else None
-            value_cell: Cell | None = None
-            if field is None and len(inline) == 2 and match_label(inline[0]) and inline[1].strip():
-                field, value_cell = match_label(inline[0]), Cell(inline[1].strip(), cell.row, cell.col)
-            if field is None:
-                i += 1
-                continue
-            if value_cell is None:
-                nxt = next((c for _, c in cells[i + 1:] if not match_label(c.text)), None)
-                if nxt is None:
-                    i += 1
-                    continue
-                value_cell = nxt
-                i = cells.index(next(pair for pair in cells if pair[1] is nxt))
-            label = re.sub(r"[(（][^)）]*[)）]$", "", normalize(inline[0] if value_cell.row == cell.row and
-                                                               value_cell.col == cell.col else text))
-            if field == "details":
-                details[label] = value_cell.text.strip()
-            elif field == "breakdown":
-                index = len(breakdown)
-                breakdown.append({"name": label})
-                table.put(breakdown[index], "budget", value_cell, ("funds", "breakdown", index))
-                table.cells[("funds", "breakdown", index)] = cell.origin
-            elif field not in data:
-                table.put(data, field, value_cell, ())
-            i += 1
+        if any(words is not None and (words.label or words.head_label) for words in said):
+            _labelled(table, data, grid.distinct(row), details, breakdown)
     if details:
         data["details"] = details
     if title_cell is not None:
@@ -173,7 +147,49 @@ def _head(table: _Table, data: dict[str, Any]) -> None:
 
 
 def _labels_seen(grid: SheetGrid, start: int, end: int) -> set[str]:
-    return {normalize(c.text) for r in range(start, end) for _, c in distinct_cells(grid, r) if isinstance(c.value, str)}
+    return {WORDS[value].normalized for r in range(start, end) for _, value, _, _ in grid.spans(r)  # type: ignore[misc]
+            if type(value) is str}
+
+
+def _is_label(cell: Cell) -> bool:
+    return type(cell.value) is str and WORDS[cell.value].label is not None
+
+
+def _labelled(table: _Table, data: dict[str, Any], cells: list[tuple[int, Cell]], details: dict[str, str],
+              breakdown: list[dict[str, Any]]) -> None:
+    """Header fields of one row: ``label | value`` pairs and ``label：value`` cells."""
+    i = 0
+    while i < len(cells):
+        col, cell = cells[i]
+        text = cell.text
+        said = WORDS[cell.value] if type(cell.value) is str else None
+        field = said.label if said is not None else None
+        inline = label_head(text), text[len(label_head(text)) + 1:]
+        value_cell: Cell | None = None
+        if field is None and said is not None and said.head_label and len(inline[0]) < len(text) and inline[1].strip():
+            field, value_cell = said.head_label, Cell(inline[1].strip(), cell.row, cell.col)
+        if field is None:
+            i += 1
+            continue
+        if value_cell is None:
+            nxt = next((c for _, c in cells[i + 1:] if not _is_label(c)), None)
+            if nxt is None:
+                i += 1
+                continue
+            value_cell = nxt
+            i = cells.index(next(pair for pair in cells if pair[1] is nxt))
+        label = re.sub(r"[(（][^)）]*[)）]$", "", normalize(inline[0] if value_cell.row == cell.row and
+                                                           value_cell.col == cell.col else text))
+        if field == "details":
+            details[label] = value_cell.text.strip()
+        elif field == "breakdown":
+            index = len(breakdown)
+            breakdown.append({"name": label})
+            table.put(breakdown[index], "budget", value_cell, ("funds", "breakdown", index))
+            table.cells[("funds", "breakdown", index)] = cell.origin
+        elif field not in data:
+            table.put(data, field, value_cell, ())
+        i += 1
 
 
 def _funds(table: _Table, data: dict[str, Any], header: int, end: int, breakdown: list[dict[str, Any]]) -> None:
@@ -237,14 +253,15 @@ def _funds(table: _Table, data: dict[str, Any], header: int, end: int, breakdown
 
 def _overall(table: _Table, data: dict[str, Any], header: int, end: int) -> None:
     grid = table.grid
-    columns = {normalize(c.text): col for col, c in distinct_cells(grid, header)}
+    columns = {WORDS[value].normalized: col for col, value, _, _ in grid.spans(header) if type(value) is str}
     expected_col, actual_col = columns["预期目标"], columns["实际完成情况"]
     overall: dict[str, Any] = {}
     for row in range(header, min(header + 4, end)):
         for key, col in (("expected", expected_col), ("actual", actual_col)):
             cell = grid.cell(row, col)
-            if row > header and cell.value is not None and key not in overall and \
-                    normalize(cell.text) not in ("预期目标", "实际完成情况", "年度总体目标"):
+            # (a long text, the usual content here, is never one of those heads: WORDS leaves it unnormalized)
+            if row > header and cell.value is not None and key not in overall and not (
+                    type(cell.value) is str and WORDS[cell.value].normalized in ("预期目标", "实际完成情况", "年度总体目标")):
                 table.put(overall, key, cell, ("overall_target",))
     if overall:
         data["overall_target"] = overall
@@ -400,6 +417,11 @@ def load_xlsx_file(path: str | Path, targets: bool = False) -> LoadResult:
             evaluations whose lines have no actual, for ``perfscore template --from``.
             Scoring never passes this: a target table cannot be scored.
     """
+    with collector_paused():
+        return _load(path, targets)
+
+
+def _load(path: str | Path, targets: bool) -> LoadResult:
     name = str(path)
     try:
         grids = read_workbook(path)
