@@ -156,9 +156,32 @@ class Words:
     label: str | None = None
     #: the header-block field its text before a colon labels: ``单位名称：xxx`` → ``'unit'``
     head_label: str | None = None
+    #: plain content: the text cannot be, or start with, any word a form's structure is told by
+    #: (its first character begins none of them), so nothing above was worked out
+    content: bool = False
 
 
 _NOTHING = Words()
+_CONTENT = Words(content=True)
+#: Overall-target heads (年度总体目标 | 预期目标 | 实际完成情况) and the start of a goal row (年度目标1).
+STRUCTURE_WORDS = ("年度总体目标", "预期目标", "实际完成情况", "年度")
+
+
+def _first_characters() -> frozenset[str]:
+    words = [*STOP_WORDS, *STRUCTURE_WORDS, *LABELS]
+    for table in (INDICATOR_COLUMNS, FUNDS_COLUMNS):
+        words.extend(word for names in table.values() for word in names)
+    return frozenset(normalize(word)[:1] for word in words)
+
+
+#: The first characters of every word the reader looks for; a text starting otherwise is content.
+_FIRST_CHARACTERS = _first_characters()
+
+
+def _first_character(text: str) -> str:
+    """The first character ``normalize`` would keep of ``text`` (enough of it is folded to compose)."""
+    stripped = text.lstrip()
+    return "".join(normalize_text(stripped[:8]).split())[:1]
 #: Distinct texts remembered at most; the memory is cleared when full (sheets repeat their header words).
 _WORDS_LIMIT = 50_000
 
@@ -169,6 +192,12 @@ class _WordsMemo(dict):  # type: ignore[type-arg]
     def __missing__(self, text: str) -> Words:
         if len(self) >= _WORDS_LIMIT:
             self.clear()
+        first = _first_character(text)
+        if first and first not in _FIRST_CHARACTERS:
+            # Most texts of a table (names, targets, actuals) are content: told apart on their first
+            # character, without folding the whole text.
+            self[text] = _CONTENT
+            return _CONTENT
         head = label_head(text)
         if len(text) <= 40:
             folded = _fold(text)

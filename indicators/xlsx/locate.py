@@ -65,6 +65,8 @@ def first_text(grid: SheetGrid, row: int) -> str:
                 said = _said(value)
                 if said is None:
                     return normalize(_text(value))
+                if said.content:
+                    return value  # type: ignore[return-value]
                 return said.normalized if said.normalized is not None else normalize(value[:40])  # type: ignore[index]
     return ""
 
@@ -86,6 +88,8 @@ def lead_text(grid: SheetGrid, row: int) -> str:
                     said = _said(value)
                     if said is None:
                         return fold(_text(value))
+                    if said.content:  # starts with no mark: what callers ask of it is answered no
+                        return value  # type: ignore[return-value]
                     return said.folded if said.folded is not None else fold(value[:40])  # type: ignore[index]
     return ""
 

@@ -19,7 +19,8 @@ from pydantic import ValidationError
 from ..model import Evaluation
 from ..problems import Problem, Source
 from ..yaml_io import LoadResult, _message
-from .cells import Cell, SheetGrid, WorkbookError, _convert, _split_coordinate, coordinate, read_workbook
+from .cells import (Cell, SheetGrid, WorkbookError, _convert, _split_coordinate, column_letter, coordinate,
+                    read_workbook)
 from .gcpause import collector_paused
 from .headers import (FUNDS_COLUMNS, REVIEW_COLUMNS, SUBMITTED, WORDS, fold, label_head, match_column,
                       match_label, normalize)
@@ -271,21 +272,23 @@ def _indicators(table: _Table, block: IndicatorBlock, path: Path_, start: int = 
     """The lines of one indicator block; ``start`` is the index of its first line under ``path``."""
     grid = table.grid
     # perfscore's own 得分/扣分/扣分说明 (an exported workbook's review columns) are never read back
-    fields = [(field, col) for field, col in block.columns.items() if field not in REVIEW_COLUMNS]
+    fields = [(field, col, column_letter(col)) for field, col in block.columns.items() if field not in REVIEW_COLUMNS]
     lines: list[dict[str, Any]] = []
     for row in block.rows:
         values = grid.values[row]
+        width = len(values)
         covered = grid.covered.get(row)
+        number = str(row + 1)
         line: dict[str, Any] = {}
         places: dict[str, str] = {}
         # The hot loop of reading a workbook: values straight from the grid, no Cell per value.
-        for field, col in fields:
-            value = values[col] if col < len(values) else None
+        for field, col, letter in fields:
+            value = values[col] if col < width else None
             if value is None:
                 continue
             line[field] = value.strip() if type(value) is str else value
             holder = covered.get(col) if covered is not None else None
-            places[field] = coordinate(*holder) if holder is not None else coordinate(row, col)
+            places[field] = letter + number if holder is None else coordinate(*holder)
         if "name" in line:
             here = path + (start + len(lines),)
             table.cells[here] = places["name"]
