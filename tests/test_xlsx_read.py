@@ -314,3 +314,48 @@ def test_cli_reports_every_bad_workbook_and_scores_the_good_ones(tmp_path):
     assert "另存为” .xlsx" in messages[str(old)]
     assert "绩效目标表" in messages[f"{target}!目标!A2"]
     assert "共 3 处输入问题" in result.stderr and "Traceback" not in result.output
+
+
+def test_a_goal_continued_under_a_repeated_header_row_keeps_each_line_at_its_own_cells(tmp_path):
+    """A printed form repeats the header row after a page break; the lines after it belong to the
+    same goal, and every line's fields point at that line's own cells."""
+    header = DEPARTMENT_FORM[5]
+    rows = DEPARTMENT_FORM[:8] + [header, [None, "产出指标", "质量指标", "丁", "100%", "90%", 10, 9]] + DEPARTMENT_FORM[8:]
+    path = write_book(tmp_path / "d.xlsx", {"整体": rows})
+    evaluation = only(load_xlsx_file(path))
+    assert [(g.name, [l.name for l in g.indicators]) for g in evaluation.goals] == [
+        ("年度目标1", ["甲", "乙", "丁"]), ("年度目标2", ["丙"])]
+    where = {l.name: (l.source.location, l.source_of("actual").location, l.source_of("weight").location)
+             for _, l in evaluation.lines()}
+    assert where == {"甲": ("整体!D7", "整体!F7", "整体!G7"), "乙": ("整体!D8", "整体!F8", "整体!G8"),
+                     "丁": ("整体!D10", "整体!F10", "整体!G10"), "丙": ("整体!D14", "整体!F14", "整体!G14")}
+
+
+def test_lines_above_the_first_goal_row_form_a_goal_of_their_own_with_their_cells(tmp_path):
+    rows = [
+        ["2023年度某局部门整体支出绩效自评表", None, None, None, None, None],
+        ["单位名称", "某局", None, None, None, None],
+        ["一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值"],
+        ["产出指标", "数量指标", "先行", "≥2次", "3次", 20],
+        ["年度目标1(80分)", None, None, None, None, None],
+        ["一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值"],
+        ["效益指标", "社会效益指标", "其后", "100%", "100%", 80],
+        ["总分", None, None, None, None, None],
+    ]
+    evaluation = only(load_xlsx_file(write_book(tmp_path / "g.xlsx", {"表": rows})))
+    assert [(g.name, g.source.location, [l.name for l in g.indicators]) for g in evaluation.goals] == [
+        ("（未分目标）", "表!C4", ["先行"]), ("年度目标1", "表!A5", ["其后"])]
+    assert [(l.source_of("target").location, l.source_of("weight").location) for _, l in evaluation.lines()] == [
+        ("表!D4", "表!F4"), ("表!D7", "表!F7")]
+
+
+@pytest.mark.parametrize("value,text", [(float("inf"), "inf"), (float("-inf"), "-inf"), (float("nan"), "nan"),
+                                        (3.0, None), (18.83, None)])
+def test_a_float_no_form_can_hold_is_kept_as_text_so_a_number_field_reports_it(value, text):
+    from indicators.xlsx.cells import _convert
+
+    converted = _convert(value, False)
+    if text is None:
+        assert converted == Decimal(repr(value)) and isinstance(converted, Decimal)
+    else:
+        assert converted == text

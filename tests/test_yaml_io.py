@@ -50,6 +50,10 @@ def test_every_line_knows_its_source_line():
     assert str(evaluation.indicators[0].source) == "t.yaml:8"
     assert str(evaluation.indicators[1].source) == "t.yaml:14"
     assert evaluation.indicators[0].sources["actual"].line == 12
+    first = evaluation.indicators[0]
+    # a field's own line, and the line's place for a field the YAML does not give
+    assert (str(first.source_of("actual")), first.source_of("judgment")) == ("t.yaml:12", first.source)
+    assert evaluation.source_of("title").line == evaluation.places["title"]
 
 
 def test_chinese_keys_are_accepted():

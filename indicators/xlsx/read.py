@@ -364,6 +364,7 @@ def _table_data(table: _Table, targets: bool = False) -> dict[str, Any] | None:
         indicators = []
         table.move_paths(lambda path: ("goals", path[1] + 1) + path[2:] if path[0] == "goals" else
                          ("goals", 0) + path if path[0] == "indicators" else path)
+        table.cells[("goals", 0)] = table.cells[("goals", 0, "indicators", 0)]  # the goal is where its lines begin
     if goals:
         data["goals"] = goals
     else:
