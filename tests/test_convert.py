@@ -17,14 +17,14 @@ from hypothesis import strategies as st
 
 from cli.main import main
 from indicators.load import load_path
-from indicators.model import Deduction, Evaluation, FundRow, Funds, Goal, Indicator, Judgment, Kind, OverallTarget
+from indicators.model import Deduction, Evaluation, FundRow, Funds, Indicator, Judgment, Kind, OverallTarget
 from indicators.xlsx import load_xlsx_file
 from indicators.yaml_io import dump_yaml, load_yaml_text
 from scoring.engine import score
 from scoring.reports.workbook import Mode, workbook_bytes
 
 from .conftest import SAMPLES, load_doc
-from .strategies import amounts, evaluations, names, positive_amounts, weights
+from .strategies import amounts, evaluations, names, positive_amounts
 from .test_template import comparable
 
 YAML_SAMPLES = sorted(SAMPLES.glob("*.yaml"))

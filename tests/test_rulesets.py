@@ -106,7 +106,7 @@ def write(tmp_path, text: str, name: str = "rules.yaml"):
 
 
 def test_rule_file_with_extends_formula_rescale_and_wording(tmp_path):
-    base = write(tmp_path, """
+    write(tmp_path, """
         name: 本地规则
         description: 反向超标按比例；不适用指标剔除后折算
         extends: standard

@@ -24,8 +24,7 @@ from .cells import (Cell, SheetGrid, WorkbookError, _convert, _split_coordinate,
 from .gcpause import collector_paused
 from .headers import (FUNDS_COLUMNS, REVIEW_COLUMNS, SUBMITTED, WORDS, fold, label_head, match_column,
                       match_label, normalize)
-from .locate import (IndicatorBlock, TableSpan, distinct_cells, is_funds_header, is_goal, lead_text,
-                     locate_tables, points_in)
+from .locate import IndicatorBlock, TableSpan, distinct_cells, is_funds_header, is_goal, locate_tables, points_in
 
 __all__ = ["load_xlsx_file", "HEADING_KEY", "META_SHEET", "META_VERSION", "META_HEADER", "text_as_read"]
 

@@ -519,7 +519,7 @@ class _Sheet:
         return label if is_goal(fold(label)) else with_weight(f"年度目标{g + 1}")
 
     def block(self, lines: list[tuple[Goal | None, Indicator]], results: list[LineResult | None]) -> None:
-        n, columns = self.n, self.columns
+        columns = self.columns
         header = self.row
         first = header + 1
         last = header + len(lines)
