@@ -57,8 +57,11 @@ def _said(value: object) -> Words | None:
 
 
 def first_text(grid: SheetGrid, row: int) -> str:
-    """The first non-empty cell of a row, normalized ('' for a blank row); see :func:`lead_text`
-    for texts over 40 characters."""
+    """The first non-empty cell of a row, normalized ('' for a blank row).
+
+    Callers only ask whether a row is blank, so content (:attr:`Words.content`) is returned as
+    it is and a text over 40 characters is normalized only as far as its first 40.
+    """
     if 0 <= row < grid.height:
         for value in grid.values[row]:
             if value is not None:
@@ -76,8 +79,8 @@ def lead_text(grid: SheetGrid, row: int) -> str:
 
     A label merged down a column (年度绩效指标 beside every indicator row) is not
     what a row says: ``总分`` or ``合计`` stands in the next cell. What is asked of this text
-    is whether it is, or starts with, such a mark, so a text over 40 characters (content,
-    never a mark) is folded only as far as its first 40.
+    is whether it is, or starts with, such a mark, so content (:attr:`Words.content`) is
+    returned as it is and a text over 40 characters is folded only as far as its first 40.
     """
     if 0 <= row < grid.height:
         covered = grid.covered.get(row)
