@@ -12,11 +12,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .cells import Cell, SheetGrid
+from .cells import SheetGrid
 from .headers import (GOAL_RE, INDICATOR_COLUMNS, STOP_WORDS, SUBMITTED, SUBTOTAL_WORDS, TOTAL_WORDS, fold,
                       match_column, match_label, normalize, Words, WORDS)
 
-__all__ = ["IndicatorBlock", "TableSpan", "distinct_cells", "locate_tables", "first_text"]
+__all__ = ["IndicatorBlock", "TableSpan", "locate_tables", "first_text"]
 
 _TITLE_WORDS = ("自评表", "评价报告", "评价表", "绩效目标表", "自评情况表")
 
@@ -41,11 +41,6 @@ class TableSpan:
     end: int
     blocks: list[IndicatorBlock]
     total_row: int | None = None
-
-
-def distinct_cells(grid: SheetGrid, row: int) -> list[tuple[int, Cell]]:
-    """Non-empty cells of a row, each merged value once (at its leftmost column in the row)."""
-    return grid.distinct(row)
 
 
 def _text(value: object) -> str:
@@ -185,7 +180,7 @@ def sub_header(grid: SheetGrid, row: int, header_row: int, columns: dict[str, in
     if row >= grid.height:
         return None
     found: dict[str, int] = {}
-    cells = [(col, cell) for col, cell in distinct_cells(grid, row) if cell.row == row]
+    cells = [(col, cell) for col, cell in grid.distinct(row) if cell.row == row]
     if not cells:
         return None
     for col, cell in cells:

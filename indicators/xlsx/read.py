@@ -24,7 +24,7 @@ from .cells import (Cell, SheetGrid, WorkbookError, _convert, _split_coordinate,
 from .gcpause import collector_paused
 from .headers import (FUNDS_COLUMNS, REVIEW_COLUMNS, SUBMITTED, WORDS, fold, label_head, match_column,
                       match_label, normalize)
-from .locate import IndicatorBlock, TableSpan, distinct_cells, is_funds_header, is_goal, locate_tables, points_in
+from .locate import IndicatorBlock, TableSpan, is_funds_header, is_goal, locate_tables, points_in
 
 __all__ = ["load_xlsx_file", "HEADING_KEY", "META_SHEET", "META_VERSION", "META_HEADER", "text_as_read"]
 
@@ -164,10 +164,11 @@ def _labelled(table: _Table, data: dict[str, Any], cells: list[tuple[int, Cell]]
         text = cell.text
         said = WORDS[cell.value] if type(cell.value) is str else None
         field = said.label if said is not None else None
-        inline = label_head(text), text[len(label_head(text)) + 1:]
+        head = label_head(text)
+        rest = text[len(head) + 1:].strip()  # what follows the colon of 单位名称：xxx ('' without one)
         value_cell: Cell | None = None
-        if field is None and said is not None and said.head_label and len(inline[0]) < len(text) and inline[1].strip():
-            field, value_cell = said.head_label, Cell(inline[1].strip(), cell.row, cell.col)
+        if field is None and said is not None and said.head_label and rest:
+            field, value_cell = said.head_label, Cell(rest, cell.row, cell.col)
         if field is None:
             i += 1
             continue
@@ -178,7 +179,7 @@ def _labelled(table: _Table, data: dict[str, Any], cells: list[tuple[int, Cell]]
                 continue
             value_cell = nxt
             i = cells.index(next(pair for pair in cells if pair[1] is nxt))
-        label = re.sub(r"[(（][^)）]*[)）]$", "", normalize(inline[0] if value_cell.row == cell.row and
+        label = re.sub(r"[(（][^)）]*[)）]$", "", normalize(head if value_cell.row == cell.row and
                                                            value_cell.col == cell.col else text))
         if field == "details":
             details[label] = value_cell.text.strip()
@@ -196,7 +197,7 @@ def _funds(table: _Table, data: dict[str, Any], header: int, end: int, breakdown
     grid = table.grid
     columns: dict[str, int] = {}
     weight_mark: str | None = None
-    for col, cell in distinct_cells(grid, header):
+    for col, cell in grid.distinct(header):
         name = match_column(cell.text, FUNDS_COLUMNS) if isinstance(cell.value, str) else None
         if name and name not in columns:
             columns[name] = col
@@ -213,7 +214,7 @@ def _funds(table: _Table, data: dict[str, Any], header: int, end: int, breakdown
             if rows:
                 break
             continue
-        labels = [c for col, c in distinct_cells(grid, row) if col < first_amount and isinstance(c.value, str)]
+        labels = [c for col, c in grid.distinct(row) if col < first_amount and isinstance(c.value, str)]
         for c in labels:
             weight_mark = weight_mark or points_in(c.text)
         label_cell = labels[-1] if labels else Cell(None, row, 0)
@@ -309,7 +310,7 @@ def _recorded_in_row(table: _Table, row: int, block: IndicatorBlock) -> Cell | N
         cell = grid.cell(row, block.columns["recorded"])
         if cell.value is not None and not cell.merged:
             return cell
-    numbers = [c for _, c in distinct_cells(grid, row) if isinstance(c.value, Decimal) or
+    numbers = [c for _, c in grid.distinct(row) if isinstance(c.value, Decimal) or
                isinstance(c.value, str) and re.fullmatch(r"\s*\d+(?:\.\d+)?\s*", c.value)]
     return numbers[-1] if numbers else None
 
@@ -332,7 +333,7 @@ def _table_data(table: _Table, targets: bool = False) -> dict[str, Any] | None:
             if block.goal_col is not None:  # the label beside the header row: no description cell
                 cells = [(block.goal_col, grid.cell(block.goal_row, block.goal_col))]
             else:
-                cells = [(c, cell) for c, cell in distinct_cells(grid, block.goal_row)
+                cells = [(c, cell) for c, cell in grid.distinct(block.goal_row)
                          if cell.row == block.goal_row]
             match = is_goal(fold(cells[0][1].text))
             # The name as printed (年度目标 1), without its (80分) mark and colon.
@@ -384,7 +385,7 @@ def _tail(table: _Table, data: dict[str, Any]) -> None:
     start = (span.total_row if span.total_row is not None else
              (last.subtotal_row if last.subtotal_row is not None else (last.rows[-1] if last.rows else last.header_row)))
     for row in range(start + 1, span.end):
-        cells = distinct_cells(grid, row)
+        cells = grid.distinct(row)
         for i, (_, cell) in enumerate(cells):
             field = match_label(cell.text) if isinstance(cell.value, str) else None
             if field in ("deviation_analysis", "improvement") and field not in data and i + 1 < len(cells):
