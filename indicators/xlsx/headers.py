@@ -16,7 +16,7 @@ from ..numbers import normalize_text
 
 __all__ = ["fold", "normalize", "INDICATOR_COLUMNS", "FUNDS_COLUMNS", "LABELS", "match_column", "match_label",
            "STOP_WORDS", "TOTAL_WORDS", "SUBTOTAL_WORDS", "GOAL_RE", "REVIEW_COLUMNS", "SUBMITTED", "Words",
-           "WORDS", "label_head"]
+           "WORDS", "label_head", "TELLING", "sort_values"]
 
 _NOTE = re.compile(r"[(（][^()（）]{0,8}[)）]$")
 
@@ -159,9 +159,12 @@ class Words:
     #: plain content: the text cannot be, or start with, any word a form's structure is told by
     #: (its first character begins none of them), so nothing above was worked out
     content: bool = False
+    #: a row holding it may head, label or end something: it names an indicator or funds column, is
+    #: a header-block label (项目名称, 主管部门, 单位名称：xxx …) or an overall-target head (预期目标),
+    #: starts like a stop, total or goal row, or is blank once normalized
+    telling: bool = False
 
 
-_NOTHING = Words()
 _CONTENT = Words(content=True)
 #: Overall-target heads (年度总体目标 | 预期目标 | 实际完成情况) and the start of a goal row (年度目标1).
 STRUCTURE_WORDS = ("年度总体目标", "预期目标", "实际完成情况", "年度")
@@ -204,18 +207,56 @@ class _WordsMemo(dict):  # type: ignore[type-arg]
             normalized = _without_notes(folded)
             short = len(text) < 30
             label = LABELS.get(normalized)
-            found = Words(normalized=normalized, folded=folded,
-                          column=_lookup(INDICATOR_COLUMNS).get(normalized) if short else None,
-                          funds=_lookup(FUNDS_COLUMNS).get(normalized) if short else None,
-                          label=label, head_label=label if head is text else match_label(head))
-        elif len(head) <= 40:  # 单位名称：followed by a long name
-            found = Words(head_label=match_label(head))
+            head_label = label if head is text else match_label(head)
+            column = _lookup(INDICATOR_COLUMNS).get(normalized) if short else None
+            funds = _lookup(FUNDS_COLUMNS).get(normalized) if short else None
+            found = Words(normalized=normalized, folded=folded, column=column, funds=funds, label=label,
+                          head_label=head_label,
+                          telling=bool(column or funds or head_label or normalized in _OVERALL_HEADS or
+                                       not normalized or _marks(folded)))
         else:
-            found = _NOTHING
+            lead = _fold(text[:40])
+            head_label = match_label(head) if len(head) <= 40 else None  # 单位名称：followed by a long name
+            found = Words(head_label=head_label, telling=bool(head_label or not _without_notes(lead) or _marks(lead)))
         self[text] = found
         return found
+
+
+_OVERALL_HEADS = frozenset({"预期目标", "实际完成情况"})
+
+
+def _marks(folded: str) -> bool:
+    """The text starts like a stop, total or goal row (合计, 总分, 年度目标1, 注 …)."""
+    return folded.startswith(STOP_WORDS) or GOAL_RE.match(folded) is not None
 
 
 #: What a cell text names as a header word or label: ``WORDS[text]``. Reading a table asks this
 #: of every text of every row, so each distinct text is worked out once (a plain dict lookup after).
 WORDS = _WordsMemo()
+
+
+#: Cell texts already classed as :attr:`Words.telling`.
+TELLING: set[str] = set()
+#: Values already classed as not telling (content, other words, numbers).
+_QUIET: set[object] = set()
+
+
+def sort_values(present: set[object]) -> bool:
+    """Class the distinct values of a row; True when none of them is :attr:`Words.telling`.
+
+    Set operations instead of a look per cell: a sheet is mostly indicator lines, and each of
+    their values is looked at in C unless it is new (a new text is classed once, through
+    :data:`WORDS`).
+    """
+    if len(_QUIET) >= _WORDS_LIMIT or len(TELLING) >= _WORDS_LIMIT:
+        _QUIET.clear()
+        TELLING.clear()
+    new = present - _QUIET
+    if new:
+        new -= TELLING
+        for value in new:
+            if type(value) is str and WORDS[value].telling:
+                TELLING.add(value)
+            else:
+                _QUIET.add(value)
+    return present.isdisjoint(TELLING)

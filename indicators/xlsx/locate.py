@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from .cells import SheetGrid
 from .headers import (GOAL_RE, INDICATOR_COLUMNS, STOP_WORDS, SUBMITTED, SUBTOTAL_WORDS, TOTAL_WORDS, fold,
-                      match_column, match_label, normalize, Words, WORDS)
+                      match_column, match_label, normalize, sort_values, Words, WORDS)
 
 __all__ = ["IndicatorBlock", "TableSpan", "locate_tables", "first_text"]
 
@@ -110,16 +110,45 @@ class _RowWords:
     title: bool  # a single text naming a form (…自评表, …评价报告)
 
 
+#: Row kinds (:func:`row_kinds`): nothing in it; nothing :attr:`~.headers.Words.telling`; the rest.
+BLANK, PLAIN, TOLD = 0, 1, 2
+_NO_WORDS = _RowWords({}, False, False, False)
+
+
+def row_kinds(grid: SheetGrid) -> list[int]:
+    """Each row's kind: :data:`BLANK`, :data:`PLAIN` or :data:`TOLD`, worked out once per sheet.
+
+    Most rows of a sheet are indicator lines, which name no column, label no table and start no
+    stop, total or goal row: they are told apart with set operations on their distinct values
+    (:func:`~.headers.sort_values`), and only the other rows are looked at word by word. A row
+    with a single distinct value is always TOLD (it may be a title).
+    """
+    kinds = grid.memo.get(-1)
+    if kinds is None:
+        kinds = []
+        for values in grid.values:
+            present = set(values)
+            present.discard(None)
+            kinds.append(TOLD if len(present) > 1 and not sort_values(present) or len(present) == 1
+                         else PLAIN if present else BLANK)
+        grid.memo[-1] = kinds
+    return kinds  # type: ignore[return-value]
+
+
 def _row_words(grid: SheetGrid, row: int) -> _RowWords:
+    if not 0 <= row < grid.height:
+        return _NO_WORDS
     found = grid.memo.get(row)
     if found is None:
+        if row_kinds(grid)[row] != TOLD:
+            return _NO_WORDS
         columns: dict[str, int] = {}
         funds: set[str] = set()
         head_label = False
         distinct = 0
         previous = None
         values = grid.values
-        for col, value in enumerate(values[row] if 0 <= row < len(values) else ()):
+        for col, value in enumerate(values[row]):
             # A merged range holds the same object in every cell it covers: one look is enough,
             # and only the first column of a word counts.
             if value is None or value is previous:
@@ -220,8 +249,13 @@ def _starts_table(grid: SheetGrid, row: int) -> bool:
 def locate_tables(grid: SheetGrid) -> list[TableSpan]:
     """Every table in a sheet, top to bottom; an empty list when the sheet has none."""
     blocks: list[IndicatorBlock] = []
+    kinds = row_kinds(grid)
+    height = grid.height
     row = 0
-    while row < grid.height:
+    while row < height:
+        if kinds[row] != TOLD:
+            row += 1
+            continue
         columns = _header_columns(grid, row)
         if not is_indicator_header(columns):
             row += 1
@@ -233,10 +267,13 @@ def locate_tables(grid: SheetGrid) -> list[TableSpan]:
             block.columns = {**columns, **refined}
             columns = block.columns
             row += 1
-        while row < grid.height:
-            if not first_text(grid, row):
+        while row < height:
+            kind = kinds[row]
+            if kind == BLANK:
                 break
-            if _is_stop(lead_text(grid, row)) or is_indicator_header(_header_columns(grid, row)) or _starts_table(grid, row):
+            # A PLAIN row (content and numbers only) is blank, a stop, a header or a table head by none of them.
+            if kind == TOLD and (not first_text(grid, row) or _is_stop(lead_text(grid, row)) or
+                                 is_indicator_header(_header_columns(grid, row)) or _starts_table(grid, row)):
                 break
             if _own_value(grid, row, columns["name"]) or grid.value(row, columns["name"]) is not None and \
                     any(_own_value(grid, row, c) for f, c in columns.items()

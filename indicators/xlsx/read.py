@@ -24,7 +24,7 @@ from .cells import (Cell, SheetGrid, WorkbookError, _convert, _split_coordinate,
 from .gcpause import collector_paused
 from .headers import (FUNDS_COLUMNS, REVIEW_COLUMNS, SUBMITTED, WORDS, fold, label_head, match_column,
                       match_label, normalize)
-from .locate import IndicatorBlock, TableSpan, is_funds_header, is_goal, locate_tables, points_in
+from .locate import TOLD, IndicatorBlock, TableSpan, is_funds_header, is_goal, locate_tables, points_in, row_kinds
 
 __all__ = ["load_xlsx_file", "HEADING_KEY", "META_SHEET", "META_VERSION", "META_HEADER", "text_as_read"]
 
@@ -57,6 +57,17 @@ class _Table:
         target[key] = cell.value.strip() if isinstance(cell.value, str) else cell.value
         self.cells[path + (key,)] = cell.origin
 
+    def put_at(self, target: dict[str, Any], key: str, row: int, col: int, path: Path_) -> None:
+        """:meth:`put` for the cell at (row, col) of the grid, without making a :class:`Cell`."""
+        shown = self.grid.values[row]
+        value = shown[col] if col < len(shown) else None
+        if value is None:
+            return
+        target[key] = value.strip() if type(value) is str else value
+        merged = self.grid.covered.get(row)
+        holder = merged.get(col) if merged is not None else None
+        self.cells[path + (key,)] = coordinate(row, col) if holder is None else coordinate(*holder)
+
     def move_paths(self, moved: Any) -> None:
         """Re-key every remembered cell after the data dict was rearranged (``moved``: old path → new)."""
         self.cells = {moved(path) if path else path: ref for path, ref in self.cells.items()}
@@ -78,9 +89,12 @@ class _Table:
 _AMOUNT = re.compile(r"^[\s　]*[-—－–]*[+-]?(\d+(?:,\d{3})*(?:\.\d*)?|\.\d+)?\s*%?[\s　]*$")
 
 
-def _amount_like(cell: Cell) -> bool:
+_MAIN_FUNDS = re.compile(r"总额|合计|总计")
+
+
+def _amount_like(value: object) -> bool:
     """A number, a numeric text (``4,342.32``, ``0%``) or a dash — what a funds row holds."""
-    return isinstance(cell.value, Decimal) or isinstance(cell.value, str) and bool(_AMOUNT.match(cell.value))
+    return type(value) is Decimal or type(value) is str and _AMOUNT.match(value) is not None
 
 
 def _number_text(text: str) -> str | None:
@@ -98,10 +112,12 @@ def _head(table: _Table, data: dict[str, Any]) -> None:
     funds_header: int | None = None
     overall_header: int | None = None
     headings: list[str] = []
+    kinds = row_kinds(grid)
     for row in range(span.start, end):
-        spans = grid.spans(row)
-        if not spans:
+        # A PLAIN row holds no label, head or title (funds rows are read by _funds, from the funds header).
+        if kinds[row] != TOLD:
             continue
+        spans = grid.spans(row)
         if is_funds_header(grid, row) and funds_header is None:
             funds_header = row
             continue
@@ -147,8 +163,9 @@ def _head(table: _Table, data: dict[str, Any]) -> None:
 
 
 def _labels_seen(grid: SheetGrid, start: int, end: int) -> set[str]:
-    return {WORDS[value].normalized for r in range(start, end) for _, value, _, _ in grid.spans(r)  # type: ignore[misc]
-            if type(value) is str}
+    kinds = row_kinds(grid)  # labels are telling: only TOLD rows hold them
+    return {WORDS[value].normalized for r in range(start, end) if kinds[r] == TOLD  # type: ignore[misc]
+            for _, value, _, _ in grid.spans(r) if type(value) is str}
 
 
 def _is_label(cell: Cell) -> bool:
@@ -197,56 +214,68 @@ def _funds(table: _Table, data: dict[str, Any], header: int, end: int, breakdown
     grid = table.grid
     columns: dict[str, int] = {}
     weight_mark: str | None = None
-    for col, cell in grid.distinct(header):
-        name = match_column(cell.text, FUNDS_COLUMNS) if isinstance(cell.value, str) else None
-        if name and name not in columns:
-            columns[name] = col
-        weight_mark = weight_mark or points_in(cell.text)
+    for col, value, _, _ in grid.spans(header):
+        if type(value) is str:
+            # WORDS knows the funds heads of texts under 30 characters; a longer one is looked up itself
+            name = WORDS[value].funds if len(value) < 30 else match_column(value, FUNDS_COLUMNS)
+            if name and name not in columns:
+                columns[name] = col
+            weight_mark = weight_mark or points_in(value)
     if SUBMITTED in columns:  # an exported workbook: 得分 is perfscore's, 原填得分 the table's own
         columns["recorded"] = columns.pop(SUBMITTED)
     first_amount = min(columns[k] for k in ("budget", "executed", "initial_budget") if k in columns)
-    rows: list[tuple[int, str, Cell]] = []
+    amount_columns = [columns[k] for k in ("budget", "executed") if k in columns]
+    rows: list[tuple[int, str, str]] = []  # (row, label, the label's cell)
+    values, covered = grid.values, grid.covered
     for row in range(header + 1, end):
-        amounts = [grid.cell(row, columns[k]) for k in ("budget", "executed") if k in columns]
-        # A funds row holds an amount (or a dash) under 预算数/执行数; the 年度总体目标 rows below the
-        # block (预期目标 | 实际完成情况 and their texts) are not funds rows.
-        if not any(c.value is not None and not c.merged and _amount_like(c) for c in amounts):
+        shown, merged = values[row], covered.get(row)
+        # A funds row holds an amount (or a dash) under 预算数/执行数, in a cell of its own; the
+        # 年度总体目标 rows below the block (预期目标 | 实际完成情况 and their texts) are not funds rows.
+        if not any(col < len(shown) and _amount_like(shown[col]) and (merged is None or col not in merged)
+                   for col in amount_columns):
             if rows:
                 break
             continue
-        labels = [c for col, c in grid.distinct(row) if col < first_amount and isinstance(c.value, str)]
-        for c in labels:
-            weight_mark = weight_mark or points_in(c.text)
-        label_cell = labels[-1] if labels else Cell(None, row, 0)
-        rows.append((row, label_cell.text.strip(), label_cell))
+        labels = [(value, r, c) for col, value, r, c in grid.spans(row) if col < first_amount and type(value) is str]
+        for value, _, _ in labels:
+            weight_mark = weight_mark or points_in(value)
+        if labels:
+            value, r, c = labels[-1]
+            rows.append((row, value.strip(), coordinate(r, c)))
+        else:
+            rows.append((row, "", coordinate(row, 0)))
     if not rows:
         table.problems.append(Problem(source=table.source(coordinate(header, first_amount)),
                                       message="预算执行情况表头下没有预算数和执行数"))
         return
-    main_index = next((i for i, (_, label, _) in enumerate(rows) if re.search(r"总额|合计|总计", label)), 0)
+    main_index = next((i for i, (_, label, _) in enumerate(rows) if _MAIN_FUNDS.search(label)), 0)
     funds: dict[str, Any] = {}
-    row, label, label_cell = rows[main_index]
+    row, label, label_ref = rows[main_index]
     if label:
         funds["label"] = label
-    table.cells[("funds",)] = label_cell.origin
+    table.cells[("funds",)] = label_ref
     for key in ("initial_budget", "budget", "executed", "weight", "rate", "recorded"):
         if key in columns:
-            cell = grid.cell(row, columns[key])
-            if key == "recorded" and isinstance(cell.value, str):
-                weight_mark = weight_mark or points_in(cell.value)
-                number = _number_text(re.sub(r"[(（][^)）]*[)）]", "", cell.value))
-                cell = Cell(number, cell.row, cell.col) if number else cell
-            table.put(funds, key, cell, ("funds",))
+            col = columns[key]
+            if key == "recorded" and type(grid.value(row, col)) is str:
+                cell = grid.cell(row, col)
+                weight_mark = weight_mark or points_in(cell.value)  # type: ignore[arg-type]
+                number = _number_text(re.sub(r"[(（][^)）]*[)）]", "", cell.value))  # type: ignore[arg-type]
+                table.put(funds, key, Cell(number, cell.row, cell.col) if number else cell, ("funds",))
+            else:
+                table.put_at(funds, key, row, col, ("funds",))
     if "weight" not in funds and weight_mark:
         funds["weight"] = weight_mark
         table.cells[("funds", "weight")] = coordinate(header, 0)
-    for row, label, label_cell in rows[:main_index] + rows[main_index + 1:]:
+    keys = [(key, columns[key]) for key in ("initial_budget", "budget", "executed", "rate") if key in columns]
+    for row, label, label_ref in rows[:main_index] + rows[main_index + 1:]:
         index = len(breakdown)
-        breakdown.append({"name": label or f"第{row + 1}行"})
-        table.cells[("funds", "breakdown", index)] = label_cell.origin
-        for key in ("initial_budget", "budget", "executed", "rate"):
-            if key in columns:
-                table.put(breakdown[index], key, grid.cell(row, columns[key]), ("funds", "breakdown", index))
+        line: dict[str, Any] = {"name": label or f"第{row + 1}行"}
+        breakdown.append(line)
+        path = ("funds", "breakdown", index)
+        table.cells[path] = label_ref
+        for key, col in keys:
+            table.put_at(line, key, row, col, path)
     if breakdown:
         funds["breakdown"] = breakdown
     data["funds"] = funds
