@@ -17,7 +17,7 @@ from indicators.model import Deduction, Evaluation, Funds, Goal, Indicator, Judg
 __all__ = [
     "UNITS", "HIGHER_OPS", "LOWER_OPS", "amounts", "positive_amounts", "weights", "names", "units",
     "QuantSpec", "quant_specs", "quant_indicators", "qualitative_indicators", "pending_qualitative",
-    "indicators", "funds", "evaluations", "goal_tables", "fmt",
+    "indicators", "funds", "evaluations", "goal_tables", "fmt", "sheet_xml",
 ]
 
 #: 计量单位 the quantitative lines use.
@@ -226,3 +226,74 @@ def goal_tables(draw, goal_weight=None, count=None) -> tuple[Evaluation, Decimal
     table = Evaluation(kind=Kind.DEPARTMENT, title=draw(names()), funds=draw(funds()) if use_funds else None,
                        goals=(Goal(name="年度目标1", weight=w, indicators=lines),))
     return table, w, n
+
+
+# --------------------------------------------------------------------------- sheet XML
+
+_SHEET_CELLS = (
+    "number",  # <c r s><v>1.5</v></c>
+    "text",  # <c r s t="s"><v>3</v></c>
+    "empty",  # <c r s/>
+    "error",  # <c r t="e"><v>#DIV/0!</v></c>
+    "error-formula",  # <c r t="e"><f>1/0</f><v>#DIV/0!</v></c>
+    "formula",  # <c r><f>A1*2</f><v>3</v></c>
+    "formula-no-value",  # <c r><f>A1*2</f></c>
+    "formula-empty-value",  # <c r><f>A1*2</f><v></v></c>
+    "inline-formula",  # <c r t="inlineStr"><f>A1</f><is><t>x</t></is></c>
+)
+
+
+@st.composite
+def sheet_xml(draw) -> tuple[bytes, dict[str, str], set[str]]:
+    """A worksheet part as Excel, WPS or openpyxl write it, with what a reader must find in it.
+
+    Returns the XML and the expected error texts by cell and percent-styled cells (style 9 is a
+    percent format). Cells carry their attributes in any order and some self-close; a sheet may
+    have ``<cols>``, conditional formatting and data validation whose ``<formula>`` elements are
+    outside every cell, and are not formulas of a cell.
+    """
+    rows = draw(st.integers(1, 4))
+    errors: dict[str, str] = {}
+    percent: set[str] = set()
+    parts = ['<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+             '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">']
+    if draw(st.booleans()):
+        parts.append('<cols><col min="1" max="2" width="9" customWidth="1"/></cols>')
+    parts.append("<sheetData>")
+    for r in range(1, rows + 1):
+        parts.append(f'<row r="{r}">')
+        for c in "ABCD"[:draw(st.integers(1, 4))]:
+            ref = f"{c}{r}"
+            kind = draw(st.sampled_from(_SHEET_CELLS))
+            style = draw(st.sampled_from([None, 0, 9, 19, 90]))
+            attrs = [f'r="{ref}"'] + ([f's="{style}"'] if style is not None else [])
+            if kind in ("error", "error-formula"):
+                attrs.append('t="e"')
+            elif kind == "text":
+                attrs.append('t="s"')
+            elif kind == "inline-formula":
+                attrs.append('t="inlineStr"')
+            attrs = draw(st.permutations(attrs))
+            body = {"number": "<v>1.5</v>", "text": "<v>3</v>", "empty": None, "error": "<v>#DIV/0!</v>",
+                    "error-formula": "<f>1/0</f><v>#DIV/0!</v>", "formula": "<f>A1*2</f><v>3</v>",
+                    "formula-no-value": "<f>A1*2</f>", "formula-empty-value": "<f>A1*2</f><v></v>",
+                    "inline-formula": "<f>A1</f><is><t>x</t></is>"}[kind]
+            space = draw(st.sampled_from([" ", "\n  "]))
+            tag = f"<c{space}{' '.join(attrs)}"
+            parts.append(f"{tag}/>" if body is None else f"{tag}>{body}</c>")
+            if style == 9:
+                percent.add(ref)
+            if kind in ("error", "error-formula"):
+                errors[ref] = "#DIV/0!"
+            elif kind in ("formula-no-value", "formula-empty-value"):
+                errors[ref] = "公式没有计算结果"
+        parts.append("</row>")
+    parts.append("</sheetData>")
+    if draw(st.booleans()):
+        parts.append('<conditionalFormatting sqref="A1:D4"><cfRule type="expression" dxfId="0" priority="1">'
+                     '<formula>A1&gt;0</formula></cfRule></conditionalFormatting>')
+    if draw(st.booleans()):
+        parts.append('<dataValidations count="1"><dataValidation type="list" sqref="B2">'
+                     '<formula1>"是,否"</formula1></dataValidation></dataValidations>')
+    parts.append("</worksheet>")
+    return "".join(parts).encode(), errors, percent

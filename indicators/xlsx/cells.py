@@ -14,7 +14,9 @@ from __future__ import annotations
 
 import posixpath
 import re
+import struct
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from decimal import Decimal
@@ -39,8 +41,6 @@ _NS_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _NS_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
 _NS_PKG_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"
 _PERCENT_BUILTIN = {9, 10}
-_CELL_TAG = re.compile(rb"<c\s([^>]*?)(/?)>")
-_ATTR = re.compile(rb'\b(r|s|t)="([^"]*)"')
 _COL_TAG = re.compile(rb"<col\s([^>]*?)/?>")
 _ROW_TAG = re.compile(rb"<row\s([^>]*?)>")
 _HIDDEN = re.compile(rb'\bhidden="(?:1|true)"')
@@ -201,10 +201,10 @@ def _split_coordinate(ref: str) -> tuple[int, int]:
     return int(match.group(2)) - 1, col - 1
 
 
-def _percent_styles(archive: zipfile.ZipFile) -> set[int]:
+def _percent_styles(archive: zipfile.ZipFile, handle: Any) -> set[int]:
     """Indexes of cell styles (``s="N"``) whose number format shows a percentage."""
     try:
-        root = SafeET.fromstring(archive.read("xl/styles.xml"))
+        root = SafeET.fromstring(_member(handle, archive, "xl/styles.xml"))
     except KeyError:
         return set()
     custom: dict[int, str] = {}
@@ -222,10 +222,10 @@ def _percent_styles(archive: zipfile.ZipFile) -> set[int]:
     return percent
 
 
-def _sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
+def _sheet_parts(archive: zipfile.ZipFile, handle: Any) -> dict[str, str]:
     """Sheet name → path of its XML part inside the archive."""
-    workbook = SafeET.fromstring(archive.read("xl/workbook.xml"))
-    rels = SafeET.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
+    workbook = SafeET.fromstring(_member(handle, archive, "xl/workbook.xml"))
+    rels = SafeET.fromstring(_member(handle, archive, "xl/_rels/workbook.xml.rels"))
     targets = {rel.get("Id"): rel.get("Target", "") for rel in rels.iter(f"{_NS_PKG_REL}Relationship")}
     parts: dict[str, str] = {}
     for sheet in workbook.iter(f"{_NS_MAIN}sheet"):
@@ -243,29 +243,40 @@ class _SheetExtras:
     hidden_rows: set[int] = field(default_factory=set)
 
 
+@lru_cache(maxsize=64)
+def _percent_cell_pattern(styles: frozenset[int]) -> re.Pattern[bytes]:
+    """A cell tag whose style is one of ``styles``; group 1 holds its attributes."""
+    alternatives = b"|".join(str(style).encode() for style in sorted(styles))
+    return re.compile(rb'<c\s([^>]*?\bs="(?:' + alternatives + rb')"[^>]*?)/?>')
+
+
+_ERROR_CELL = re.compile(rb'<c\s([^>]*?\bt="e"[^>]*?)(?:/>|>(.*?)</c>)', re.S)
+_REF = re.compile(rb'\br="([A-Z]+\d+)"')
+_VALUE = re.compile(rb"<v>([^<]*)</v>")
+
+
 def _scan_sheet(xml: bytes, percent_styles: set[int]) -> _SheetExtras:
-    """One pass over a sheet's XML bytes for errors, empty formulas, percent cells and hidden columns/rows."""
+    """Errors, formulas with no cached value, percent cells and hidden columns/rows in a sheet's XML.
+
+    Each is looked for by itself, by regular expressions and byte searches that run in C; Python
+    only sees the cells that have one (a look at every cell tag cost more than calamine's reading).
+    """
     extras = _SheetExtras()
-    has_errors = b't="e"' in xml
-    has_formulas = b"<f" in xml
-    if has_errors or has_formulas or percent_styles:
-        for match in _CELL_TAG.finditer(xml):
-            attrs = dict(_ATTR.findall(match.group(1)))
-            ref = attrs.get(b"r", b"").decode()
-            if not ref:
-                continue
-            style = attrs.get(b"s")
-            if style is not None and percent_styles and int(style) in percent_styles:
-                extras.percent_cells.add(ref)
-            if match.group(2) == b"/" or not (has_errors or has_formulas):
-                continue
-            end = xml.find(b"</c>", match.end())
-            body = xml[match.end():end]
-            value = re.search(rb"<v>([^<]*)</v>", body)
-            if attrs.get(b"t") == b"e":
-                extras.errors[ref] = (value.group(1).decode() if value else "#错误")
-            elif b"<f" in body and (value is None or value.group(1) == b"") and b"<is>" not in body:
-                extras.errors[ref] = "公式没有计算结果"
+    if percent_styles:
+        for match in _percent_cell_pattern(frozenset(percent_styles)).finditer(xml):
+            ref = _REF.search(match.group(1))
+            if ref:
+                extras.percent_cells.add(ref.group(1).decode())
+    if b't="e"' in xml:
+        for match in _ERROR_CELL.finditer(xml):
+            ref = _REF.search(match.group(1))
+            if ref:
+                value = _VALUE.search(match.group(2) or b"")
+                extras.errors[ref.group(1).decode()] = value.group(1).decode() if value else "#错误"
+    position = xml.find(b"<f")
+    while position >= 0:
+        _formula_without_value(xml, position, extras)
+        position = xml.find(b"<f", position + 2)
     if b"hidden" in xml:
         for match in _COL_TAG.finditer(xml):
             if _HIDDEN.search(match.group(1)):
@@ -278,6 +289,33 @@ def _scan_sheet(xml: bytes, percent_styles: set[int]) -> _SheetExtras:
                 if row:
                     extras.hidden_rows.add(int(row) - 1)
     return extras
+
+
+def _formula_without_value(xml: bytes, position: int, extras: _SheetExtras) -> None:
+    """Note the cell around the ``<f`` at ``position`` when its formula has no cached value.
+
+    An ``<f`` outside a cell (``<formula>`` of conditional formatting or data validation) is not one.
+    """
+    if xml[position + 2:position + 3] not in (b" ", b">", b"/", b"\t", b"\r", b"\n"):
+        return  # <formula>, <font>, …
+    start = xml.rfind(b"<c", 0, position)
+    while start >= 0 and xml[start + 2:start + 3] not in (b" ", b"\t", b"\r", b"\n"):
+        start = xml.rfind(b"<c", 0, start)  # <col …>, <cfRule …>: not a cell tag
+    if start < 0:
+        return
+    tag_end = xml.find(b">", start)
+    if tag_end < 0 or tag_end > position or xml[tag_end - 1:tag_end] == b"/":
+        return
+    end = xml.find(b"</c>", tag_end)
+    if end < position:
+        return
+    attrs, body = xml[start + 3:tag_end], xml[tag_end + 1:end]
+    ref = _REF.search(attrs)
+    if ref is None or b't="e"' in attrs:
+        return
+    value = _VALUE.search(body)
+    if (value is None or value.group(1) == b"") and b"<is>" not in body:
+        extras.errors[ref.group(1).decode()] = "公式没有计算结果"
 
 
 def _convert(value: Any, percent: bool) -> str | Decimal | None:
@@ -329,6 +367,29 @@ def _check_archive(path: Path, data_head: bytes) -> zipfile.ZipFile:
     return archive
 
 
+def _member(handle: Any, archive: zipfile.ZipFile, name: str) -> bytes:
+    """A member's bytes, inflated in one zlib call: zipfile's own reader loops in Python over small
+    chunks, which cost more than the inflating. Anything unusual (encryption, another method, a bad
+    local header, a size or CRC that does not match the directory) is left to zipfile, which reports it.
+    """
+    info = archive.getinfo(name)
+    if info.flag_bits & 0x1 or info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
+        return archive.read(name)
+    handle.seek(info.header_offset)
+    header = handle.read(30)
+    if len(header) != 30 or header[:4] != b"PK\x03\x04":
+        return archive.read(name)
+    name_length, extra_length = struct.unpack("<HH", header[26:30])
+    handle.seek(info.header_offset + 30 + name_length + extra_length)
+    data = handle.read(info.compress_size)
+    if info.compress_type == zipfile.ZIP_DEFLATED:
+        # never more than the directory says (its sizes were checked against the limit)
+        data = zlib.decompressobj(-15).decompress(data, info.file_size + 1)
+    if len(data) != info.file_size or zlib.crc32(data) != info.CRC:
+        return archive.read(name)
+    return data
+
+
 def read_workbook(path: str | Path) -> list[SheetGrid]:
     """Read every worksheet of an .xlsx file into grids, opening the file for reading only.
 
@@ -350,9 +411,9 @@ def read_workbook(path: str | Path) -> list[SheetGrid]:
     if not head:
         raise WorkbookError("文件是空的（0 字节）")
     archive = _check_archive(path, head)
-    try:
-        percent_styles = _percent_styles(archive)
-        parts = _sheet_parts(archive)
+    with archive, open(path, "rb") as handle:
+        percent_styles = _percent_styles(archive, handle)
+        parts = _sheet_parts(archive, handle)
         try:
             book = python_calamine.CalamineWorkbook.from_path(str(path))
         except python_calamine.PasswordError:
@@ -365,7 +426,7 @@ def read_workbook(path: str | Path) -> list[SheetGrid]:
             if str(meta.typ) != str(python_calamine.SheetTypeEnum.WorkSheet):
                 continue
             part = parts.get(meta.name)
-            extras = _scan_sheet(archive.read(part), percent_styles) if part in names else _SheetExtras()
+            extras = _scan_sheet(_member(handle, archive, part), percent_styles) if part in names else _SheetExtras()
             sheet = book.get_sheet_by_name(meta.name)
             if sheet.total_height * max(sheet.total_width, 1) > MAX_CELLS:
                 raise WorkbookError(f"工作表“{meta.name}”有 {sheet.total_height} 行 × {sheet.total_width} 列，"
@@ -374,8 +435,6 @@ def read_workbook(path: str | Path) -> list[SheetGrid]:
             grids.append(_grid(meta.name, values, sheet.merged_cell_ranges or [], extras))
         book.close()
         return grids
-    finally:
-        archive.close()
 
 
 def _grid(name: str, values: list[list[Any]], merged: list, extras: _SheetExtras) -> SheetGrid:
