@@ -16,7 +16,7 @@ from ..numbers import normalize_text
 
 __all__ = ["fold", "normalize", "INDICATOR_COLUMNS", "FUNDS_COLUMNS", "LABELS", "match_column", "match_label",
            "STOP_WORDS", "TOTAL_WORDS", "SUBTOTAL_WORDS", "GOAL_RE", "REVIEW_COLUMNS", "SUBMITTED", "Words",
-           "WORDS", "label_head", "TELLING", "sort_values"]
+           "WORDS", "label_head", "TELLING", "telling_in"]
 
 _NOTE = re.compile(r"[(（][^()（）]{0,8}[)）]$")
 
@@ -195,7 +195,10 @@ class _WordsMemo(dict):  # type: ignore[type-arg]
     def __missing__(self, text: str) -> Words:
         if len(self) >= _WORDS_LIMIT:
             self.clear()
-        first = _first_character(text)
+        lead = text[0]
+        # A CJK ideograph is its own first character after NFKC (the usual case, known without
+        # normalizing); anything else (spaces, full-width or compatibility forms) is folded first.
+        first = lead if "\u4e00" <= lead <= "\u9fff" else _first_character(text)
         if first and first not in _FIRST_CHARACTERS:
             # Most texts of a table (names, targets, actuals) are content: told apart on their first
             # character, without folding the whole text.
@@ -241,12 +244,11 @@ TELLING: set[str] = set()
 _QUIET: set[object] = set()
 
 
-def sort_values(present: set[object]) -> bool:
-    """Class the distinct values of a row; True when none of them is :attr:`Words.telling`.
+def telling_in(present: set[object]) -> set[str]:
+    """The :attr:`Words.telling` texts among ``present`` (a sheet's distinct values).
 
-    Set operations instead of a look per cell: a sheet is mostly indicator lines, and each of
-    their values is looked at in C unless it is new (a new text is classed once, through
-    :data:`WORDS`).
+    Set operations instead of a look per cell: a sheet is mostly indicator lines, whose values
+    are looked at in C unless they are new (a new text is classed once, through :data:`WORDS`).
     """
     if len(_QUIET) >= _WORDS_LIMIT or len(TELLING) >= _WORDS_LIMIT:
         _QUIET.clear()
@@ -259,4 +261,4 @@ def sort_values(present: set[object]) -> bool:
                 TELLING.add(value)
             else:
                 _QUIET.add(value)
-    return present.isdisjoint(TELLING)
+    return present & TELLING  # type: ignore[return-value]
