@@ -187,12 +187,15 @@ class Indicator(_Placed):
     not_applicable: bool = False
     source: Source | None = None
     #: Each field's cell or YAML line (see :class:`_Placed`).
-    places: dict[str, str | int] = {}
+    places: dict[str, str | int] = Field(default_factory=dict)
 
     @field_validator("nature", mode="before")
     @classmethod
     def _nature(cls, value: object) -> object:
         if isinstance(value, str):
+            found = _NATURE_WORDS.get(value)  # as printed, the usual case: no normalizing
+            if found is not None:
+                return found
             text = normalize_text(value).replace(" ", "")
             if text == "":
                 return None
@@ -277,7 +280,7 @@ class Funds(_Placed):
     breakdown: tuple[FundRow, ...] = ()
     source: Source | None = None
     #: Each field's cell or YAML line (see :class:`_Placed`).
-    places: dict[str, str | int] = {}
+    places: dict[str, str | int] = Field(default_factory=dict)
 
 
 class OverallTarget(_Frozen):
@@ -298,7 +301,7 @@ class Evaluation(_Placed):
     year: int | None = None
     department: str | None = None
     unit: str | None = None
-    details: dict[str, str] = {}
+    details: dict[str, str] = Field(default_factory=dict)
     funds: Funds | None = None
     overall_target: OverallTarget | None = None
     deviation_analysis: str | None = None
@@ -308,7 +311,7 @@ class Evaluation(_Placed):
     indicators: tuple[Indicator, ...] = ()
     source: Source | None = None
     #: Each header field's cell or YAML line (``'department'`` → ``'B3'``), for findings.
-    places: dict[str, str | int] = {}
+    places: dict[str, str | int] = Field(default_factory=dict)
 
     @field_validator("kind", mode="before")
     @classmethod

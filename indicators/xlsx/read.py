@@ -473,8 +473,9 @@ def _load(path: str | Path, targets: bool) -> LoadResult:
             table = _Table(name, grid, span)
             _table_errors(table)
             data = _table_data(table, targets)
-            if data is not None and (grid.name, ordinal) in metadata:
-                _apply_metadata(table, data, metadata[(grid.name, ordinal)])
+            edited = data is not None and (grid.name, ordinal) in metadata
+            if edited:
+                _apply_metadata(table, data, metadata[(grid.name, ordinal)])  # type: ignore[arg-type]
             if data is None:
                 if not table.problems:
                     targets_found.append(Problem(source=table.source(coordinate(span.blocks[0].header_row, 0)),
@@ -482,7 +483,7 @@ def _load(path: str | Path, targets: bool) -> LoadResult:
                 problems.extend(table.problems)
                 continue
             try:
-                evaluation = Evaluation.model_validate(_with_sources(data, table))
+                evaluation = Evaluation.model_validate(_with_sources(data, table, edited))
             except ValidationError as exc:
                 for error in exc.errors(include_url=False):
                     table.problems.append(Problem(source=table.line_of(tuple(error["loc"])), message=_message(error)))
@@ -498,8 +499,11 @@ def _load(path: str | Path, targets: bool) -> LoadResult:
                       target_tables=tuple(targets_found))
 
 
-def _with_sources(data: dict[str, Any], table: _Table) -> dict[str, Any]:
-    """Attach ``source``/``places`` entries to the data dict from the remembered cells."""
+def _with_sources(data: dict[str, Any], table: _Table, edited: bool = False) -> dict[str, Any]:
+    """Attach ``source``/``places`` entries to the data dict from the remembered cells.
+
+    ``edited``: perfscore's metadata was applied, so a line may have lost a field it had a cell for.
+    """
 
     cells = table.cells
 
@@ -527,8 +531,8 @@ def _with_sources(data: dict[str, Any], table: _Table) -> dict[str, Any]:
     for path, lines in lists:
         for i, line in enumerate(lines):
             line["source"] = at(path + (i,))
-            # _indicators filled the line's places; metadata may have added fields with no cell
-            line["places"] = {k: v for k, v in line["places"].items() if k in line}
+            if edited:  # _indicators filled the line's places; metadata may have taken fields away
+                line["places"] = {k: v for k, v in line["places"].items() if k in line}
     return data
 
 
