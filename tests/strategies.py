@@ -17,7 +17,7 @@ from indicators.model import Deduction, Evaluation, Funds, Goal, Indicator, Judg
 __all__ = [
     "UNITS", "HIGHER_OPS", "LOWER_OPS", "amounts", "positive_amounts", "weights", "names", "units",
     "QuantSpec", "quant_specs", "quant_indicators", "qualitative_indicators", "pending_qualitative",
-    "indicators", "funds", "evaluations", "goal_tables", "fmt", "sheet_xml",
+    "indicators", "funds", "evaluations", "goal_tables", "fmt", "sheet_xml", "sheet_rows",
 ]
 
 #: 计量单位 the quantitative lines use.
@@ -297,3 +297,37 @@ def sheet_xml(draw) -> tuple[bytes, dict[str, str], set[str]]:
                      '<formula1>"是,否"</formula1></dataValidation></dataValidations>')
     parts.append("</worksheet>")
     return "".join(parts).encode(), errors, percent
+
+
+# --------------------------------------------------------------------------- rows of a sheet, as read
+
+
+def _sheet_words() -> list[str]:
+    from indicators.xlsx.headers import FUNDS_COLUMNS, INDICATOR_COLUMNS, LABELS, STOP_WORDS
+
+    words = [word for table in (INDICATOR_COLUMNS, FUNDS_COLUMNS) for names in table.values() for word in names]
+    return words + list(LABELS) + list(STOP_WORDS) + [
+        "年度目标1(30分)", "年度目标 2：", "年度绩效目标", "年度总体目标", "预期目标", "实际完成情况", "项目支出绩效自评表",
+        "单位名称：乌海市医疗保障局", "其中：当年财政拨款", "产出指标（50分）", "数量指标(8分)", "指标1:培训人次",
+        "开展打击欺诈骗保专项治理", "正向", "大于等于", "小于等于", "项", "年", "≥95%", "4,342.32", "—", "是",
+        "一是印发《关于加强定点零售药店及诊所管理的通知》，进一步明确属地管理责任分工，推进市区一体化监管合力",
+    ]
+
+
+@st.composite
+def sheet_rows(draw) -> list[list[object]]:
+    """Rows of a sheet as the xlsx reader holds them: header words, labels, marks and content
+    (spaced, full-width, with notes), numbers and empty cells, a merged value repeated."""
+    words = _sheet_words()
+    text = st.sampled_from(words).flatmap(lambda word: st.sampled_from([
+        word, f" {word} ", word.replace("(", "（").replace(")", "）"), f"{word}（万元）", f"{word}\n", f"　{word}",
+        " ".join(word)]))
+    value = st.one_of(st.none(), text, amounts().map(lambda d: d), st.sampled_from(["\u200b", "(注)"]))
+    rows = []
+    for _ in range(draw(st.integers(1, 4))):
+        row = draw(st.lists(value, min_size=1, max_size=8))
+        if draw(st.booleans()) and any(v is not None for v in row):
+            merged = next(v for v in row if v is not None)  # a merged range holds one object in each cell
+            row = [merged if v is not None and draw(st.booleans()) else v for v in row]
+        rows.append(row)
+    return rows

@@ -54,3 +54,39 @@ def test_fold_and_normalize(text, folded, normalized):
                                        ("a：b:c", "a"), ("无冒号", "无冒号")])
 def test_label_head(text, head):
     assert label_head(text) == head
+
+
+# --------------------------------------------------------------------------- rows told apart without a look
+
+from hypothesis import given, settings  # noqa: E402
+
+from indicators.xlsx.cells import SheetGrid  # noqa: E402
+from indicators.xlsx.headers import match_label  # noqa: E402
+from indicators.xlsx.locate import (BLANK, PLAIN, TOLD, _is_stop, _row_words, first_text, is_goal,  # noqa: E402
+                                    lead_text, row_kinds)
+from tests.strategies import sheet_rows  # noqa: E402
+
+
+@settings(max_examples=400, deadline=None)
+@given(sheet_rows())
+def test_a_row_skipped_as_plain_holds_nothing_the_reader_looks_for(rows):
+    """The locator and the head reader skip PLAIN rows without looking at their words: a row of that
+    kind must say nothing a word-by-word look would have found, and a BLANK row must be empty."""
+    kinds = row_kinds(SheetGrid(name="表", values=[list(row) for row in rows]))
+    looked = SheetGrid(name="表", values=[list(row) for row in rows])
+    looked.memo[-1] = [TOLD] * len(rows)  # every row looked at word by word
+    for row, kind in enumerate(kinds):
+        if kind == BLANK:
+            assert all(value is None for value in rows[row])
+        if kind != PLAIN:
+            continue
+        words = _row_words(looked, row)
+        assert (words.columns, words.funds_header, words.head_label, words.title) == ({}, False, False, False)
+        lead = lead_text(looked, row)
+        assert first_text(looked, row) and not _is_stop(lead) and not is_goal(lead)
+        assert not (lead and match_label(lead))
+        for value in rows[row]:
+            if isinstance(value, str):
+                said = WORDS[value]
+                assert not said.label and not said.head_label
+                assert said.normalized not in ("预期目标", "实际完成情况")
