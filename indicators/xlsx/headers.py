@@ -16,7 +16,7 @@ from ..numbers import normalize_text
 
 __all__ = ["fold", "normalize", "INDICATOR_COLUMNS", "FUNDS_COLUMNS", "LABELS", "match_column", "match_label",
            "STOP_WORDS", "TOTAL_WORDS", "SUBTOTAL_WORDS", "GOAL_RE", "REVIEW_COLUMNS", "SUBMITTED", "Words",
-           "WORDS", "label_head", "TELLING", "telling_in"]
+           "WORDS", "label_head", "telling_in"]
 
 _NOTE = re.compile(r"[(（][^()（）]{0,8}[)）]$")
 

@@ -123,7 +123,7 @@ def row_kinds(grid: SheetGrid) -> list[int]:
     then each row is told by a few list operations that run in C, and only TOLD rows are looked
     at word by word. A row with a single distinct value is always TOLD (it may be a title).
     """
-    kinds = grid.memo.get(-1)
+    kinds = grid.memo.get(-1)  # (the memo's rows are 0 and up: -1 holds the whole sheet's kinds)
     if kinds is None:
         kinds = []
         rows = grid.values
