@@ -153,6 +153,10 @@ class UploadRefused(Exception):
         self.status = status
 
 
+#: The answer to a form posted from another web site.
+_FOREIGN_REFUSED = "拒绝来自其他网站的请求"
+
+
 def size_text(size: int) -> str:
     """A size as people say it: ``20 MB``, ``1.5 MB``, ``300 KB``."""
     if size >= 1024 * 1024 // 10:
@@ -506,6 +510,16 @@ def create_app(settings: Settings | None = None) -> Any:
             return False
         return (urlsplit(origin).hostname or "") not in settings.allowed_hosts
 
+    def posted_to(request: Request) -> tuple[Any, Response | None]:
+        """The workspace a form is posted to, or the response that refuses the post: an unknown
+        workspace (404) or a form from another web site (403)."""
+        workspace = store.get(request.path_params["id"])
+        if workspace is None:
+            return None, missing(request)
+        if foreign(request):
+            return None, Response(_FOREIGN_REFUSED, status_code=403)
+        return workspace, None
+
     async def read_form(request: Request) -> FormData:
         """The posted form, with files in memory; over the limit raises :class:`UploadRefused`."""
         cap = settings.max_upload_bytes + FORM_OVERHEAD
@@ -601,7 +615,7 @@ def create_app(settings: Settings | None = None) -> Any:
 
     async def upload_new(request: Request) -> Response:
         if foreign(request):
-            return Response("拒绝来自其他网站的请求", status_code=403)
+            return Response(_FOREIGN_REFUSED, status_code=403)
         try:
             form = await read_form(request)
         except UploadRefused as exc:
@@ -624,11 +638,9 @@ def create_app(settings: Settings | None = None) -> Any:
     show = in_workspace(page)
 
     async def upload_more(request: Request) -> Response:
-        workspace = store.get(request.path_params["id"])
-        if workspace is None:
-            return missing(request)
-        if foreign(request):
-            return Response("拒绝来自其他网站的请求", status_code=403)
+        workspace, refused = posted_to(request)
+        if refused is not None:
+            return refused
         try:
             form = await read_form(request)
         except UploadRefused as exc:
@@ -637,11 +649,9 @@ def create_app(settings: Settings | None = None) -> Any:
         return RedirectResponse(f"/s/{workspace.id}{anchor}", status_code=303)
 
     async def judge(request: Request) -> Response:
-        workspace = store.get(request.path_params["id"])
-        if workspace is None:
-            return missing(request)
-        if foreign(request):
-            return Response("拒绝来自其他网站的请求", status_code=403)
+        workspace, refused = posted_to(request)
+        if refused is not None:
+            return refused
         form = await request.form()
         table, line = str(form.get("table", "")), str(form.get("line", ""))
         try:

@@ -530,6 +530,8 @@ def test_forms_posted_from_another_site_are_refused(client):
     response = client.post(url + "/judge", data={"table": "0-0", "line": "3", "score": "1", "reason": "x"},
                            headers={"origin": "http://evil.example"})
     assert response.status_code == 403
+    response = client.post(url + "/upload", files=[part(C1)], headers={"origin": "http://evil.example"})
+    assert response.status_code == 403
     assert client.post("/upload", files=[part(C1)], headers={"origin": "http://localhost:8000"},
                        follow_redirects=False).status_code == 303
 
