@@ -345,6 +345,19 @@ def _convert(value: Any, percent: bool) -> str | Decimal | None:
     return text if text.strip() else None
 
 
+#: float → its Decimal, for the numbers a workbook repeats (分值 5, 10, 得分 …); bounded.
+_FLOAT_DECIMALS: dict[float, Decimal] = {}
+_FLOAT_DECIMALS_LIMIT = 20_000
+
+
+def _number(raw: Any) -> str | Decimal | None:
+    """:func:`_convert` of a value that is not text, remembering what a float converts to."""
+    converted = _convert(raw, False)
+    if type(raw) is float and len(_FLOAT_DECIMALS) < _FLOAT_DECIMALS_LIMIT and type(converted) is Decimal:
+        _FLOAT_DECIMALS[raw] = converted
+    return converted
+
+
 def _check_archive(path: Path, data_head: bytes) -> zipfile.ZipFile:
     if data_head.startswith(_CFB_MAGIC):
         with open(path, "rb") as handle:
@@ -446,9 +459,11 @@ def _grid(name: str, values: list[list[Any]], merged: list, extras: _SheetExtras
         if r in percent_rows:
             row[:] = [_convert(raw, (r, c) in percent) for c, raw in enumerate(row)]
         else:
-            # One pass per row in a comprehension: most cells are empty strings, most others text.
+            # One pass per row in a comprehension: most cells are empty strings, most others text;
+            # a float seen before is converted by a lookup (a bool is never looked up: True == 1.0).
             row[:] = [None if raw == "" or raw is None else
-                      ((None if raw.isspace() else raw) if type(raw) is str else _convert(raw, False)) for raw in row]
+                      ((None if raw.isspace() else raw) if type(raw) is str else
+                       (_FLOAT_DECIMALS.get(raw) if type(raw) is float else None) or _number(raw)) for raw in row]
         if len(row) < width:
             row.extend([None] * (width - len(row)))
     # Error cells calamine emptied may lie outside its grid (a last row holding only a formula).

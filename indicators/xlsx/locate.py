@@ -131,15 +131,16 @@ def row_kinds(grid: SheetGrid) -> list[int]:
         present.discard(None)
         telling = telling_in(present)
         for values in rows:
-            width = len(values)
-            empty = values.count(None)
-            if empty == width:
+            # A set per row, not list.count: comparing a Decimal with None or a text goes through
+            # the numbers.Rational ABC (Python code) once per cell.
+            distinct = set(values)
+            distinct.discard(None)
+            if not distinct:
                 kinds.append(BLANK)
-            elif telling and not telling.isdisjoint(values):
+            elif len(distinct) == 1 or telling and not telling.isdisjoint(distinct):
                 kinds.append(TOLD)
             else:
-                first = values[0] if values[0] is not None else next(v for v in values if v is not None)
-                kinds.append(TOLD if values.count(first) + empty == width else PLAIN)
+                kinds.append(PLAIN)
         grid.memo[-1] = kinds
     return kinds  # type: ignore[return-value]
 
