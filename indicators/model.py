@@ -14,7 +14,7 @@ from enum import StrEnum
 from functools import cached_property
 from typing import TYPE_CHECKING, Annotated
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, SkipValidation, field_validator, model_validator
 
 from .deductions import TextDeduction, split_deductions
 from .numbers import D, NumberError, normalize_text
@@ -44,8 +44,16 @@ Amount = Annotated[Decimal, BeforeValidator(_to_decimal)]
 #: ``'4.00'``). Done by pydantic itself rather than a Python validator: every line has seven texts.
 Text = Annotated[str, Field(coerce_numbers_to_str=True)]
 
-#: An amount or score that cannot be negative (分值, 得分, 预算数, 执行数); the check runs inside pydantic.
-NonNegative = Annotated[Amount, Field(ge=0)]
+def _to_non_negative(value: object) -> Decimal:
+    number = _to_decimal(value)
+    if number < 0:
+        raise InputError(f"不能为负数，实际为“{number}”")
+    return number
+
+
+#: An amount or score that cannot be negative (分值, 得分, 预算数, 执行数). Checked in the same call
+#: that reads the number: a ``ge`` constraint after a Python validator is a second Python call.
+NonNegative = Annotated[Decimal, BeforeValidator(_to_non_negative)]
 
 
 class Kind(StrEnum):
@@ -96,6 +104,12 @@ def split_declared_weight(text: str | None) -> tuple[str, Decimal | None]:
     return name, None
 
 
+#: A model's ``places`` as the loaders build it (field → ``'F12'`` or a YAML line). Not validated:
+#: it never comes from a user's input, and checking each entry of every line was a sixth of the
+#: time pydantic spent on a workbook.
+Places = SkipValidation[dict[str, str | int]]
+
+
 class _Frozen(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
@@ -107,6 +121,8 @@ class _Placed(_Frozen):
     sheet of a workbook, or a line of the same YAML file. Plain text and numbers rather than a
     :class:`Source` per field: a workbook of 200 tables holds tens of thousands of them, and
     validating a model per field cost more than reading the workbook (benchmarks/read.py).
+    ``places`` is never read from a user's input (both loaders build it themselves, replacing any
+    ``places`` key a YAML file has), so it is not validated again (:data:`Places`).
     """
 
     # The fields themselves are declared last in each subclass, so field order (and dumps) stay as written.
@@ -187,7 +203,7 @@ class Indicator(_Placed):
     not_applicable: bool = False
     source: Source | None = None
     #: Each field's cell or YAML line (see :class:`_Placed`).
-    places: dict[str, str | int] = Field(default_factory=dict)
+    places: Places = Field(default_factory=dict)
 
     @field_validator("nature", mode="before")
     @classmethod
@@ -280,7 +296,7 @@ class Funds(_Placed):
     breakdown: tuple[FundRow, ...] = ()
     source: Source | None = None
     #: Each field's cell or YAML line (see :class:`_Placed`).
-    places: dict[str, str | int] = Field(default_factory=dict)
+    places: Places = Field(default_factory=dict)
 
 
 class OverallTarget(_Frozen):
@@ -311,7 +327,7 @@ class Evaluation(_Placed):
     indicators: tuple[Indicator, ...] = ()
     source: Source | None = None
     #: Each header field's cell or YAML line (``'department'`` → ``'B3'``), for findings.
-    places: dict[str, str | int] = Field(default_factory=dict)
+    places: Places = Field(default_factory=dict)
 
     @field_validator("kind", mode="before")
     @classmethod

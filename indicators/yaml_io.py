@@ -132,8 +132,6 @@ def _message(error: dict[str, Any]) -> str:
         cause = error.get("ctx", {}).get("error")
         text = str(cause) if isinstance(cause, InputError) else error["msg"]
         return f"{field}：{text}" if loc else text
-    if kind == "greater_than_equal" and error.get("ctx", {}).get("ge") == 0:
-        return f"{field}：不能为负数，实际为“{given}”"
     if kind in {"int_parsing", "int_type", "int_from_float"}:
         return f"{field} 应为整数，实际为“{given}”"
     if kind in {"string_type"}:

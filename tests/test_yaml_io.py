@@ -56,6 +56,16 @@ def test_every_line_knows_its_source_line():
     assert evaluation.source_of("title").line == evaluation.places["title"]
 
 
+def test_places_written_in_a_file_are_replaced_by_the_real_lines():
+    # ``places`` is not validated by the model: the loader must never take it from the file.
+    text = GOOD.replace("kind: project", "kind: project\nplaces: 5").replace(
+        "    name: 甲", "    name: 甲\n    places: {actual: nowhere}")
+    evaluation = load_doc(text, file="t.yaml")
+    first = evaluation.indicators[0]
+    assert first.places["actual"] == 14 and str(first.source_of("actual")) == "t.yaml:14"
+    assert evaluation.places["title"] == 3
+
+
 def test_chinese_keys_are_accepted():
     evaluation = load_doc("""
         类型: 项目支出
