@@ -331,3 +331,22 @@ def sheet_rows(draw) -> list[list[object]]:
             row = [merged if v is not None and draw(st.booleans()) else v for v in row]
         rows.append(row)
     return rows
+
+
+@st.composite
+def merged_sheet(draw) -> tuple[list[list[object]], list[tuple[tuple[int, int], tuple[int, int]]]]:
+    """A sheet as python-calamine returns it (rows of '', text and floats, some repeated) and
+    merged ranges that do not overlap, some reaching past the used area."""
+    height, width = draw(st.integers(1, 7)), draw(st.integers(1, 7))
+    value = st.one_of(st.just(""), st.sampled_from(["甲", "乙", " ", "合计"]), st.sampled_from([5.0, 0.5, 5.0]))
+    rows = [[draw(value) for _ in range(width)] for _ in range(height)]
+    taken: set[tuple[int, int]] = set()
+    merged = []
+    for _ in range(draw(st.integers(0, 5))):
+        r0, c0 = draw(st.integers(0, height)), draw(st.integers(0, width))
+        r1, c1 = r0 + draw(st.integers(0, 3)), c0 + draw(st.integers(0, 3))
+        cells = {(r, c) for r in range(r0, r1 + 1) for c in range(c0, c1 + 1)}
+        if (r1, c1) != (r0, c0) and not cells & taken:
+            taken |= cells
+            merged.append(((r0, c0), (r1, c1)))
+    return rows, merged

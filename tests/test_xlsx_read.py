@@ -248,6 +248,44 @@ def test_files_that_are_not_readable_workbooks(tmp_path, content, fragment):
     assert str(result.problems[0].source) == str(path)
 
 
+def _with_part(path, patched, name, change, stored=False):
+    """A copy of the workbook at ``path`` with one part's bytes changed."""
+    with zipfile.ZipFile(path) as source, zipfile.ZipFile(patched, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            if item.filename == name:
+                data = change(data)
+                item.compress_type = zipfile.ZIP_STORED if stored else zipfile.ZIP_DEFLATED
+            target.writestr(item, data)
+    return patched
+
+
+_LAUGHS = (b'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;">]>'
+           b'<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">&lol2;</workbook>')
+
+
+@pytest.mark.parametrize("name,change,fragment", [
+    ("xl/worksheets/sheet1.xml", lambda data: data[: len(data) // 2], "工作表“U”内容损坏"),
+    ("xl/styles.xml", lambda data: b"not xml at all", "样式或工作表目录"),
+    ("xl/workbook.xml", lambda data: _LAUGHS, "内容损坏"),
+])
+def test_damaged_parts_are_reported_not_raised(tmp_path, name, change, fragment):
+    path = write_book(tmp_path / "u.xlsx", {"U": MOF_ROWS}, {"U": MOF_MERGES})
+    result = load_path(_with_part(path, tmp_path / "damaged.xlsx", name, change))
+    assert len(result.problems) == 1 and fragment in result.problems[0].message, result.problems
+
+
+def test_a_part_whose_bytes_do_not_match_its_checksum_is_reported(tmp_path):
+    path = write_book(tmp_path / "u.xlsx", {"U": MOF_ROWS}, {"U": MOF_MERGES})
+    damaged = _with_part(path, tmp_path / "crc.xlsx", "xl/worksheets/sheet1.xml", lambda data: data, stored=True)
+    content = damaged.read_bytes()
+    at = content.index(b"<sheetData>")
+    damaged.write_bytes(content[:at] + b"<sheetDatb>" + content[at + 11:])  # one byte changed, CRC kept
+    result = load_path(damaged)
+    assert [problem.message for problem in result.problems] == [
+        "工作表“U”内容损坏，无法读取（BadZipFile）：请在 Excel/WPS 中打开并另存为 .xlsx 后再试"]
+
+
 def test_zip_bomb_is_refused(tmp_path, monkeypatch):
     import indicators.xlsx.cells as cells
     monkeypatch.setattr(cells, "MAX_UNCOMPRESSED_BYTES", 1000)

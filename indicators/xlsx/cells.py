@@ -48,6 +48,10 @@ _MIN_MAX = re.compile(rb'\b(min|max|r)="(\d+)"')
 _CFB_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
 
+#: What reading a damaged part raises: the zip layer, inflating, or parsing its XML.
+_DAMAGED = (zipfile.BadZipFile, zlib.error, EOFError, KeyError, SafeET.ParseError, ValueError)
+
+
 class WorkbookError(Exception):
     """The file cannot be read as a workbook; the message is Chinese and says what to do."""
 
@@ -148,20 +152,20 @@ class SheetGrid:
             return found
         found = []
         if 0 <= row < len(self.values):
+            values = self.values[row]
             covered = self.covered.get(row)
             if covered is None:
-                found = [(col, value, row, col) for col, value in enumerate(self.values[row]) if value is not None]
+                found = [(col, value, row, col) for col, value in enumerate(values) if value is not None]
             else:
-                last_row = last_col = -1
-                for col, value in enumerate(self.values[row]):
-                    if value is None:
-                        continue
-                    holder = covered.get(col)
-                    top, left = holder if holder is not None else (row, col)
-                    # A merged value repeats in adjacent columns, all pointing at the same holding cell.
-                    if top != last_row or left != last_col:
-                        found.append((col, value, top, left))
-                        last_row, last_col = top, left
+                # A merged range is listed once: at its holding cell when that is in this row, else
+                # at its leftmost column here. Only the covered cells are looked at one by one.
+                found = [(col, value, row, col) for col, value in enumerate(values)
+                         if value is not None and col not in covered]
+                below = [(col, values[col], top, left) for col, (top, left) in covered.items()
+                         if col == left and top != row]
+                if below:
+                    found.extend(below)
+                    found.sort(key=_first)
         self._spans[row] = found
         return found
 
@@ -172,6 +176,10 @@ class SheetGrid:
             found = [(col, Cell(value, r, c, (r, c) != (row, col))) for col, value, r, c in self.spans(row)]
             self._distinct[row] = found
         return found
+
+
+def _first(span: Span) -> int:
+    return span[0]
 
 
 @lru_cache(maxsize=None)
@@ -425,8 +433,11 @@ def read_workbook(path: str | Path) -> list[SheetGrid]:
         raise WorkbookError("文件是空的（0 字节）")
     archive = _check_archive(path, head)
     with archive, open(path, "rb") as handle:
-        percent_styles = _percent_styles(archive, handle)
-        parts = _sheet_parts(archive, handle)
+        try:
+            percent_styles = _percent_styles(archive, handle)
+            parts = _sheet_parts(archive, handle)
+        except _DAMAGED as exc:
+            raise WorkbookError(f"工作簿内容损坏，无法读取（样式或工作表目录：{type(exc).__name__}）") from None
         try:
             book = python_calamine.CalamineWorkbook.from_path(str(path))
         except python_calamine.PasswordError:
@@ -439,13 +450,20 @@ def read_workbook(path: str | Path) -> list[SheetGrid]:
             if str(meta.typ) != str(python_calamine.SheetTypeEnum.WorkSheet):
                 continue
             part = parts.get(meta.name)
-            extras = _scan_sheet(_member(handle, archive, part), percent_styles) if part in names else _SheetExtras()
-            sheet = book.get_sheet_by_name(meta.name)
-            if sheet.total_height * max(sheet.total_width, 1) > MAX_CELLS:
-                raise WorkbookError(f"工作表“{meta.name}”有 {sheet.total_height} 行 × {sheet.total_width} 列，"
-                                    f"超过 {MAX_CELLS:,} 个单元格的上限，拒绝读取")
-            values = sheet.to_python(skip_empty_area=False)
-            grids.append(_grid(meta.name, values, sheet.merged_cell_ranges or [], extras))
+            try:
+                extras = _scan_sheet(_member(handle, archive, part), percent_styles) if part in names else _SheetExtras()
+                sheet = book.get_sheet_by_name(meta.name)
+                if sheet.total_height * max(sheet.total_width, 1) > MAX_CELLS:
+                    raise WorkbookError(f"工作表“{meta.name}”有 {sheet.total_height} 行 × {sheet.total_width} 列，"
+                                        f"超过 {MAX_CELLS:,} 个单元格的上限，拒绝读取")
+                values = sheet.to_python(skip_empty_area=False)
+                merged = sheet.merged_cell_ranges or []
+            except WorkbookError:
+                raise
+            except Exception as exc:  # a damaged part: bad CRC, cut-off data, broken XML (zipfile, zlib, calamine)
+                raise WorkbookError(f"工作表“{meta.name}”内容损坏，无法读取（{type(exc).__name__}）："
+                                    f"请在 Excel/WPS 中打开并另存为 .xlsx 后再试") from None
+            grids.append(_grid(meta.name, values, merged, extras))
         book.close()
         return grids
 
