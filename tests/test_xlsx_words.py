@@ -20,6 +20,10 @@ CASES = [
     ("总分", ("总分", None, None, None, None, False)),
     ("年度目标1(30分)", ("年度目标1", None, None, None, None, False)),
     ("开展打击欺诈骗保专项治理", (None, None, None, None, None, True)),
+    # 完 begins 完成值 but 完善 begins no word; 项目 begins 项目名称, so this one is looked at
+    ("完善多层次医疗保障体系", (None, None, None, None, None, True)),
+    ("项目资金按规范用途执行", ("项目资金按规范用途执行", None, None, None, None, False)),
+    ("注：本表金额单位为万元", ("注:本表金额单位为万元", None, None, None, None, False)),
     ("≥95%", (None, None, None, None, None, True)),
     ("（万元）预算数", (None, None, None, None, None, True)),
     ("ａｂｃ", (None, None, None, None, None, True)),

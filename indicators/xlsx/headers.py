@@ -170,15 +170,20 @@ _CONTENT = Words(content=True)
 STRUCTURE_WORDS = ("年度总体目标", "预期目标", "实际完成情况", "年度")
 
 
-def _first_characters() -> frozenset[str]:
+def _structure_words() -> list[str]:
+    """Every word the reader looks for, normalized: headers, labels, stop, total and goal words."""
     words = [*STOP_WORDS, *STRUCTURE_WORDS, *LABELS]
     for table in (INDICATOR_COLUMNS, FUNDS_COLUMNS):
         words.extend(word for names in table.values() for word in names)
-    return frozenset(normalize(word)[:1] for word in words)
+    return [normalize(word) for word in words]
 
 
 #: The first characters of every word the reader looks for; a text starting otherwise is content.
-_FIRST_CHARACTERS = _first_characters()
+_FIRST_CHARACTERS = frozenset(word[:1] for word in _structure_words())
+#: Their first two characters, and the one-character words (注): a text starting with two CJK
+#: ideographs that begin no word (完善…, 联合…) is content too, though its first character begins one.
+_FIRST_PAIRS = frozenset(word[:2] for word in _structure_words())
+_SHORT_WORDS = frozenset(word for word in _structure_words() if len(word) == 1)
 
 
 def _first_character(text: str) -> str:
@@ -198,8 +203,10 @@ class _WordsMemo(dict):  # type: ignore[type-arg]
         lead = text[0]
         # A CJK ideograph is its own first character after NFKC (the usual case, known without
         # normalizing); anything else (spaces, full-width or compatibility forms) is folded first.
-        first = lead if "\u4e00" <= lead <= "\u9fff" else _first_character(text)
-        if first and first not in _FIRST_CHARACTERS:
+        ideograph = "\u4e00" <= lead <= "\u9fff"
+        first = lead if ideograph else _first_character(text)
+        if first and first not in _FIRST_CHARACTERS or ideograph and "\u4e00" <= text[1:2] <= "\u9fff" and \
+                text[:2] not in _FIRST_PAIRS and lead not in _SHORT_WORDS:
             # Most texts of a table (names, targets, actuals) are content: told apart on their first
             # character, without folding the whole text.
             self[text] = _CONTENT
