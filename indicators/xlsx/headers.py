@@ -178,12 +178,13 @@ def _structure_words() -> list[str]:
     return [normalize(word) for word in words]
 
 
+_LOOKED_FOR = _structure_words()
 #: The first characters of every word the reader looks for; a text starting otherwise is content.
-_FIRST_CHARACTERS = frozenset(word[:1] for word in _structure_words())
+_FIRST_CHARACTERS = frozenset(word[:1] for word in _LOOKED_FOR)
 #: Their first two characters, and the one-character words (注): a text starting with two CJK
 #: ideographs that begin no word (完善…, 联合…) is content too, though its first character begins one.
-_FIRST_PAIRS = frozenset(word[:2] for word in _structure_words())
-_SHORT_WORDS = frozenset(word for word in _structure_words() if len(word) == 1)
+_FIRST_PAIRS = frozenset(word[:2] for word in _LOOKED_FOR)
+_SHORT_WORDS = frozenset(word for word in _LOOKED_FOR if len(word) == 1)
 
 
 def _first_character(text: str) -> str:
