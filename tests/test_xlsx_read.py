@@ -218,17 +218,27 @@ def test_error_value_and_uncomputed_formula_are_reported_at_their_cells(tmp_path
     assert not result.evaluations
 
 
-def test_cached_error_value(tmp_path):
-    path = write_book(tmp_path / "e.xlsx", {"U": MOF_ROWS}, {"U": MOF_MERGES})
-    # Rewrite one cached value as an Excel error, as Excel saves #DIV/0!.
-    patched = tmp_path / "e2.xlsx"
-    with zipfile.ZipFile(path) as source, zipfile.ZipFile(patched, "w") as target:
+def _with_part(path, patched, name, change, stored=False):
+    """A copy of the workbook at ``path`` with one part's bytes changed."""
+    with zipfile.ZipFile(path) as source, zipfile.ZipFile(patched, "w", zipfile.ZIP_DEFLATED) as target:
         for item in source.infolist():
             data = source.read(item.filename)
-            if item.filename == "xl/worksheets/sheet1.xml":
-                data = data.replace(b'<c r="H9" t="n"><v>2</v></c>', b'<c r="H9" t="e"><v>#DIV/0!</v></c>')
-                assert b"#DIV/0!" in data
+            if item.filename == name:
+                data = change(data)
+                item.compress_type = zipfile.ZIP_STORED if stored else zipfile.ZIP_DEFLATED
             target.writestr(item, data)
+    return patched
+
+
+def test_cached_error_value(tmp_path):
+    path = write_book(tmp_path / "e.xlsx", {"U": MOF_ROWS}, {"U": MOF_MERGES})
+
+    def div0(data):  # one cached value rewritten as an Excel error, as Excel saves #DIV/0!
+        data = data.replace(b'<c r="H9" t="n"><v>2</v></c>', b'<c r="H9" t="e"><v>#DIV/0!</v></c>')
+        assert b"#DIV/0!" in data
+        return data
+
+    patched = _with_part(path, tmp_path / "e2.xlsx", "xl/worksheets/sheet1.xml", div0)
     result = load_xlsx_file(patched)
     assert [(p.source.location, p.message) for p in result.problems] == [
         ("U!H9", "单元格是错误值 #DIV/0!，请在 Excel/WPS 中改正后保存")]
@@ -246,18 +256,6 @@ def test_files_that_are_not_readable_workbooks(tmp_path, content, fragment):
     result = load_path(path)
     assert len(result.problems) == 1 and fragment in result.problems[0].message
     assert str(result.problems[0].source) == str(path)
-
-
-def _with_part(path, patched, name, change, stored=False):
-    """A copy of the workbook at ``path`` with one part's bytes changed."""
-    with zipfile.ZipFile(path) as source, zipfile.ZipFile(patched, "w", zipfile.ZIP_DEFLATED) as target:
-        for item in source.infolist():
-            data = source.read(item.filename)
-            if item.filename == name:
-                data = change(data)
-                item.compress_type = zipfile.ZIP_STORED if stored else zipfile.ZIP_DEFLATED
-            target.writestr(item, data)
-    return patched
 
 
 _LAUGHS = (b'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;">]>'

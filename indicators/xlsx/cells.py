@@ -22,6 +22,7 @@ from datetime import date, datetime, time
 from decimal import Decimal
 from functools import lru_cache
 from math import isfinite
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -165,7 +166,7 @@ class SheetGrid:
                          if col == left and top != row]
                 if below:
                     found.extend(below)
-                    found.sort(key=_first)
+                    found.sort(key=itemgetter(0))  # columns are distinct: values never compared
         self._spans[row] = found
         return found
 
@@ -176,10 +177,6 @@ class SheetGrid:
             found = [(col, Cell(value, r, c, (r, c) != (row, col))) for col, value, r, c in self.spans(row)]
             self._distinct[row] = found
         return found
-
-
-def _first(span: Span) -> int:
-    return span[0]
 
 
 @lru_cache(maxsize=None)
