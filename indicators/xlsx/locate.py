@@ -126,14 +126,13 @@ def row_kinds(grid: SheetGrid) -> list[int]:
     kinds = grid.memo.get(-1)  # (the memo's rows are 0 and up: -1 holds the whole sheet's kinds)
     if kinds is None:
         kinds = []
-        rows = grid.values
+        # A set per row, not list.count: comparing a Decimal with None or a text goes through
+        # the numbers.Rational ABC (Python code) once per cell.
+        rows = [set(values) for values in grid.values]
         present: set[object] = set().union(*rows)
         present.discard(None)
         telling = telling_in(present)
-        for values in rows:
-            # A set per row, not list.count: comparing a Decimal with None or a text goes through
-            # the numbers.Rational ABC (Python code) once per cell.
-            distinct = set(values)
+        for distinct in rows:
             distinct.discard(None)
             if not distinct:
                 kinds.append(BLANK)
