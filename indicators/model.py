@@ -67,6 +67,8 @@ class Kind(StrEnum):
         return {"project": "项目支出", "department": "部门整体支出"}[self.value]
 
 
+#: (a set made once: iterating an Enum runs Python code per member, and every table is validated)
+_KIND_VALUES = frozenset(kind.value for kind in Kind)
 _KIND_WORDS = {"项目支出": "project", "项目": "project", "部门整体支出": "department", "整体支出": "department",
                "部门整体": "department"}
 
@@ -336,7 +338,7 @@ class Evaluation(_Placed):
             text = value.strip()
             if text in _KIND_WORDS:
                 return _KIND_WORDS[text]
-            if text not in {k.value for k in Kind}:
+            if text not in _KIND_VALUES:
                 raise InputError(f"kind 应为 project（项目支出）或 department（部门整体支出），实际为“{value}”")
         return value
 
