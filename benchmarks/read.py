@@ -13,7 +13,12 @@ to back on each of several such workbooks (each read once, its texts its own), a
 is the median of those pairs (the machines are shared and noisy); ratios are only meaningful
 within one run on one machine.
 
-    python benchmarks/read.py [--tables 200] [--repeat 9]
+``--stages`` also prints where the reader's time goes, each as a multiple of the floor: getting
+the grids (calamine, the XML side scan, converting values, filling merged ranges), locating the
+tables, and the rest (assembling each table and validating its models), with the validation
+alone measured by validating the read tables' data again.
+
+    python benchmarks/read.py [--tables 200] [--repeat 9] [--stages]
 """
 
 from __future__ import annotations
@@ -30,7 +35,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import openpyxl  # noqa: E402
 import python_calamine  # noqa: E402
 
+from indicators.model import Evaluation  # noqa: E402
 from indicators.xlsx import load_xlsx_file  # noqa: E402
+from indicators.xlsx.cells import read_workbook  # noqa: E402
+from indicators.xlsx.gcpause import collector_paused  # noqa: E402
+from indicators.xlsx.locate import locate_tables  # noqa: E402
 
 SAMPLE = Path(__file__).resolve().parent.parent / "samples" / "u-wuhai-2023.xlsx"
 
@@ -102,10 +111,50 @@ def paired_ms(paths: list[Path]) -> tuple[list[float], list[float]]:
     return floors, readers
 
 
+def _ms(function, *args):
+    start = time.perf_counter()
+    result = function(*args)
+    return (time.perf_counter() - start) * 1000, result
+
+
+def _locate_all(grids) -> int:
+    return sum(len(locate_tables(grid)) for grid in grids)
+
+
+def stages(pairs: list[tuple[Path, Path]]) -> dict[str, list[float]]:
+    """Each stage's milliseconds over the floor's, per pair of fresh workbooks of the same shape.
+
+    The grids and the locating are timed on the first workbook of a pair, the whole read on the
+    second (a text is new to the reader only once); the rest is the whole read less the two.
+    Validation is timed on the second workbook's tables dumped and validated again. Like the
+    reader, every stage runs with the collector paused.
+    """
+    found: dict[str, list[float]] = {key: [] for key in ("grids", "locating", "assembling + validating",
+                                                         "validating alone", "whole read")}
+    for first, second in pairs:
+        base, _ = _ms(floor, first)
+        with collector_paused():
+            grid_ms, grids = _ms(read_workbook, first)
+            locate_ms, _ = _ms(_locate_all, grids)
+        del grids
+        base_2, _ = _ms(floor, second)
+        whole_ms, result = _ms(load_xlsx_file, second)
+        dumps = [evaluation.model_dump() for evaluation in result.evaluations]
+        with collector_paused():
+            validate_ms, _ = _ms(lambda: [Evaluation.model_validate(dump) for dump in dumps])
+        found["grids"].append(grid_ms / base)
+        found["locating"].append(locate_ms / base)
+        found["whole read"].append(whole_ms / base_2)
+        found["assembling + validating"].append(whole_ms / base_2 - (grid_ms + locate_ms) / base)
+        found["validating alone"].append(validate_ms / base_2)
+    return found
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--tables", type=int, default=200)
     parser.add_argument("--repeat", type=int, default=9)
+    parser.add_argument("--stages", action="store_true", help="also print where the reader's time goes")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
         # One workbook per timed pair, all of the same shape, with texts of their own; one more to warm up.
@@ -116,6 +165,11 @@ def main() -> None:
         assert reader(paths[0]) == args.tables
         floor(paths[0])  # warm both paths once: imports and the file cache
         floors, readers = paired_ms(paths[1:])
+        if args.stages:
+            more = [Path(folder) / f"stage{k}.xlsx" for k in range(2 * args.repeat)]
+            for k, path in enumerate(more):
+                build(path, args.tables, tag=f"第{k}段")
+            found = stages(list(zip(more[::2], more[1::2])))
     base, ours = statistics.median(floors), statistics.median(readers)
     ratio = statistics.median(r / f for f, r in zip(floors, readers))
     print(f"workbook: {args.tables} tables, {size:,} bytes")
@@ -123,6 +177,10 @@ def main() -> None:
     print(f"reader (perfscore load_xlsx_file):               {ours:8.1f} ms  ({ours / args.tables:.3f} ms/table)")
     print(f"ratio reader / floor: {ratio:.2f}x  (median of {args.repeat} back-to-back pairs; "
           f"fastest runs {min(readers) / min(floors):.2f}x; target <= 3x)")
+    if args.stages:
+        print("where the reader's time goes, in floors (medians; calamine itself is 1 of the grids):")
+        for key, values in found.items():
+            print(f"  {key:26s} {statistics.median(values):5.2f}")
 
 
 if __name__ == "__main__":
