@@ -267,6 +267,27 @@ def test_table_level_deduction_attaches_to_the_line_it_names():
     assert result.findings == ()
 
 
+@pytest.mark.parametrize("sentence,deducted", [
+    # the longer name is named; the shorter one only inside it
+    ("服务对象满意度：部分回访不满意扣1分。", {"服务对象满意度": "9.00", "满意度": "10.00"}),
+    ("满意度调查覆盖不足扣1分。", {"服务对象满意度": "10.00", "满意度": "9.00"}),
+    # both named on their own: which line lost the point is not clear, so neither is deducted
+    ("满意度与服务对象满意度均有投诉扣1分。", {"服务对象满意度": "10.00", "满意度": "10.00"}),
+])
+def test_table_level_deduction_goes_to_the_longest_name_a_sentence_names(sentence, deducted):
+    result = score(load_doc(f"""
+        kind: project
+        title: 测试
+        deviation_analysis: "{sentence}"
+        indicators:
+          - {{level1: 满意度指标, name: 服务对象满意度, target: "≥90%", actual: "95%", weight: 10, recorded: 9}}
+          - {{level1: 满意度指标, name: 满意度, target: "≥90%", actual: "95%", weight: 10}}
+        """))
+    assert {line.name: str(line.score) for line in result.lines} == deducted
+    unattached = [f for f in result.findings if f.code == "deduction_unattached"]
+    assert bool(unattached) == (set(deducted.values()) == {"10.00"})
+
+
 # --- §1 the budget line, §6 totals, §7 grades ------------------------------------------------
 
 @pytest.mark.parametrize("budget,executed,weight,expected", [
