@@ -199,6 +199,27 @@ def test_self_evaluation_without_an_actual_column(tmp_path):
         ("表!C2", "这是一张自评表（有“得分”列），但找不到“实际完成值”列")]
 
 
+@pytest.mark.parametrize("head,title,notice", [
+    # no title row: the table is named by its 单位名称 (or 主管部门), and the officer is told so
+    ([["单位名称：某某局"]], "某某局", ("表!A1", "表上没有表名或项目名称，以单位名称“某某局”作表名")),
+    ([["主管部门", "某某委员会"]], "某某委员会", ("表!B1", "表上没有表名或项目名称，以主管部门“某某委员会”作表名")),
+    ([["2023年度绩效自评表"], ["单位名称：某某局"]], "2023年度绩效自评表", None),
+])
+def test_a_table_without_a_title_is_named_by_its_unit(tmp_path, head, title, notice):
+    rows = head + [["一级指标", "二级指标", "三级指标", "指标值", "完成值", "分值", "得分"],
+                   ["产出指标", "数量指标", "甲", "≥10家", "12家", 100, 100]]
+    result = load_xlsx_file(write_book(tmp_path / "t.xlsx", {"表": rows}))
+    assert only(result).title == title
+    assert [(n.source.location, n.message) for n in result.notices] == ([notice] if notice else [])
+
+
+def test_a_table_with_no_name_at_all_is_one_problem(tmp_path):
+    rows = [["一级指标", "二级指标", "三级指标", "指标值", "完成值", "分值", "得分"],
+            ["产出指标", "数量指标", "甲", "≥10家", "12家", 100, 100]]
+    result = load_xlsx_file(write_book(tmp_path / "t.xlsx", {"表": rows}))
+    assert [(p.source.location, p.message) for p in result.problems] == [("表!A1", "找不到表名或项目名称")]
+
+
 # --- bad input: a Chinese message naming file, sheet and cell --------------------------------
 
 def test_text_where_a_number_belongs_and_negative_amount_are_each_reported(tmp_path):

@@ -46,6 +46,8 @@ class _Table:
         self.line_places: dict[Path_, dict[str, str]] = {}
         self.problems: list[Problem] = []
         self.notices: list[Problem] = []
+        #: paths already reported as missing (validation would report them a second time)
+        self.reported: set[Path_] = set()
 
     def source(self, ref: str) -> Source:
         return Source(file=self.file, sheet=self.grid.name, cell=ref)
@@ -143,8 +145,6 @@ def _head(table: _Table, data: dict[str, Any]) -> None:
             data.setdefault("details", {})[HEADING_KEY] = title_cell.text.strip()
         else:
             table.put(data, "title", title_cell, ())
-    if "title" not in data:
-        table.problems.append(Problem(source=table.source(coordinate(span.start, 0)), message="找不到表名或项目名称"))
     heading = " ".join([str(data.get("title", ""))] + headings)
     year = _YEAR.search(heading)
     if year:
@@ -160,6 +160,30 @@ def _head(table: _Table, data: dict[str, Any]) -> None:
     data["kind"] = "project" if "title" in data and "项目" in heading or "项目名称" in _labels_seen(grid, span.start, end) \
         else ("department" if "整体" in kind_text or len(span.blocks) > 1 or span.blocks[0].goal_row is not None
               and "部门" in kind_text else "project")
+    if "title" not in data:
+        _title_from_unit(table, data)
+
+
+def _title_from_unit(table: _Table, data: dict[str, Any]) -> None:
+    """A table printed without a title or 项目名称 is named by its 单位名称 (or 主管部门), with a notice.
+
+    The name only tells the tables of a run apart; it is never scored. Without either, the table
+    cannot be named: one problem at its first row (validation's own "missing title" is not added).
+    """
+    for field in ("unit", "department"):
+        named = data.get(field)
+        if type(named) is str and named:
+            data["title"] = named
+            table.cells[("title",)] = table.cells[(field,)]
+            table.notices.append(Problem(source=table.line_of(("title",)),
+                                         message=f"表上没有表名或项目名称，以{_FIELD_WORDS[field]}“{named}”作表名"))
+            return
+    table.problems.append(Problem(source=table.source(coordinate(table.span.start, 0)),
+                                  message="找不到表名或项目名称"))
+    table.reported.add(("title",))
+
+
+_FIELD_WORDS = {"unit": "单位名称", "department": "主管部门"}
 
 
 def _labels_seen(grid: SheetGrid, start: int, end: int) -> set[str]:
@@ -486,6 +510,8 @@ def _load(path: str | Path, targets: bool) -> LoadResult:
                 evaluation = Evaluation.model_validate(_with_sources(data, table, edited))
             except ValidationError as exc:
                 for error in exc.errors(include_url=False):
+                    if error["type"] == "missing" and tuple(error["loc"]) in table.reported:
+                        continue
                     table.problems.append(Problem(source=table.line_of(tuple(error["loc"])), message=_message(error)))
                 evaluation = None
             problems.extend(table.problems)
