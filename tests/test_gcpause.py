@@ -61,29 +61,3 @@ def test_overlapping_reads_in_threads_leave_the_collector_on():
     leave_first.set()
     first.join(timeout=10)
     assert gc.isenabled()
-
-
-def test_what_the_read_built_is_not_scanned_again_when_the_collector_comes_back_on():
-    gc.enable()
-    with collector_paused():
-        built = [[n] for n in range(5000)]  # tracked objects that outlive the read, like its tables
-    assert gc.isenabled()
-    oldest = {id(item) for item in gc.get_objects(generation=2)}
-    # handed to the oldest generation (a young pass would have left them in the middle one)
-    assert all(id(item) in oldest for item in built)
-    assert gc.get_freeze_count() == 0  # nothing is left frozen
-
-
-def test_objects_someone_else_froze_stay_frozen():
-    gc.enable()
-    kept = [[n] for n in range(100)]
-    gc.freeze()
-    try:
-        frozen = gc.get_freeze_count()
-        with collector_paused():
-            pass
-        assert gc.get_freeze_count() == frozen
-        assert gc.isenabled()
-    finally:
-        gc.unfreeze()
-    del kept

@@ -7,13 +7,6 @@ scanned the same objects again and again and found nothing: about a fifth of the
 reading 200 tables (benchmarks/read.py). The pause is scoped, nests, and is thread-safe:
 the collector is switched back on when the last read that switched it off ends, and never
 switched on if it was off before.
-
-Switched back on plainly, the collector would at once make one young pass over everything the
-read built and kept (the tables), again finding nothing: 3–4% of a read. The survivors are
-instead moved to the oldest generation, as that pass would have moved them on its way
-(``gc.freeze()`` then ``gc.unfreeze()``: two list splices, no pass over the objects). This is
-skipped when something else has frozen objects (a server that froze its start-up objects before
-forking): unfreezing would hand those back to the collector.
 """
 
 from __future__ import annotations
@@ -46,7 +39,4 @@ def collector_paused() -> Iterator[None]:
             _readers -= 1
             if _readers == 0 and _paused_by_us:
                 _paused_by_us = False
-                if gc.get_freeze_count() == 0:
-                    gc.freeze()
-                    gc.unfreeze()
                 gc.enable()
