@@ -16,7 +16,7 @@ from pydantic import BaseModel, ConfigDict
 
 from .numbers import D, normalize_text
 
-__all__ = ["TextDeduction", "split_deductions"]
+__all__ = ["TextDeduction", "split_deductions", "named_in"]
 
 _POINTS = re.compile(r"扣(?:减|除)?\s*(\d+(?:\.\d+)?)\s*分")
 _SENTENCE_END = "。；;！!\n"
@@ -74,3 +74,30 @@ def split_deductions(text: str | None) -> tuple[str, list[TextDeduction]]:
             found.append(TextDeduction(points=D(match.group(1)), sentence=sentence.strip(), reason=reason))
     rest = "".join(kept).strip().rstrip(_SENTENCE_END + "，, ").strip()
     return rest, found
+
+
+def _places(text: str, word: str) -> list[int]:
+    found, at = [], text.find(word)
+    while at >= 0:
+        found.append(at)
+        at = text.find(word, at + 1)
+    return found
+
+
+def named_in(text: str, names: list[str]) -> list[int]:
+    """The indexes of the names ``text`` names on its own, in order.
+
+    A name that appears only inside a longer name that also appears there is not named by it
+    (``满意度`` in ``服务对象满意度…``): the text is about the longer line. Each occurrence is
+    checked by its place, so a name written both inside a longer one and by itself is named.
+    """
+    hits = [i for i, name in enumerate(names) if name and name in text]
+    if len(hits) < 2:
+        return hits
+    spans = {i: [(at, at + len(names[i])) for at in _places(text, names[i])] for i in hits}
+    named = []
+    for i in hits:
+        longer = [span for j in hits if len(names[j]) > len(names[i]) for span in spans[j]]
+        if any(not any(start <= at and end <= stop for start, stop in longer) for at, end in spans[i]):
+            named.append(i)
+    return named

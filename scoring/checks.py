@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Callable, Iterable, Sequence
 
+from indicators.deductions import named_in
 from indicators.model import Evaluation, FundRow, Goal, Indicator, Kind, Nature, split_declared_weight
 from indicators.numbers import HUNDRED, ZERO, D, NumberError, fmt2, fmt_amount, fmt_points, normalize_text
 from indicators.problems import PerfscoreError, Source
@@ -540,8 +541,14 @@ def _explained(table: TableView, view: LineView) -> bool:
         return True
     if line.judgment is not None and (line.judgment.reason or "").strip():
         return True
+    # named on its own: 满意度 is not explained by a sentence about 服务对象满意度
+    return any(table.lines[i] is view for i in _named_in_analysis(table))
+
+
+def _named_in_analysis(table: TableView) -> list[int]:
+    """Positions (in ``table.lines``) of the lines the table's 原因分析 names."""
     analysis = table.evaluation.deviation_analysis or ""
-    return bool(line.name_clean) and line.name_clean in analysis
+    return named_in(analysis, [view.indicator.name_clean for view in table.lines]) if analysis else []
 
 
 def check_loss_unexplained(table: TableView) -> list[Finding]:

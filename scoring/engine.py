@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from indicators.deductions import TextDeduction, split_deductions
+from indicators.deductions import TextDeduction, named_in, split_deductions
 from indicators.model import Evaluation, Goal, Indicator, Nature, split_declared_weight
 from indicators.numbers import ZERO, fmt2, fmt_points
 from indicators.problems import Source
@@ -64,32 +64,12 @@ def _attach_table_deductions(evaluation: Evaluation) -> tuple[dict[int, list[Tex
     loose: list[TextDeduction] = []
     names = [line.name_clean for _, line in evaluation.lines()]
     for deduction in found:
-        hits = _named_in(deduction.sentence, names)
+        hits = named_in(deduction.sentence, names)
         if len(hits) == 1:
             attached.setdefault(hits[0], []).append(deduction)
         else:
             loose.append(deduction)
     return attached, loose
-
-
-def _named_in(sentence: str, names: list[str]) -> list[int]:
-    """The lines whose names a sentence names on their own.
-
-    A name found only inside a longer name the sentence also holds (满意度 inside 服务对象满意度)
-    is not named by it: the sentence is about the longer line.
-    """
-    hits = [i for i, name in enumerate(names) if name and name in sentence]
-    if len(hits) < 2:
-        return hits
-    named = []
-    for i in hits:
-        rest = sentence
-        for j in hits:
-            if len(names[j]) > len(names[i]) and names[i] in names[j]:
-                rest = rest.replace(names[j], "\0")
-        if names[i] in rest:
-            named.append(i)
-    return named
 
 
 def _checked(outcome: Outcome, weight: Decimal, name: str, index: int, source: Source | None,

@@ -374,6 +374,18 @@ def test_loss_unexplained_reads_the_table_level_analysis():
     assert "loss_unexplained" not in codes(explained)
 
 
+@pytest.mark.parametrize("analysis,unexplained", [
+    ("服务对象满意度回访偏低。", ["满意度"]),  # 满意度 appears only inside the longer name
+    ("满意度调查覆盖不足，服务对象满意度回访偏低。", []),
+    ("回访偏低。", ["服务对象满意度", "满意度"]),
+])
+def test_the_analysis_explains_only_the_lines_it_names_on_their_own(analysis, unexplained):
+    lines = ("- {level1: 满意度指标, name: 服务对象满意度, target: '≥90%', actual: '80%', weight: 45}\n"
+             "- {level1: 满意度指标, name: 满意度, target: '≥90%', actual: '80%', weight: 45}\n")
+    result = run(table(lines, head=f"deviation_analysis: {analysis}\n"))
+    assert [finding.line for finding in of(result, "loss_unexplained")] == unexplained
+
+
 def test_far_above_target_only_on_higher_is_better_lines():
     lower = FULL.replace("'≥10家'", "'≤10家'").replace("'10家'", "'2家'")
     assert "actual_far_above_target" not in codes(run(table(lower)))

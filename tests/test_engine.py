@@ -273,6 +273,7 @@ def test_table_level_deduction_attaches_to_the_line_it_names():
     ("满意度调查覆盖不足扣1分。", {"服务对象满意度": "10.00", "满意度": "9.00"}),
     # both named on their own: which line lost the point is not clear, so neither is deducted
     ("满意度与服务对象满意度均有投诉扣1分。", {"服务对象满意度": "10.00", "满意度": "10.00"}),
+    ("服务对象满意度、满意度均有投诉扣1分。", {"服务对象满意度": "10.00", "满意度": "10.00"}),
 ])
 def test_table_level_deduction_goes_to_the_longest_name_a_sentence_names(sentence, deducted):
     result = score(load_doc(f"""

@@ -6,6 +6,7 @@ from decimal import Decimal
 
 import pytest
 
+from indicators.deductions import named_in
 from indicators.values import Comparison, ValueKind, parse_comparison_word, parse_value
 
 GE, GT, LE, LT, EQ = Comparison.GE, Comparison.GT, Comparison.LE, Comparison.LT, Comparison.EQ
@@ -157,3 +158,19 @@ def test_a_number_with_a_dot_is_never_a_date(text):
     # Found by the round-trip property: amounts like 1999.12 (万元) were read as dates.
     value = parse_value(text, "万元")
     assert value.kind is ValueKind.NUMBER and value.number == Decimal(text) * 10000
+
+
+# --- which lines a sentence names (table-level 扣X分 and 原因分析) ---------------------------------
+
+@pytest.mark.parametrize("text,names,named", [
+    ("服务对象满意度偏低", ["服务对象满意度", "满意度"], [0]),
+    ("满意度偏低", ["服务对象满意度", "满意度"], [1]),
+    ("满意度与服务对象满意度均偏低", ["服务对象满意度", "满意度"], [0, 1]),
+    ("对象满意度、服务对象满意度", ["服务对象满意度", "对象满意度", "满意度"], [0, 1]),
+    ("满意度满意度扣1分", ["满意度", "度满意度"], [0, 1]),  # the first 满意度 stands outside 度满意度
+    ("度满意度扣1分", ["满意度", "度满意度"], [1]),
+    ("甲乙扣1分", ["甲乙", "甲乙", ""], [0, 1]),  # the same name twice: both named (the caller cannot choose)
+    ("无关的句子", ["甲", "乙"], []),
+])
+def test_named_in(text, names, named):
+    assert named_in(text, names) == named
