@@ -182,7 +182,7 @@ def main() -> None:
     if args.stages:
         print("where the reader's time goes, in floors (medians; calamine itself is 1 of the grids):")
         for key, values in found.items():
-            print(f"  {key:26s} {statistics.median(values):5.2f}")
+            print(f"  {key:30s} {statistics.median(values):5.2f}")
 
 
 if __name__ == "__main__":
