@@ -535,20 +535,11 @@ def check_target_without_number(table: TableView) -> list[Finding]:
     return found
 
 
-def _explained(table: TableView, view: LineView) -> bool:
+def _explained_on_the_line(view: LineView) -> bool:
     line = view.indicator
     if (line.deviation_reason or "").strip() or line.deductions or line.actual_split[1]:
         return True
-    if line.judgment is not None and (line.judgment.reason or "").strip():
-        return True
-    # named on its own: 满意度 is not explained by a sentence about 服务对象满意度
-    return any(table.lines[i] is view for i in _named_in_analysis(table))
-
-
-def _named_in_analysis(table: TableView) -> list[int]:
-    """Positions (in ``table.lines``) of the lines the table's 原因分析 names."""
-    analysis = table.evaluation.deviation_analysis or ""
-    return named_in(analysis, [view.indicator.name_clean for view in table.lines]) if analysis else []
+    return line.judgment is not None and bool((line.judgment.reason or "").strip())
 
 
 def check_loss_unexplained(table: TableView) -> list[Finding]:
@@ -565,11 +556,13 @@ def check_loss_unexplained(table: TableView) -> list[Finding]:
                 "loss_unexplained", Severity.INFO, line=budget.name, index=budget.index,
                 source=_funds_source(table, "executed"),
                 message=f"{_budget_name(budget)}失分{P(budget.lost)}分{rate_text}，表级原因分析中没有说明"))
-    for view in table.lines:
+    # named on its own: a 原因分析 about 服务对象满意度 does not explain the 满意度 line
+    named = set(named_in(analysis, [view.indicator.name_clean for view in table.lines]))
+    for position, view in enumerate(table.lines):
         line = view.result
         if line.status not in (Status.SCORED, Status.JUDGED) or not line.lost or line.lost <= 0:
             continue
-        if _explained(table, view):
+        if position in named or _explained_on_the_line(view):
             continue
         found.append(_finding(
             "loss_unexplained", Severity.INFO, line=line.name, index=line.index, source=view.indicator.source,
