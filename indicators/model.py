@@ -22,7 +22,7 @@ from .problems import InputError, Source
 from .values import Comparison, Value, parse_comparison_word, parse_value
 
 __all__ = [
-    "Kind", "Nature", "Amount", "NonNegative", "Text", "Deduction", "Judgment", "Indicator", "Goal", "FundRow",
+    "Kind", "Nature", "Amount", "NonNegative", "Points", "Text", "Deduction", "Judgment", "Indicator", "Goal", "FundRow",
     "Funds", "OverallTarget", "Evaluation", "split_declared_weight", "NOT_APPLICABLE_WORDS",
 ]
 
@@ -54,6 +54,22 @@ def _to_non_negative(value: object) -> Decimal:
 #: An amount or score that cannot be negative (分值, 得分, 预算数, 执行数). Checked in the same call
 #: that reads the number: a ``ge`` constraint after a Python validator is a second Python call.
 NonNegative = Annotated[Decimal, BeforeValidator(_to_non_negative)]
+
+_POINTS_SUFFIX = re.compile(r"^\s*(.*?\d)\s*分\s*$")
+
+
+def _to_points(value: object) -> Decimal:
+    # Officers often write the unit into a 分值/得分 cell (“20分”): that is still the number 20.
+    # Only a number followed by 分 is taken; “十分” or “20分左右” stay errors.
+    if isinstance(value, str):
+        match = _POINTS_SUFFIX.match(value)
+        if match:
+            value = match.group(1)
+    return _to_non_negative(value)
+
+
+#: Points (分值, 得分, 总分): a non-negative number, written bare or with 分 after it (``20分``).
+Points = Annotated[Decimal, BeforeValidator(_to_points)]
 
 
 class Kind(StrEnum):
@@ -197,8 +213,8 @@ class Indicator(_Placed):
     target: Text = ""
     actual: Text | None = None
     unit: Text | None = None
-    weight: NonNegative | None = None
-    recorded: NonNegative | None = None
+    weight: Points | None = None
+    recorded: Points | None = None
     deviation_reason: str | None = None
     deductions: tuple[Deduction, ...] = ()
     judgment: Judgment | None = None
@@ -267,9 +283,9 @@ class Goal(_Frozen):
     """An annual goal (年度目标1(30分)) grouping indicators on department-wide forms."""
 
     name: str
-    weight: Amount | None = None
+    weight: Points | None = None
     description: str | None = None
-    recorded: Amount | None = None
+    recorded: Points | None = None
     indicators: tuple[Indicator, ...]
     source: Source | None = None
 
@@ -289,12 +305,12 @@ class Funds(_Placed):
     """The budget-execution block: 预算数(A), 执行数(B), 分值, and what the table printed."""
 
     label: str | None = None
-    weight: NonNegative | None = None
+    weight: Points | None = None
     initial_budget: NonNegative | None = None
     budget: NonNegative
     executed: NonNegative
     rate: Text | None = None
-    recorded: NonNegative | None = None
+    recorded: Points | None = None
     breakdown: tuple[FundRow, ...] = ()
     source: Source | None = None
     #: Each field's cell or YAML line (see :class:`_Placed`).
@@ -324,7 +340,7 @@ class Evaluation(_Placed):
     overall_target: OverallTarget | None = None
     deviation_analysis: str | None = None
     improvement: str | None = None
-    recorded_total: Amount | None = None
+    recorded_total: Points | None = None
     goals: tuple[Goal, ...] = ()
     indicators: tuple[Indicator, ...] = ()
     source: Source | None = None

@@ -80,6 +80,8 @@ def equal_as_higher() -> str:
 
 
 def unreadable_actual(actual: str, why: str) -> str:
+    if not actual.strip():
+        return "未填写实际完成值，无法读数"
     return f"实际完成值“{actual}”{why}，无法直接读数"
 
 

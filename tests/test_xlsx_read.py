@@ -335,7 +335,8 @@ def _variant_table(target_word, actual_word, weight_word, score_word, reason_wor
     ("目标值", "完成值", "目标分值", "得分", "未完成原因及改进措施"),
     ("年初目标值(A)", "实际完成值(B)", "分值", "得分", "偏差原因分析及改进措施"),
     ("年初目标 值 (A)", "实际完成\n值 (B)", "分 值", "得 分", "偏差原因"),
-], ids=["mof", "short", "target-value", "hubei-AB", "wrapped"])
+    ("绩效目标值", "实际完成值", "分值", "得分", "偏差原因"),
+], ids=["mof", "short", "target-value", "hubei-AB", "wrapped", "performance-target"])
 def test_header_word_variants(tmp_path, words):
     path = write_book(tmp_path / "v.xlsx", {"表": _variant_table(*words)})
     evaluation = only(load_xlsx_file(path))
@@ -416,3 +417,93 @@ def test_a_float_no_form_can_hold_is_kept_as_text_so_a_number_field_reports_it(v
         assert converted == Decimal(repr(value)) and isinstance(converted, Decimal)
     else:
         assert converted == text
+
+
+# --- layouts and habits of other regions ------------------------------------------------------
+
+def test_points_written_with_fen_are_read_as_numbers(tmp_path):
+    # 分值 “10分”, 得分 “10 分”, 总分 “95.30分”: the unit in the cell does not make them text
+    rows = rows_with({(8, 9): "10分", (8, 10): "10 分", (13, 10): "95.30分"})
+    evaluation = only(load_xlsx_file(write_book(tmp_path / "f.xlsx", {"U": rows}, {"U": MOF_MERGES})))
+    first = evaluation.indicators[0]
+    assert (first.weight, first.recorded, evaluation.recorded_total) == (D(10), D(10), D("95.30"))
+    # a number in words, or with more after 分, is still not a number
+    for bad in ("十分", "10分左右"):
+        result = load_xlsx_file(write_book(tmp_path / "g.xlsx", {"U": rows_with({(8, 9): bad})}, {"U": MOF_MERGES}))
+        assert [(p.source.location, p.message) for p in result.problems] == [
+            ("U!J9", f"indicators（绩效指标）[1].weight（分值）：应为数字，实际为“{bad}”")]
+
+
+def test_blank_level_cells_under_a_filled_one_mean_same_as_above(tmp_path):
+    # the 一级/二级 cells are left blank, not merged; 效益指标's blank 二级 is not 成本指标's
+    merges = [m for m in MOF_MERGES if m not in ("B9:B11", "C9:C10")]
+    rows = rows_with({(11, 2): None})
+    evaluation = only(load_xlsx_file(write_book(tmp_path / "b.xlsx", {"U": rows}, {"U": merges})))
+    assert [(l.level1, l.level2, l.source_of("level1").cell, l.source_of("level2").cell if l.level2 else None)
+            for l in evaluation.indicators] == [
+        ("产出指标", "数量指标", "B9", "C9"), ("产出指标", "数量指标", "B9", "C9"),
+        ("产出指标", "成本指标", "B9", "C11"), ("效益指标", "", "B12", None),
+        ("满意度指标", "服务对象满意度", "B13", "C13")]
+
+
+def test_a_total_row_with_a_blank_score_records_no_total(tmp_path):
+    # the 总分 row shows the 分值 total (100) and leaves 得分 blank: 100 is not a recorded score
+    evaluation = only(load_xlsx_file(write_book(tmp_path / "t.xlsx", {"U": rows_with({(13, 10): None})},
+                                                {"U": MOF_MERGES})))
+    assert evaluation.recorded_total is None
+
+
+def test_a_table_without_goals_closed_by_a_heji_row_records_its_total(tmp_path):
+    evaluation = only(load_xlsx_file(write_book(tmp_path / "h.xlsx", {"U": rows_with({(13, 0): "合计"})},
+                                                {"U": MOF_MERGES})))
+    assert evaluation.recorded_total == D("95.30")
+    assert evaluation.source_of("recorded_total").cell == "K14"
+
+
+def test_a_budget_block_that_cannot_be_read_is_a_problem_not_left_out(tmp_path):
+    # 预算数 and 执行数 on rows of their own: scored without it, the table would lose 10 points unseen
+    rows = [["项目支出绩效自评表"], ["项目名称", "某项目"],
+            ["预算执行情况（万元）（10分）", "预算数", 300], [None, "执行数", 285],
+            ["一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分"],
+            ["产出指标", "数量指标", "甲", "≥10家", "12家", 90, 90]]
+    result = load_xlsx_file(write_book(tmp_path / "v.xlsx", {"表": rows}))
+    assert not result.evaluations
+    assert [(p.source.location, p.message) for p in result.problems] == [
+        ("表!A3", "有预算执行情况“预算执行情况（万元）（10分）”，但读不出预算数和执行数：表头应在同一行写出"
+                  "“预算数”“执行数”（或 全年预算数、全年执行数 等），其下一行写金额")]
+
+
+def test_a_budget_header_saying_actual_spending_is_read(tmp_path):
+    rows = [["项目支出绩效自评表"], ["项目名称", "某项目"],
+            ["项目资金（万元）", None, "全年预算数", "全年实际支出数", "分值", "得分"],
+            [None, "年度资金总额", 90, 72, 10, 8],
+            ["一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分"],
+            ["产出指标", "数量指标", "甲", "≥10家", "12家", 90, 90]]
+    evaluation = only(load_xlsx_file(write_book(tmp_path / "s.xlsx", {"表": rows})))
+    assert (evaluation.funds.budget, evaluation.funds.executed) == (D(90), D(72))
+    assert score(evaluation).total == D("98.00")
+
+
+def test_a_self_evaluation_without_a_target_column_is_a_problem(tmp_path):
+    # every line would otherwise look qualitative and be judged by its recorded score
+    rows = [["项目名称", "某项目"], ["一级指标", "二级指标", "三级指标", "实际完成值", "分值", "得分"],
+            ["产出指标", "数量指标", "甲", "12家", 100, 100]]
+    result = load_xlsx_file(write_book(tmp_path / "n.xlsx", {"表": rows}))
+    assert not result.evaluations
+    assert [(p.source.location, p.message) for p in result.problems] == [
+        ("表!C2", "找不到“年度指标值”列（表头应有 年度指标值、指标值、目标值 等），无法与实际完成值比较")]
+
+
+@pytest.mark.parametrize("first,second,names", [
+    ("年度目标一（50分）", "年度目标二（30分）", ["年度目标一", "年度目标二"]),
+    ("年度目标1：推进甲工作（50分）", "年度目标2：推进乙工作（30分）", ["年度目标1：推进甲工作", "年度目标2：推进乙工作"]),
+], ids=["chinese-numerals", "words-in-the-goal-cell"])
+def test_goal_rows_numbered_in_chinese_or_with_their_words(tmp_path, first, second, names):
+    rows = [list(row) for row in DEPARTMENT_FORM]
+    rows[4][0], rows[9][0] = first, second
+    path = write_book(tmp_path / "g.xlsx", {"整体": rows},
+                      {"整体": ["A1:H1", "A2:B2", "C2:H2", "A3:A4", "B3:B4", "A6:A8", "B7:B8", "C7:C8"]})
+    evaluation = only(load_xlsx_file(path))
+    assert [(g.name, g.weight, [l.name for l in g.indicators]) for g in evaluation.goals] == [
+        (names[0], D(50), ["甲", "乙"]), (names[1], D(30), ["丙"])]
+    assert score(evaluation).total == D("100.00")

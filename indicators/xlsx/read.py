@@ -343,6 +343,8 @@ def _indicators(table: _Table, block: IndicatorBlock, path: Path_, start: int = 
             holder = covered.get(col) if covered is not None else None
             places[field] = letter + number if holder is None else coordinate(*holder)
         if "name" in line:
+            if lines and ("level1" not in line or "level2" not in line):
+                _carry_levels(lines[-1], line, places)
             here = path + (start + len(lines),)
             table.cells[here] = places["name"]
             table.line_places[here] = places
@@ -357,14 +359,29 @@ def _indicators(table: _Table, block: IndicatorBlock, path: Path_, start: int = 
     return lines
 
 
+def _carry_levels(above: dict[str, Any], line: dict[str, Any], places: dict[str, str]) -> None:
+    """一级/二级 cells left blank (not merged) under a filled one mean “same as above”, as in the YAML
+    form: the line takes the value, and its source, from the line above — 二级 only while the 一级 is
+    the same."""
+    if "level1" not in line and "level1" in above:
+        line["level1"] = above["level1"]
+        places["level1"] = above["places"]["level1"]
+    if "level2" not in line and "level2" in above and line.get("level1") == above.get("level1"):
+        line["level2"] = above["level2"]
+        places["level2"] = above["places"]["level2"]
+
+
 def _recorded_in_row(table: _Table, row: int, block: IndicatorBlock) -> Cell | None:
+    """The score a 总分/合计 row records: its cell under 得分. Without a 得分 column, or when a merged
+    range covers that cell, the row's last number — never one under 分值 (the row's maximum)."""
     grid = table.grid
     if "recorded" in block.columns:
         cell = grid.cell(row, block.columns["recorded"])
-        if cell.value is not None and not cell.merged:
-            return cell
-    numbers = [c for _, c in grid.distinct(row) if isinstance(c.value, Decimal) or
-               isinstance(c.value, str) and re.fullmatch(r"\s*\d+(?:\.\d+)?\s*", c.value)]
+        if not cell.merged:
+            return cell if cell.value is not None else None  # left blank: nothing recorded
+    weight_col = block.columns.get("weight")
+    numbers = [c for col, c in grid.distinct(row) if col != weight_col and (isinstance(c.value, Decimal) or
+               isinstance(c.value, str) and re.fullmatch(r"\s*\d+(?:\.\d+)?\s*分?\s*", c.value))]
     return numbers[-1] if numbers else None
 
 
@@ -379,6 +396,13 @@ def _table_data(table: _Table, targets: bool = False) -> dict[str, Any] | None:
             table.problems.append(Problem(source=table.source(coordinate(header.header_row, columns["name"])),
                                           message="这是一张自评表（有“得分”列），但找不到“实际完成值”列"))
         return None
+    if "funds" not in data:
+        _unread_funds(table)
+    if "target" not in columns:
+        # Without targets every line would look qualitative and be judged by its recorded score.
+        table.problems.append(Problem(source=table.source(coordinate(header.header_row, columns["name"])),
+                                      message="找不到“年度指标值”列（表头应有 年度指标值、指标值、目标值 等），"
+                                              "无法与实际完成值比较"))
     goals: list[dict[str, Any]] = []
     indicators: list[dict[str, Any]] = []
     for block in span.blocks:
@@ -422,13 +446,34 @@ def _table_data(table: _Table, targets: bool = False) -> dict[str, Any] | None:
         data["goals"] = goals
     else:
         data["indicators"] = indicators
-    if span.total_row is not None:
-        cell = _recorded_in_row(table, span.total_row, span.blocks[-1])
+    total_row = span.total_row
+    if total_row is None and not goals and span.blocks[-1].subtotal_row is not None:
+        total_row = span.blocks[-1].subtotal_row  # a table without goals closed by 合计: that is its total
+    if total_row is not None:
+        cell = _recorded_in_row(table, total_row, span.blocks[-1])
         if cell is not None:
             table.put(data, "recorded_total", cell, ())
     _tail(table, data)
     table.cells[()] = coordinate(span.blocks[0].header_row, 0) if "title" not in data else table.cells[("title",)]
     return data
+
+
+_FUNDS_HINT = re.compile(r"预算执行|预收执行|预算数|执行数|支出数|^(?:项目|年度)?资金")
+
+
+def _unread_funds(table: _Table) -> None:
+    """A budget block above the indicators that could not be read is a problem, not a table without one:
+    scored without its budget line, the table would lose that line's points from its maximum unseen."""
+    grid, span = table.grid, table.span
+    end = span.blocks[0].goal_row if span.blocks[0].goal_row is not None else span.blocks[0].header_row
+    for row in range(span.start, end):
+        for _, value, r, c in grid.spans(row):
+            if type(value) is str and _FUNDS_HINT.search(normalize(value)):
+                table.problems.append(Problem(
+                    source=table.source(coordinate(r, c)),
+                    message=f"有预算执行情况“{value.strip()}”，但读不出预算数和执行数：表头应在同一行写出"
+                            f"“预算数”“执行数”（或 全年预算数、全年执行数 等），其下一行写金额"))
+                return
 
 
 def _tail(table: _Table, data: dict[str, Any]) -> None:
