@@ -246,7 +246,7 @@ def score(evaluation: Evaluation, ruleset: RuleSet = STANDARD) -> EvaluationResu
     plan = resolve_weights(evaluation, ruleset)
     if plan.assigned_by_scheme:
         findings.append(Finding(code="weights_assigned", severity=Severity.INFO, source=evaluation.source,
-                                message="表上没有分值，已按财预〔2020〕10号默认方案分配（预算执行率10、产出50、效益30、满意度10）"))
+                                message=plan.scheme_message))
     budget_line, budget = _budget_line(evaluation, ruleset, plan.budget_weight, plan.budget_note, findings)
     lines: list[LineResult] = [budget_line] if budget_line else []
     attached, loose = _attach_table_deductions(evaluation)

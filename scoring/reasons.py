@@ -138,6 +138,11 @@ def weight_scheme(group: str, total: Decimal, count: int) -> str:
     return f"表上未填分值，按财预〔2020〕10号默认方案：{group}{P(total)}分由{count}项指标均分"
 
 
+def weight_scheme_scaled(budget: Decimal, pool: Decimal, group: str, total: Decimal, count: int) -> str:
+    return (f"表上未填分值，预算执行率按表上所印{P(budget)}分，其余{P(pool)}分按财预〔2020〕10号默认方案的比例折算："
+            f"{group}{P(total)}分由{count}项指标均分")
+
+
 def weight_missing() -> str:
     return "表上没有这一行的分值，也无法由年度目标或一级指标分配，需要补填分值"
 

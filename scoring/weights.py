@@ -5,19 +5,28 @@ scoring-rules.md §4: a goal (年度目标1(80分)) or a first/second-level grou
 by largest remainder at 0.01 so the parts add up exactly (50 over three lines:
 16.67 + 16.67 + 16.66). A table with no weights at all gets the 财预〔2020〕10号
 scheme. Not-applicable lines take no share.
+
+When such a table prints the budget line's 分值 (湖北/武汉 forms: 预算执行情况(20分))
+and that line counts in the total, the indicator groups share 100 minus it in the
+scheme's proportions (产出 : 效益 : 满意度 = 50 : 30 : 10), so the table is still
+worth 100 (see ``scaled_scheme``).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import ROUND_FLOOR, Decimal
+from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal
 
 from indicators.model import Evaluation, Goal, Indicator, split_declared_weight
+from indicators.numbers import fmt_points
 
 from . import reasons as R
 from .ruleset import RuleSet
 
-__all__ = ["WeightPlan", "split_equally", "resolve_weights", "scheme_group"]
+__all__ = ["WeightPlan", "split_equally", "resolve_weights", "scheme_group", "scaled_scheme"]
+
+#: the default-scheme entry that belongs to the budget line, not to an indicator group
+BUDGET_KEY = "预算执行率"
 
 
 @dataclass(frozen=True)
@@ -29,6 +38,8 @@ class WeightPlan:
     budget_weight: Decimal | None
     budget_note: str
     assigned_by_scheme: bool
+    #: the ``weights_assigned`` finding's text, naming the weights actually used ("" when not by scheme)
+    scheme_message: str = ""
 
 
 def split_equally(total: Decimal, count: int, places: int = 2) -> list[Decimal]:
@@ -124,7 +135,58 @@ def resolve_weights(evaluation: Evaluation, ruleset: RuleSet) -> WeightPlan:
     return WeightPlan(tuple(weights), tuple(notes), budget_weight, "", False)
 
 
+def scaled_scheme(groups: dict[str, Decimal], pool: Decimal, places: int = 2) -> dict[str, Decimal]:
+    """The scheme's group weights scaled to add up exactly to ``pool``, keeping their proportions.
+
+    Each group gets ``pool × weight / sum of weights``, rounded half-up (四舍五入) to
+    ``10**-places``. The rounding remainder, a whole number of units, goes one unit at
+    a time to the groups the rounding moved furthest the other way: when units are
+    missing, to those rounded down most; when there are too many, from those rounded
+    up most; ties in the scheme's order. 产出 50 / 效益 30 / 满意度 10 over 80 →
+    44.44 + 26.67 + 8.89; over 85 → 47.22 + 28.33 + 9.45 (9.444 lost most to rounding).
+    """
+    total = sum(groups.values(), Decimal(0))
+    if not groups or total <= 0:
+        return dict(groups)
+    unit = Decimal(1).scaleb(-places)
+    exact = {group: pool * weight / total for group, weight in groups.items()}
+    shares = {group: value.quantize(unit, rounding=ROUND_HALF_UP) for group, value in exact.items()}
+    units = int(((pool - sum(shares.values(), Decimal(0))) / unit).to_integral_value(rounding=ROUND_HALF_UP))
+    if units:
+        step = unit if units > 0 else -unit
+        # sorted() is stable, so the scheme's order breaks ties.
+        order = sorted(groups, key=lambda g: (shares[g] - exact[g]) * (1 if units > 0 else -1))
+        for k in range(abs(units)):
+            shares[order[k % len(order)]] += step
+    return shares
+
+
+def _short(group: str) -> str:
+    """产出指标 → 产出, as the scheme is written (预算执行率10、产出50、效益30、满意度10)."""
+    return group.removesuffix("指标") or group
+
+
+def _scheme_parts(budget: Decimal | None, groups: dict[str, Decimal]) -> str:
+    parts = [f"{BUDGET_KEY}{fmt_points(budget)}"] if budget is not None else []
+    return "、".join(parts + [f"{_short(group)}{fmt_points(weight)}" for group, weight in groups.items()])
+
+
 def _scheme(lines, applicable, weights, notes, evaluation: Evaluation, ruleset: RuleSet) -> WeightPlan:
+    scheme_groups = {group: weight for group, weight in ruleset.default_scheme.items() if group != BUDGET_KEY}
+    scheme_budget = ruleset.default_scheme.get(BUDGET_KEY)
+    funds = evaluation.funds
+    printed = funds.weight if funds is not None else None
+
+    # A printed budget 分值 that counts in the total leaves 100 minus it to the indicators; when that
+    # differs from what the scheme gives them (90 beside 预算执行率10), the groups are scaled to it.
+    group_weights = dict(scheme_groups)
+    pool: Decimal | None = None
+    if printed is not None and ruleset.budget_in_total and Decimal(0) <= printed < 100:
+        left = Decimal(100) - printed
+        if left != sum(scheme_groups.values(), Decimal(0)):
+            pool = left
+            group_weights = scaled_scheme(scheme_groups, pool)
+
     groups: dict[str, list[int]] = {}
     for i, (_, line) in enumerate(lines):
         if not applicable[i]:
@@ -135,16 +197,27 @@ def _scheme(lines, applicable, weights, notes, evaluation: Evaluation, ruleset: 
             continue
         groups.setdefault(group, []).append(i)
     for group, members in groups.items():
-        total = ruleset.default_scheme[group]
+        total = group_weights.get(group, ruleset.default_scheme[group])
         for j, share in zip(members, split_equally(total, len(members))):
             weights[j] = share
-            notes[j] = R.weight_scheme(group, total, len(members))
-    funds = evaluation.funds
+            if pool is None:
+                notes[j] = R.weight_scheme(group, total, len(members))
+            else:
+                notes[j] = R.weight_scheme_scaled(printed, pool, group, total, len(members))
+
     budget_weight, budget_note = None, ""
     if funds is not None:
-        if funds.weight is not None:
-            budget_weight = funds.weight
+        if printed is not None:
+            budget_weight = printed
         else:
-            budget_weight = ruleset.default_scheme.get("预算执行率")
+            budget_weight = scheme_budget
             budget_note = R.budget_weight_scheme(budget_weight) if budget_weight is not None else ""
-    return WeightPlan(tuple(weights), tuple(notes), budget_weight, budget_note, True)
+
+    if pool is None:
+        shown_budget = budget_weight if budget_weight is not None else scheme_budget
+        message = f"表上没有分值，已按财预〔2020〕10号默认方案分配（{_scheme_parts(shown_budget, group_weights)}）"
+    else:
+        message = (f"表上指标没有分值，预算执行率按表上所印{fmt_points(printed)}分计，"
+                   f"其余{fmt_points(pool)}分按财预〔2020〕10号默认方案（{_scheme_parts(None, scheme_groups)}）"
+                   f"的比例折算分配（{_scheme_parts(printed, group_weights)}）")
+    return WeightPlan(tuple(weights), tuple(notes), budget_weight, budget_note, True, message)

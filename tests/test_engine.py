@@ -8,7 +8,8 @@ import pytest
 
 from scoring.engine import score
 from scoring.results import Status
-from scoring.weights import split_equally
+from scoring.ruleset import STANDARD
+from scoring.weights import resolve_weights, scaled_scheme, split_equally
 
 from .conftest import load_doc
 
@@ -218,6 +219,75 @@ def test_table_without_weights_gets_the_default_scheme():
     assert [line.weight for line in result.lines] == [D(10), D("16.67"), D("16.67"), D("16.66"), D(30), D(10)]
     assert result.lines[0].score == D("9.00")
     assert any(f.code == "weights_assigned" for f in result.findings)
+
+
+def scheme_table(funds: str) -> str:
+    """A project table without any 分值 on its indicator lines: two 产出, one 效益, one 满意度 line."""
+    return f"""
+        kind: project
+        title: 测试
+        funds: {funds}
+        indicators:
+          - {{level1: 产出指标, level2: 数量指标, name: 甲, target: "1", actual: "1"}}
+          - {{level2: 质量指标, name: 乙, target: "1", actual: "1"}}
+          - {{level1: 效益指标, level2: 社会效益指标, name: 丙, target: "1", actual: "1"}}
+          - {{level1: 满意度指标, level2: 服务对象满意度指标, name: 丁, target: 90%, actual: 95%}}
+        """
+
+
+DEFAULT_SCHEME_MESSAGE = "表上没有分值，已按财预〔2020〕10号默认方案分配（预算执行率10、产出50、效益30、满意度10）"
+SCALED_20_MESSAGE = ("表上指标没有分值，预算执行率按表上所印20分计，其余80分按财预〔2020〕10号默认方案"
+                     "（产出50、效益30、满意度10）的比例折算分配（预算执行率20、产出44.44、效益26.67、满意度8.89）")
+
+
+def test_default_scheme_beside_a_printed_20_point_budget_line_totals_100():
+    # 湖北/武汉 form: 预算执行情况(20分) printed, no 分值 on the lines. The lines share 100 − 20 = 80 in the
+    # scheme's 50 : 30 : 10 proportions (44.44 + 26.67 + 8.89), not the scheme's 90 (that made 110).
+    result = score(load_doc(scheme_table('{weight: 20, budget: "300", executed: "300"}')))
+    assert [line.weight for line in result.lines] == [D(20), D("22.22"), D("22.22"), D("26.67"), D("8.89")]
+    assert result.max_total == D("100.00") and result.total == D("100.00")
+    assert result.lines[1].reasons[0] == ("表上未填分值，预算执行率按表上所印20分，其余80分按财预〔2020〕10号默认方案"
+                                          "的比例折算：产出指标44.44分由2项指标均分")
+
+
+def test_default_scheme_finding_names_the_weights_used_beside_a_printed_budget_weight():
+    plan = resolve_weights(load_doc(scheme_table('{weight: 20, budget: "300", executed: "300"}')), STANDARD)
+    assert plan.assigned_by_scheme and plan.budget_weight == D(20)
+    assert plan.scheme_message == SCALED_20_MESSAGE
+
+
+def test_default_scheme_finding_in_the_result_names_the_weights_used_beside_a_printed_budget_weight():
+    result = score(load_doc(scheme_table('{weight: 20, budget: "300", executed: "300"}')))
+    assert [f.message for f in result.findings if f.code == "weights_assigned"] == [SCALED_20_MESSAGE]
+
+
+@pytest.mark.parametrize("funds", ['{weight: 10, budget: "300", executed: "300"}', '{budget: "300", executed: "300"}'])
+def test_default_scheme_beside_a_10_point_or_unprinted_budget_line_is_unchanged(funds):
+    result = score(load_doc(scheme_table(funds)))
+    assert [line.weight for line in result.lines] == [D(10), D(25), D(25), D(30), D(10)]
+    assert result.max_total == D("100.00")
+    assert result.lines[1].reasons[0] == "表上未填分值，按财预〔2020〕10号默认方案：产出指标50分由2项指标均分"
+    assert resolve_weights(load_doc(scheme_table(funds)), STANDARD).scheme_message == DEFAULT_SCHEME_MESSAGE
+    assert [f.message for f in result.findings if f.code == "weights_assigned"] == [DEFAULT_SCHEME_MESSAGE]
+
+
+@pytest.mark.parametrize("budget_weight", [D(n) for n in range(0, 100)] + [D("12.5"), D("33.33")])
+def test_scaled_scheme_shares_add_up_exactly_to_what_the_budget_line_leaves(budget_weight):
+    groups = {"产出指标": D(50), "效益指标": D(30), "满意度指标": D(10)}
+    shares = scaled_scheme(groups, 100 - budget_weight)
+    assert sum(shares.values()) == 100 - budget_weight
+    assert all(share.as_tuple().exponent == -2 for share in shares.values())
+
+
+def test_scaled_scheme_rounds_half_up_and_gives_the_remainder_to_the_share_rounded_down_most():
+    groups = {"产出指标": D(50), "效益指标": D(30), "满意度指标": D(10)}
+    assert list(scaled_scheme(groups, D(80)).values()) == [D("44.44"), D("26.67"), D("8.89")]  # 80.00 as rounded
+    # 47.222 + 28.333 + 9.444 round to 84.99; the missing 0.01 goes to 满意度 (9.444 lost most): 9.45.
+    assert list(scaled_scheme(groups, D(85)).values()) == [D("47.22"), D("28.33"), D("9.45")]
+    # 50.833 + 30.5 + 10.167 → 50.83 + 30.50 + 10.17 = 91.50 exactly: nothing to move.
+    assert list(scaled_scheme(groups, D("91.5")).values()) == [D("50.83"), D("30.50"), D("10.17")]
+    # 55.528 + 33.317 + 11.106 round to 99.96; the extra 0.01 comes off 满意度 (11.106 gained most): 11.10.
+    assert list(scaled_scheme(groups, D("99.95")).values()) == [D("55.53"), D("33.32"), D("11.10")]
 
 
 def test_not_applicable_lines_are_skipped_not_zeroed():
