@@ -9,6 +9,8 @@ import pytest
 
 from indicators.load import load_path
 from indicators.xlsx import load_xlsx_file
+from indicators.xlsx.headers import fold
+from indicators.xlsx.locate import is_goal
 from scoring.engine import score
 
 from .xlsx_build import MOF_MERGES, MOF_ROWS, write_book
@@ -507,3 +509,49 @@ def test_goal_rows_numbered_in_chinese_or_with_their_words(tmp_path, first, seco
     assert [(g.name, g.weight, [l.name for l in g.indicators]) for g in evaluation.goals] == [
         (names[0], D(50), ["甲", "乙"]), (names[1], D(30), ["丙"])]
     assert score(evaluation).total == D("100.00")
+
+
+@pytest.mark.parametrize("text,goal", [
+    ("年度目标1(30分)", True), ("年度目标一（40分）", True), ("年度目标1：公共文化服务（50分）", True),
+    ("年度目标二、提升服务质量", True), ("年度目标(80分)", True),
+    # an indicator or a heading that begins with 年度目标 is not a goal row
+    ("年度目标100%完成", False), ("年度目标十分明确", False), ("年度绩效目标一览表", False), ("年度目标完成情况", False),
+    ("年度绩效目标", False),
+])
+def test_what_is_a_goal_row(text, goal):
+    assert bool(is_goal(fold(text))) is goal
+
+
+@pytest.mark.parametrize("head", [
+    [["项目名称", "资金监管系统运维"]],  # a name that mentions 资金
+    [["项目名称", "某项目"], ["年度总体目标", "预期目标", "按计划完成采购，提高预算执行进度"]],
+    [["项目名称", "某项目"], ["资金来源", "本级财政"]],
+], ids=["name", "overall-target", "details-label"])
+def test_a_table_without_a_budget_block_is_not_taken_for_one_that_cannot_be_read(tmp_path, head):
+    rows = head + [["一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分"],
+                   ["产出指标", "数量指标", "甲", "≥10家", "12家", 100, 100]]
+    evaluation = only(load_xlsx_file(write_book(tmp_path / "n.xlsx", {"表": rows})))
+    assert evaluation.funds is None and score(evaluation).total == D("100.00")
+
+
+def test_a_target_table_with_its_funds_label_is_still_read_for_templates(tmp_path):
+    rows = [["项目名称", "某项目"], ["项目资金（万元）", "年度资金总额", 100], [None, "其中：财政拨款", 100],
+            ["一级指标", "二级指标", "三级指标", "指标值", "分值"], ["产出指标", "数量指标", "甲", "≥10家", 100]]
+    result = load_xlsx_file(write_book(tmp_path / "t.xlsx", {"表": rows}), targets=True)
+    assert not result.problems and [l.name for _, l in result.evaluations[0].lines()] == ["甲"]
+
+
+def test_a_heji_row_of_the_lines_alone_is_not_the_tables_total(tmp_path):
+    # 合计 under 分值 shows 90: the lines without the 10-point budget line, so its 88 is not the total
+    evaluation = only(load_xlsx_file(write_book(tmp_path / "h.xlsx", {"U": rows_with({(13, 0): "合计", (13, 9): 90,
+                                                                                      (13, 10): 88})},
+                                                {"U": MOF_MERGES})))
+    assert evaluation.recorded_total is None
+
+
+def test_a_budget_header_without_amounts_is_reported_once(tmp_path):
+    rows = [["项目名称", "某项目"], ["项目资金（万元）", None, "全年预算数", "全年执行数"], [None, "年度资金总额"],
+            ["一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分"],
+            ["产出指标", "数量指标", "甲", "≥10家", "12家", 100, 100]]
+    result = load_xlsx_file(write_book(tmp_path / "a.xlsx", {"表": rows}))
+    assert [(p.source.location, p.message) for p in result.problems] == [("表!C2", "预算执行情况表头下没有预算数和执行数")]

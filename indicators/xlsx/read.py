@@ -396,8 +396,8 @@ def _table_data(table: _Table, targets: bool = False) -> dict[str, Any] | None:
             table.problems.append(Problem(source=table.source(coordinate(header.header_row, columns["name"])),
                                           message="这是一张自评表（有“得分”列），但找不到“实际完成值”列"))
         return None
-    if "funds" not in data:
-        _unread_funds(table)
+    if "funds" not in data and not targets and not table.problems:
+        _unread_funds(table)  # (a funds header without amounts has been reported by _funds already)
     if "target" not in columns:
         # Without targets every line would look qualitative and be judged by its recorded score.
         table.problems.append(Problem(source=table.source(coordinate(header.header_row, columns["name"])),
@@ -447,7 +447,8 @@ def _table_data(table: _Table, targets: bool = False) -> dict[str, Any] | None:
     else:
         data["indicators"] = indicators
     total_row = span.total_row
-    if total_row is None and not goals and span.blocks[-1].subtotal_row is not None:
+    if total_row is None and not goals and span.blocks[-1].subtotal_row is not None and \
+            _whole_table_points(table, span.blocks[-1]):
         total_row = span.blocks[-1].subtotal_row  # a table without goals closed by 合计: that is its total
     if total_row is not None:
         cell = _recorded_in_row(table, total_row, span.blocks[-1])
@@ -458,22 +459,35 @@ def _table_data(table: _Table, targets: bool = False) -> dict[str, Any] | None:
     return data
 
 
-_FUNDS_HINT = re.compile(r"预算执行|预收执行|预算数|执行数|支出数|^(?:项目|年度)?资金")
-
-
 def _unread_funds(table: _Table) -> None:
     """A budget block above the indicators that could not be read is a problem, not a table without one:
-    scored without its budget line, the table would lose that line's points from its maximum unseen."""
+    scored without its budget line, the table would lose that line's points from its maximum unseen.
+
+    Only a cell that heads such a block counts: a 预算数/执行数 column word, or a label beginning
+    预算执行 (预算执行情况（万元）); never a name or a sentence that merely mentions 资金 or 预算.
+    """
     grid, span = table.grid, table.span
     end = span.blocks[0].goal_row if span.blocks[0].goal_row is not None else span.blocks[0].header_row
     for row in range(span.start, end):
         for _, value, r, c in grid.spans(row):
-            if type(value) is str and _FUNDS_HINT.search(normalize(value)):
+            if type(value) is str and len(value) < 30 and (
+                    match_column(value, FUNDS_COLUMNS) in ("budget", "executed")
+                    or normalize(value).startswith(("预算执行", "预收执行"))):
                 table.problems.append(Problem(
                     source=table.source(coordinate(r, c)),
                     message=f"有预算执行情况“{value.strip()}”，但读不出预算数和执行数：表头应在同一行写出"
                             f"“预算数”“执行数”（或 全年预算数、全年执行数 等），其下一行写金额"))
                 return
+
+
+def _whole_table_points(table: _Table, block: IndicatorBlock) -> bool:
+    """A 合计 row closes the whole table unless its 分值 shows it adds up less than 100 (the lines
+    without the budget line: its 得分 is then not the table's total)."""
+    weight_col = block.columns.get("weight")
+    if weight_col is None or block.subtotal_row is None:
+        return True
+    shown = table.grid.value(block.subtotal_row, weight_col)
+    return type(shown) is not Decimal or shown == 100
 
 
 def _tail(table: _Table, data: dict[str, Any]) -> None:
