@@ -143,6 +143,21 @@ def weight_scheme_scaled(budget: Decimal, pool: Decimal, group: str, total: Deci
             f"{group}{P(total)}分由{count}项指标均分")
 
 
+def _scheme_list(parts: list[tuple[str, Decimal]]) -> str:
+    # 产出指标 → 产出, as the scheme is written (预算执行率10、产出50、效益30、满意度10)
+    return "、".join(f"{name.removesuffix('指标') or name}{P(points)}" for name, points in parts)
+
+
+def weights_assigned(used: list[tuple[str, Decimal]]) -> str:
+    return f"表上没有分值，已按财预〔2020〕10号默认方案分配（{_scheme_list(used)}）"
+
+
+def weights_assigned_scaled(budget: Decimal, pool: Decimal, scheme: list[tuple[str, Decimal]],
+                            used: list[tuple[str, Decimal]]) -> str:
+    return (f"表上指标没有分值，预算执行率按表上所印{P(budget)}分计，其余{P(pool)}分按财预〔2020〕10号默认方案"
+            f"（{_scheme_list(scheme)}）的比例折算分配（{_scheme_list(used)}）")
+
+
 def weight_missing() -> str:
     return "表上没有这一行的分值，也无法由年度目标或一级指标分配，需要补填分值"
 

@@ -18,7 +18,6 @@ from dataclasses import dataclass
 from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal
 
 from indicators.model import Evaluation, Goal, Indicator, split_declared_weight
-from indicators.numbers import fmt_points
 
 from . import reasons as R
 from .ruleset import RuleSet
@@ -161,14 +160,9 @@ def scaled_scheme(groups: dict[str, Decimal], pool: Decimal, places: int = 2) ->
     return shares
 
 
-def _short(group: str) -> str:
-    """产出指标 → 产出, as the scheme is written (预算执行率10、产出50、效益30、满意度10)."""
-    return group.removesuffix("指标") or group
-
-
-def _scheme_parts(budget: Decimal | None, groups: dict[str, Decimal]) -> str:
-    parts = [f"{BUDGET_KEY}{fmt_points(budget)}"] if budget is not None else []
-    return "、".join(parts + [f"{_short(group)}{fmt_points(weight)}" for group, weight in groups.items()])
+def _scheme_parts(budget: Decimal | None, groups: dict[str, Decimal]) -> list[tuple[str, Decimal]]:
+    """(name, points) of the budget line (when given) and each scheme group, as the finding lists them."""
+    return ([(BUDGET_KEY, budget)] if budget is not None else []) + list(groups.items())
 
 
 def _scheme(lines, applicable, weights, notes, evaluation: Evaluation, ruleset: RuleSet) -> WeightPlan:
@@ -215,9 +209,8 @@ def _scheme(lines, applicable, weights, notes, evaluation: Evaluation, ruleset: 
 
     if pool is None:
         shown_budget = budget_weight if budget_weight is not None else scheme_budget
-        message = f"表上没有分值，已按财预〔2020〕10号默认方案分配（{_scheme_parts(shown_budget, group_weights)}）"
+        message = R.weights_assigned(_scheme_parts(shown_budget, group_weights))
     else:
-        message = (f"表上指标没有分值，预算执行率按表上所印{fmt_points(printed)}分计，"
-                   f"其余{fmt_points(pool)}分按财预〔2020〕10号默认方案（{_scheme_parts(None, scheme_groups)}）"
-                   f"的比例折算分配（{_scheme_parts(printed, group_weights)}）")
+        message = R.weights_assigned_scaled(printed, pool, _scheme_parts(None, scheme_groups),
+                                            _scheme_parts(printed, group_weights))
     return WeightPlan(tuple(weights), tuple(notes), budget_weight, budget_note, True, message)

@@ -113,7 +113,7 @@ STOP_WORDS = TOTAL_WORDS + SUBTOTAL_WORDS + ("偏差大或目标未完成原因�
 #: A goal row: 年度目标1(30分) · 年度目标 1: (80分) · 年度绩效目标1（30分） · 年度目标一（40分） ·
 #: 年度目标1：公共文化服务（50分） (the goal's words in the same cell, after a colon or 、: an indicator
 #: named 年度目标100%完成 is not a goal row).
-GOAL_RE = re.compile(r"^(?P<name>年度(?:绩效)?目标\s*(?:\d+|[一二三四五六七八九十]+)?)\s*"
+GOAL_RE = re.compile(r"^(?P<name>年度(?:绩效)?目标\s*(?P<number>\d+|[一二三四五六七八九十]+)?)\s*"
                      r"(?:[:：、.]\s*(?P<words>[^()（）:：]*?))?\s*"
                      r"(?:[(（]\s*(?P<points>\d+(?:\.\d+)?)\s*分\s*[)）])?\s*[:：]?$")
 

@@ -95,7 +95,7 @@ def lead_text(grid: SheetGrid, row: int) -> str:
 def is_goal(text: str) -> re.Match[str] | None:
     """A goal row's match (年度目标1(30分), 年度目标 1:, 年度目标(80分)); a bare 年度绩效目标 label is not one."""
     match = GOAL_RE.match(text)
-    if match and (match.group("points") or re.search(r"[\d一二三四五六七八九十]", match.group("name"))):
+    if match and (match.group("points") or match.group("number")):
         return match
     return None
 

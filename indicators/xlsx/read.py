@@ -104,10 +104,16 @@ def _number_text(text: str) -> str | None:
     return numbers[-1] if numbers else None
 
 
+def _head_end(span: TableSpan) -> int:
+    """The first row below a table's head: its first goal row, else its first indicator header row."""
+    first = span.blocks[0]
+    return first.goal_row if first.goal_row is not None else first.header_row
+
+
 def _head(table: _Table, data: dict[str, Any]) -> None:
     """Title, header fields, funds block and 年度总体目标 from the rows above the first indicator header."""
     grid, span = table.grid, table.span
-    end = span.blocks[0].goal_row if span.blocks[0].goal_row is not None else span.blocks[0].header_row
+    end = _head_end(span)
     details: dict[str, str] = {}
     breakdown: list[dict[str, Any]] = []
     title_cell: Cell | None = None
@@ -467,7 +473,7 @@ def _unread_funds(table: _Table) -> None:
     预算执行 (预算执行情况（万元）); never a name or a sentence that merely mentions 资金 or 预算.
     """
     grid, span = table.grid, table.span
-    end = span.blocks[0].goal_row if span.blocks[0].goal_row is not None else span.blocks[0].header_row
+    end = _head_end(span)
     for row in range(span.start, end):
         for _, value, r, c in grid.spans(row):
             if type(value) is str and len(value) < 30 and (
@@ -484,9 +490,9 @@ def _whole_table_points(table: _Table, block: IndicatorBlock) -> bool:
     """A 合计 row closes the whole table unless its 分值 shows it adds up less than 100 (the lines
     without the budget line: its 得分 is then not the table's total)."""
     weight_col = block.columns.get("weight")
-    if weight_col is None or block.subtotal_row is None:
+    if weight_col is None:
         return True
-    shown = table.grid.value(block.subtotal_row, weight_col)
+    shown = table.grid.value(block.subtotal_row, weight_col)  # type: ignore[arg-type]
     return type(shown) is not Decimal or shown == 100
 
 
