@@ -52,6 +52,7 @@ def batch_command(paths: tuple[str, ...], output: str | None, rules_name: str, j
         if book:
             book.problems.append([problem.source.file, str(problem.source), problem.message])
     tables = 0
+    internal_failures = 0  # files whose tables perfscore failed on (an error finding each, no problem)
     first_json = True
     out = Echo()
     if output_format == "json":
@@ -66,6 +67,7 @@ def batch_command(paths: tuple[str, ...], output: str | None, rules_name: str, j
             if database is not None:
                 database.add(report)
             problem_count += len(report.problems)
+            internal_failures += report.failed and not report.problems
             for problem in report.problems:
                 click.echo(f"错误：{problem['source']}: {problem['message']}", err=True)
             problems_json.extend(report.problems)
@@ -95,7 +97,7 @@ def batch_command(paths: tuple[str, ...], output: str | None, rules_name: str, j
     click.echo(f"共 {len(files)} 个文件、{tables} 张表；{problem_count} 处问题。"
                + (f" 汇总工作簿：{output}" if output else "") + (f" 数据库：{db}" if db else "")
                + (f" 评分工作簿：{export_dir}" if export_dir else ""), err=True)
-    if problem_count:
+    if problem_count or internal_failures:
         sys.exit(1)
 
 

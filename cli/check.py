@@ -10,11 +10,12 @@ import click
 
 from indicators.numbers import fmt2, fmt_points
 from indicators.problems import Problem
-from scoring.checks import at_or_above, check_evaluations, count_by_severity
+from scoring.checks import at_or_above, count_by_severity
+from scoring.pipeline import problems_of
 from scoring.reports.json_report import report_to_dict
 from scoring.results import EvaluationResult, Finding, Severity
 
-from .common import load_all, report_problems, resolve_rules
+from .common import read_and_score, report_problems, resolve_rules
 
 _STYLE = {Severity.ERROR: {"fg": "red", "bold": True}, Severity.WARNING: {"fg": "yellow"},
           Severity.INFO: {"fg": "cyan"}}
@@ -99,8 +100,9 @@ def check_command(paths: tuple[str, ...], rules_name: str, output_format: str, m
     """
     ruleset = resolve_rules(rules_name)
     minimum = Severity(min_severity)
-    evaluations, problems = load_all(paths)
-    results = check_evaluations(evaluations, ruleset)
+    files = read_and_score(paths, ruleset, review=True)
+    results = [result for file in files for result in file.results]
+    problems = problems_of(files)
     if output_format == "json":
         text = json.dumps(check_report(results, problems, minimum), ensure_ascii=False, indent=2) + "\n"
     else:

@@ -9,9 +9,8 @@ from typing import Iterable
 
 import click
 
-from indicators.load import load_path
-from indicators.model import Evaluation
 from indicators.problems import Problem, format_problem
+from scoring.pipeline import FileResult, load_files, score_files
 from scoring.reports.atomic import write_atomically
 from scoring.ruleset import RuleSet, RuleSetError, get_ruleset
 
@@ -31,22 +30,18 @@ def resolve_rules(name: str) -> RuleSet:
         sys.exit(1)
 
 
-def load_all(paths: Iterable[str]) -> tuple[list[Evaluation], list[Problem]]:
-    """Read every path; collect every evaluation and every problem (never stop at the first).
-
-    A 绩效目标表 (targets only) cannot be scored: it is listed as a problem. Notices
-    (values read from hidden columns) are printed to stderr at once, as 提示.
-    """
-    evaluations: list[Evaluation] = []
-    problems: list[Problem] = []
-    for path in paths:
-        result = load_path(path)
-        evaluations.extend(result.evaluations)
-        problems.extend(result.problems)
-        problems.extend(result.target_tables)
-        for notice in result.notices:
+def show_notices(files: Iterable[FileResult]) -> None:
+    """Print each file's notices (values read from hidden columns …) to stderr, as 提示."""
+    for file in files:
+        for notice in file.notices:
             click.echo(f"提示：{format_problem(notice)}", err=True)
-    return evaluations, problems
+
+
+def read_and_score(paths: Iterable[str], ruleset: RuleSet, review: bool) -> list[FileResult]:
+    """Every path through the pipeline (read, score, and with ``review`` check), notices shown at once."""
+    files = load_files(paths)
+    show_notices(files)
+    return score_files(files, ruleset, review=review)
 
 
 def report_problems(problems: Iterable[Problem]) -> None:

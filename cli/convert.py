@@ -7,7 +7,9 @@ from pathlib import Path
 
 import click
 
-from .common import check_output_path, report_problems, write_text_atomically
+from scoring.pipeline import load_files
+
+from .common import check_output_path, report_problems, show_notices, write_text_atomically
 from .export import FORM_CHOICES, FORM_HELP, write_or_exit
 
 _XLSX = (".xlsx",)
@@ -30,11 +32,8 @@ def convert_command(path: str, output: str, form: str | None) -> None:
     if suffix not in _XLSX + _YAML:
         raise click.BadParameter(f"输出文件“{output}”应以 .xlsx、.yaml 或 .yml 结尾", param_hint="-o")
     check_output_path(output, [path])
-    from indicators.load import load_path
-
-    result = load_path(path, targets=True)  # a 绩效目标表 converts too, from either format
-    for notice in result.notices:
-        click.echo(f"提示：{notice.source}: {notice.message}", err=True)
+    result = load_files([path], targets=True)[0]  # a 绩效目标表 converts too, from either format
+    show_notices([result])
     if result.problems:
         report_problems(result.problems)
         click.echo("输入有问题，未写出文件。", err=True)

@@ -6,7 +6,9 @@ import sys
 
 import click
 
-from .common import check_output_path, load_all, report_problems, resolve_rules
+from scoring.pipeline import load_files, problems_of, score_files
+
+from .common import check_output_path, report_problems, resolve_rules, show_notices
 
 FORM_CHOICES = ("mof", "hubei-project", "hubei-department")
 FORM_HELP = ("表样：mof 为财政部项目支出绩效自评表（含指标性质、指标方向、计量单位），hubei-project 为湖北/武汉项目自评表，"
@@ -50,15 +52,21 @@ def export_command(paths: tuple[str, ...], output: str, rules_name: str, form: s
     ruleset = resolve_rules(rules_name)
     require_xlsx(output)
     check_output_path(output, paths)
-    evaluations, problems = load_all(paths)
+    files = load_files(paths)
+    show_notices(files)
+    problems = problems_of(files)
     if problems:
         report_problems(problems)
         click.echo("输入有问题，未写出工作簿。", err=True)
         sys.exit(1)
-    from scoring.checks import check_evaluations
     from scoring.reports.workbook import Mode
 
     # The checker's findings too: the 汇总 sheet counts them and reviewers read them there.
-    results = check_evaluations(evaluations, ruleset)
+    files = score_files(files, ruleset, review=True)
+    evaluations = [evaluation for file in files for evaluation in file.evaluations]
+    results = [result for file in files for result in file.results]
     write_or_exit(output, evaluations, results, mode=Mode.SCORED, form=form, rules=ruleset.name)
     click.echo(f"已写出 {output}：{len(evaluations)} 张表（另有“汇总”工作表）。")
+    if any(file.failed for file in files):
+        click.echo("有的表评分时出错（见工作簿中的错误），请报告此问题。", err=True)
+        sys.exit(1)

@@ -8,10 +8,10 @@ import sys
 
 import click
 
-from scoring.engine import score
+from scoring.pipeline import problems_of
 from scoring.reports.json_report import report_to_dict
 
-from .common import check_output_path, load_all, report_problems, resolve_rules, write_text_atomically
+from .common import check_output_path, read_and_score, report_problems, resolve_rules, write_text_atomically
 from .render import render_text
 
 
@@ -29,8 +29,9 @@ def score_command(paths: tuple[str, ...], rules_name: str, output_format: str, o
     """
     ruleset = resolve_rules(rules_name)
     check_output_path(output, paths)
-    evaluations, problems = load_all(paths)
-    results = [score(evaluation, ruleset) for evaluation in evaluations]
+    files = read_and_score(paths, ruleset, review=False)
+    results = [result for file in files for result in file.results]
+    problems = problems_of(files)
     if output_format == "json":
         text = json.dumps(report_to_dict(results, problems), ensure_ascii=False, indent=2) + "\n"
     else:
@@ -42,5 +43,5 @@ def score_command(paths: tuple[str, ...], rules_name: str, output_format: str, o
     else:
         click.echo(text, nl=False)
     report_problems(problems)
-    if problems:
+    if problems or any(file.failed for file in files):
         sys.exit(1)

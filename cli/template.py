@@ -6,15 +6,10 @@ import sys
 
 import click
 
-from .common import check_output_path, report_problems
+from scoring.pipeline import load_files
+
+from .common import check_output_path, report_problems, show_notices
 from .export import FORM_CHOICES, FORM_HELP, require_xlsx, write_or_exit
-
-
-def _load_targets(path: str):
-    """Evaluations from a 绩效目标表 (.yaml or .xlsx), target tables accepted."""
-    from indicators.load import load_path
-
-    return load_path(path, targets=True)
 
 
 @click.command("template")
@@ -42,7 +37,8 @@ def template_command(form: str | None, output: str, source: str | None, kind: st
         evaluations = [blank_evaluation(form, kind)]
     else:
         check_output_path(output, [source])
-        result = _load_targets(source)
+        result = load_files([source], targets=True)[0]  # a 绩效目标表, .yaml or .xlsx
+        show_notices([result])
         problems = list(result.problems)
         if problems:
             report_problems(problems)

@@ -23,7 +23,7 @@ from .values import Comparison, Value, parse_comparison_word, parse_value
 
 __all__ = [
     "Kind", "Nature", "Amount", "NonNegative", "Points", "Text", "Deduction", "Judgment", "Indicator", "Goal", "FundRow",
-    "Funds", "OverallTarget", "Evaluation", "split_declared_weight", "NOT_APPLICABLE_WORDS",
+    "Funds", "OverallTarget", "Evaluation", "split_declared_weight", "NOT_APPLICABLE_WORDS", "FIELD_NAMES",
 ]
 
 
@@ -374,3 +374,28 @@ class Evaluation(_Placed):
         if self.goals:
             return [(goal, ind) for goal in self.goals for ind in goal.indicators]
         return [(None, ind) for ind in self.indicators]
+
+    def with_judgment(self, position: int, judgment: "Judgment | None") -> "Evaluation":
+        """This table with the judgment of its ``position``-th indicator (table order) set, or removed with None.
+
+        Raises:
+            IndexError: there is no such indicator.
+        """
+        if position < 0:
+            raise IndexError(position)
+        target = self.lines()[position][1]
+
+        def swap(indicators: tuple[Indicator, ...]) -> tuple[Indicator, ...]:
+            return tuple(ind.model_copy(update={"judgment": judgment}) if ind is target else ind for ind in indicators)
+
+        if self.goals:
+            goals = tuple(goal.model_copy(update={"indicators": swap(goal.indicators)})
+                          if any(ind is target for ind in goal.indicators) else goal for goal in self.goals)
+            return self.model_copy(update={"goals": goals})
+        return self.model_copy(update={"indicators": swap(self.indicators)})
+
+
+#: Every field name a table's models know (for "did you mean" on an unknown one).
+FIELD_NAMES: tuple[str, ...] = tuple(sorted(
+    {name for model in (Evaluation, Funds, FundRow, Goal, Indicator, Judgment, Deduction, OverallTarget)
+     for name in model.model_fields if name not in {"source", "places"}}))

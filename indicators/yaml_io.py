@@ -12,33 +12,16 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import BaseModel, ValidationError
 
-from .model import Evaluation, FundRow, Funds, Goal, Indicator, Judgment, Deduction, OverallTarget
-from .problems import InputError, Problem, Source, did_you_mean
-from .terms import KEY_ALIASES, term
+from .model import FIELD_NAMES, Evaluation
+from .loaded import TARGET_TABLE_MESSAGE, LoadResult
+from .problems import Problem, Source
+from .terms import KEY_ALIASES
+from .validation import validation_message
 from .yaml_nodes import LineMap, Path_, compose_documents
 
-__all__ = ["LoadResult", "load_yaml_file", "load_yaml_text", "is_target_table", "dump_yaml", "evaluation_data"]
-
-_KNOWN_KEYS = sorted(
-    {name for model in (Evaluation, Funds, FundRow, Goal, Indicator, Judgment, Deduction, OverallTarget)
-     for name in model.model_fields if name not in {"source", "places"}}
-)
-
-
-class LoadResult(BaseModel):
-    """Evaluations read from one input, and every problem met while reading it."""
-
-    model_config = ConfigDict(frozen=True, arbitrary_types_allowed=True)
-
-    evaluations: tuple[Evaluation, ...] = ()
-    problems: tuple[Problem, ...] = ()
-    #: Things worth a look that do not stop scoring (a value read from a hidden column).
-    notices: tuple[Problem, ...] = ()
-    #: 绩效目标表 found (targets, no actuals): they cannot be scored yet.
-    target_tables: tuple[Problem, ...] = ()
-
+__all__ = ["LoadResult", "load_yaml_file", "load_yaml_bytes", "load_yaml_text", "is_target_table", "dump_yaml", "evaluation_data"]
 
 #: Table-level fields whose place a finding may point at.
 _HEADER_FIELDS = ("title", "document", "year", "department", "unit", "recorded_total", "deviation_analysis",
@@ -107,47 +90,6 @@ def _annotate(data: dict[str, Any], builder: LineMap, file: str) -> None:
     _annotate_indicators(data.get("indicators"), builder, file, ("indicators",))
 
 
-def _path_text(loc: Path_) -> str:
-    parts: list[str] = []
-    for part in loc:
-        if isinstance(part, int):
-            parts.append(f"[{part + 1}]")
-        else:
-            parts.append(("." if parts else "") + term(part))
-    return "".join(parts)
-
-
-def _message(error: dict[str, Any]) -> str:
-    """A Chinese message for one pydantic error: what was expected and what came in."""
-    kind = error["type"]
-    loc = tuple(error["loc"])
-    field = _path_text(loc) or "表"
-    given = error.get("input")
-    if kind == "missing":
-        return f"缺少必填项 {field}"
-    if kind == "extra_forbidden":
-        name = str(loc[-1])
-        return f"未知字段“{name}”{did_you_mean(name, _KNOWN_KEYS)}"
-    if kind == "value_error":
-        cause = error.get("ctx", {}).get("error")
-        text = str(cause) if isinstance(cause, InputError) else error["msg"]
-        return f"{field}：{text}" if loc else text
-    if kind in {"int_parsing", "int_type", "int_from_float"}:
-        return f"{field} 应为整数，实际为“{given}”"
-    if kind in {"string_type"}:
-        return f"{field} 应为文字，实际为“{given}”"
-    if kind in {"list_type", "tuple_type"}:
-        return f"{field} 应为列表（每项以“- ”开头），实际为“{given}”"
-    if kind in {"model_type", "dict_type", "model_attributes_type"}:
-        return f"{field} 应为“键: 值”的映射，实际为“{given}”"
-    if kind in {"bool_parsing", "bool_type"}:
-        return f"{field} 应为 true 或 false，实际为“{given}”"
-    if kind == "enum":
-        expected = error.get("ctx", {}).get("expected", "")
-        return f"{field} 的取值应为 {expected}，实际为“{given}”"
-    return f"{field} 取值无效（{error['msg']}），实际为“{given}”"
-
-
 def is_target_table(evaluation: Evaluation) -> bool:
     """A 绩效目标表: no line has an actual or a recorded score yet, so there is nothing to score."""
     return all(not (line.actual or "").strip() and line.recorded is None for _, line in evaluation.lines())
@@ -183,21 +125,24 @@ def load_yaml_text(text: str, file: str, targets: bool = False) -> LoadResult:
         except ValidationError as exc:
             for error in exc.errors(include_url=False):
                 loc = tuple(error["loc"])
-                problems.append(Problem(source=Source(file=file, line=lines.line_of(loc)), message=_message(error)))
+                problems.append(Problem(source=Source(file=file, line=lines.line_of(loc)), message=validation_message(error, FIELD_NAMES)))
             continue
         if broken:
             continue
         if not targets and is_target_table(evaluation):
             found_targets.append(Problem(source=Source(file=file, line=lines.line_of(())),
-                                         message="这是绩效目标表（只有指标值，没有实际完成值），还不能评分"))
+                                         message=TARGET_TABLE_MESSAGE))
             continue
         evaluations.append(evaluation)
     return LoadResult(evaluations=tuple(evaluations), problems=tuple(problems), target_tables=tuple(found_targets))
 
 
-def load_yaml_file(path: str | Path, targets: bool = False) -> LoadResult:
-    """Read a YAML file (UTF-8, a BOM allowed); see :func:`load_yaml_text`."""
-    name = str(path)
+def load_yaml_file(path: str | Path, targets: bool = False, name: str | None = None) -> LoadResult:
+    """Read a YAML file (UTF-8, a BOM allowed); see :func:`load_yaml_text`.
+
+    ``name`` is the file's name in sources and messages (default: ``path`` as given).
+    """
+    name = str(path) if name is None else name
     try:
         data = Path(path).read_bytes()
     except FileNotFoundError:
@@ -206,6 +151,11 @@ def load_yaml_file(path: str | Path, targets: bool = False) -> LoadResult:
         return LoadResult(problems=(Problem(source=Source(file=name), message="这是一个文件夹，不是文件"),))
     except OSError as exc:
         return LoadResult(problems=(Problem(source=Source(file=name), message=f"无法读取文件：{exc.strerror}"),))
+    return load_yaml_bytes(data, name, targets)
+
+
+def load_yaml_bytes(data: bytes, name: str, targets: bool = False) -> LoadResult:
+    """Read YAML from bytes (UTF-8, a BOM allowed); ``name`` is the file's name in sources and messages."""
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:

@@ -1,10 +1,14 @@
 """Score many files at once: in parallel, streaming small results back, memory flat.
 
-Each worker reads, scores and checks one file and sends back plain dicts (the
-JSON contract items plus a few summary figures), never models or grids: sending
-parsed grids back gains little (io-speed.md: 1.26× against 1.9× for doing the
-whole file in the worker). One process pool per batch, never one process per
-file: start-up costs as much as 25–50 workbooks.
+Each worker runs one file through :mod:`scoring.pipeline` (read, score, review) and sends back
+plain rows (the JSON contract items plus a few summary figures), never grids: sending parsed
+grids back gains little (1.26× against 1.9× for doing the whole file in the worker). One
+process pool per batch, never one process per file: start-up costs as much as 25–50 workbooks.
+
+Tables that name the published document they belong to (``document``) are compared with the
+other tables of that document wherever they stand in the run, as ``check`` compares them: a
+file holding such tables is reviewed again with the rest of its document once every file is
+read, and reported then.
 """
 
 from __future__ import annotations
@@ -15,27 +19,33 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator
 
-from indicators.load import load_path
+from indicators.load import SUPPORTED_SUFFIXES, XLSX_SUFFIXES
 from indicators.problems import Problem, Source
 
-from .checks import check_evaluations
+from .pipeline import FileResult, run, score_files
 from .reports.json_report import evaluation_to_dict
 from .results import EvaluationResult, Severity, Status
 from .ruleset import RuleSet, get_ruleset
 
-__all__ = ["INPUT_SUFFIXES", "FileReport", "discover", "export_path", "score_file", "summary_extras", "run_batch"]
+__all__ = ["INPUT_SUFFIXES", "FileReport", "discover", "export_path", "file_report", "score_file", "summary_extras",
+           "run_batch"]
 
-INPUT_SUFFIXES = (".xlsx", ".xlsm", ".yaml", ".yml")
+INPUT_SUFFIXES = SUPPORTED_SUFFIXES
 
 
 @dataclass
 class FileReport:
-    """What one file gave: contract dicts of its evaluations (with summary extras), problems, target tables."""
+    """What one file gave, as rows: contract dicts of its evaluations (with summary extras), problems, target tables.
+
+    ``held`` keeps the file's tables while they wait for the rest of their document (see the module).
+    """
 
     file: str
     evaluations: list[dict[str, Any]] = field(default_factory=list)
     problems: list[dict[str, str]] = field(default_factory=list)
     targets: list[dict[str, str]] = field(default_factory=list)
+    failed: bool = False
+    held: FileResult | None = None
 
 
 def discover(paths: Iterable[str | Path]) -> tuple[list[Path], list[Problem]]:
@@ -73,12 +83,17 @@ def summary_extras(result: EvaluationResult) -> dict[str, Any]:
     }
 
 
-_RULESET: RuleSet | None = None
-
-
-def _init_worker(rules: str) -> None:
-    global _RULESET
-    _RULESET = get_ruleset(rules)
+def file_report(file: FileResult) -> FileReport:
+    """A scored file as the rows the summary workbook, the database and the streamed output are made of."""
+    report = FileReport(file=file.name, failed=file.failed)
+    report.problems = [{"source": str(p.source), "message": p.message} for p in file.problems]
+    report.targets = [{"source": str(p.source), "message": p.message} for p in file.target_tables]
+    for evaluation, result in file.tables:
+        item = evaluation_to_dict(result)
+        item.update(summary_extras(result))
+        item["unit"] = evaluation.unit or evaluation.department
+        report.evaluations.append(item)
+    return report
 
 
 def export_path(path: Path, roots: list[Path], folder: Path) -> Path:
@@ -94,50 +109,79 @@ def export_path(path: Path, roots: list[Path], folder: Path) -> Path:
         if base.is_dir() and base in resolved.parents:
             relative = resolved.relative_to(base)
             break
-    name = relative.name if relative.suffix.lower() in (".xlsx", ".xlsm") else relative.name + ".xlsx"
+    name = relative.name if relative.suffix.lower() in XLSX_SUFFIXES else relative.name + ".xlsx"
     return folder / relative.parent / name
 
 
-def score_file(path: str, rules: RuleSet | None = None, export_to: str | None = None) -> FileReport:
-    """Read, score and check one file; never raises for bad input (problems are in the report).
+def _export(file: FileResult, report: FileReport, export_to: str, ruleset: RuleSet) -> None:
+    """Write a file's scored workbook (what ``perfscore export`` writes); a failure is the file's problem."""
+    if not file.results:
+        return
+    from .reports.workbook import Mode, WriteError, write_workbook
 
-    With ``export_to``, also write its scored workbook there (what ``perfscore export`` writes).
+    try:
+        Path(export_to).parent.mkdir(parents=True, exist_ok=True)
+        write_workbook(export_to, list(file.evaluations), list(file.results), mode=Mode.SCORED, rules=ruleset.name)
+    except (WriteError, OSError) as exc:
+        report.problems.append({"source": export_to, "message": f"导出评分工作簿失败：{exc}"})
+        report.failed = True
+
+
+def _names_a_document(file: FileResult) -> bool:
+    return any(evaluation.document for evaluation in file.evaluations)
+
+
+def score_file(path: str, rules: RuleSet | None = None, export_to: str | None = None) -> FileReport:
+    """Read, score and review one file through the pipeline; never raises for bad input.
+
+    With ``export_to``, also write its scored workbook there. A file whose tables name their
+    document comes back ``held`` (not exported yet): :func:`run_batch` reviews it with the rest
+    of its document and exports it then.
     """
     ruleset = rules or _RULESET or get_ruleset("standard")
-    report = FileReport(file=path)
     try:
-        loaded = load_path(path)
-    except Exception as exc:  # a reader bug must not stop a batch of thousands: report it as this file's problem
-        report.problems.append({"source": path, "message": f"读取时发生内部错误（{type(exc).__name__}），请报告此问题"})
-        return report
-    report.problems = [{"source": str(p.source), "message": p.message} for p in loaded.problems]
-    report.targets = [{"source": str(p.source), "message": p.message} for p in loaded.target_tables]
-    units = [evaluation.unit or evaluation.department for evaluation in loaded.evaluations]
-    results = check_evaluations(list(loaded.evaluations), ruleset)
-    for unit, result in zip(units, results):
-        item = evaluation_to_dict(result)
-        item.update(summary_extras(result))
-        item["unit"] = unit
-        report.evaluations.append(item)
-    if export_to and results:
-        from .reports.workbook import Mode, WriteError, write_workbook
-
-        try:
-            Path(export_to).parent.mkdir(parents=True, exist_ok=True)
-            write_workbook(export_to, list(loaded.evaluations), results, mode=Mode.SCORED, rules=ruleset.name)
-        except (WriteError, OSError) as exc:
-            report.problems.append({"source": export_to, "message": f"导出评分工作簿失败：{exc}"})
+        file = run([path], ruleset)[0]
+        report = file_report(file)
+    except Exception as exc:  # contained: one file's failure never loses the batch
+        return FileReport(file=path, failed=True, problems=[
+            {"source": path, "message": f"处理时发生内部错误（{type(exc).__name__}），请报告此问题"}])
+    if _names_a_document(file):
+        report.held = file
+    elif export_to:
+        _export(file, report, export_to, ruleset)
     return report
+
+
+_RULESET: RuleSet | None = None
+
+
+def _init_worker(rules: str) -> None:
+    global _RULESET
+    _RULESET = get_ruleset(rules)
 
 
 def _score_item(item: tuple[str, str | None]) -> FileReport:
     return score_file(item[0], export_to=item[1])
 
 
+def _release_held(held: list[FileReport], ruleset: RuleSet, exports: dict[str, str]) -> Iterator[FileReport]:
+    """Review the held files together (their documents across files), export them, and report them in order."""
+    files = [report.held for report in held if report.held is not None]
+    for file in score_files(files, ruleset):
+        report = file_report(file)
+        target = exports.get(file.name)
+        if target:
+            _export(file, report, target, ruleset)
+        yield report
+
+
 def run_batch(files: list[Path], rules: str, jobs: int | None = None,
               progress: Callable[[FileReport], None] | None = None,
               exports: dict[str, str] | None = None) -> Iterator[FileReport]:
     """Score ``files`` over ``jobs`` processes (default: the machine's cores), yielding reports in file order.
+
+    Files whose tables name their document are yielded after the others, once reviewed with
+    the rest of their document (see the module).
 
     Args:
         files: from :func:`discover`.
@@ -147,19 +191,27 @@ def run_batch(files: list[Path], rules: str, jobs: int | None = None,
         exports: file → path of its scored workbook (``--export``), written in the worker.
     """
     jobs = jobs or os.cpu_count() or 1
+    exports = exports or {}
     names = [str(path) for path in files]
-    items = [(name, (exports or {}).get(name)) for name in names]
-    if jobs == 1 or len(names) <= 1:
-        ruleset = get_ruleset(rules)
-        for name, target in items:
-            report = score_file(name, ruleset, target)
-            if progress:
-                progress(report)
+    items = [(name, exports.get(name)) for name in names]
+    ruleset = get_ruleset(rules)
+    held: list[FileReport] = []
+
+    def reports() -> Iterator[FileReport]:
+        if jobs == 1 or len(names) <= 1:
+            for name, target in items:
+                yield score_file(name, ruleset, target)
+            return
+        chunk = max(1, min(32, len(names) // (jobs * 8) or 1))
+        with ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker, initargs=(rules,)) as pool:
+            yield from pool.map(_score_item, items, chunksize=chunk)
+
+    for report in reports():
+        if progress:
+            progress(report)
+        if report.held is not None:
+            held.append(report)
+        else:
             yield report
-        return
-    chunk = max(1, min(32, len(names) // (jobs * 8) or 1))
-    with ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker, initargs=(rules,)) as pool:
-        for report in pool.map(_score_item, items, chunksize=chunk):
-            if progress:
-                progress(report)
-            yield report
+    if held:
+        yield from _release_held(held, ruleset, exports)

@@ -29,6 +29,7 @@ from typing import Any
 from defusedxml import ElementTree as SafeET
 
 from ..numbers import D
+from ..problems import PerfscoreError
 
 __all__ = ["Cell", "SheetGrid", "WorkbookError", "read_workbook", "coordinate", "column_letter",
            "MAX_UNCOMPRESSED_BYTES", "MAX_CELLS"]
@@ -53,7 +54,7 @@ _CFB_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _DAMAGED = (zipfile.BadZipFile, zlib.error, EOFError, KeyError, SafeET.ParseError, ValueError)
 
 
-class WorkbookError(Exception):
+class WorkbookError(PerfscoreError, ValueError):
     """The file cannot be read as a workbook; the message is Chinese and says what to do."""
 
 

@@ -16,9 +16,10 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from ..model import Evaluation
+from ..model import FIELD_NAMES, Evaluation
 from ..problems import Problem, Source
-from ..yaml_io import LoadResult, _message
+from ..validation import validation_message
+from ..loaded import TARGET_TABLE_MESSAGE, LoadResult
 from .cells import (Cell, SheetGrid, WorkbookError, _convert, _split_coordinate, column_letter, coordinate,
                     read_workbook)
 from .gcpause import collector_paused
@@ -521,7 +522,7 @@ def _table_errors(table: _Table) -> None:
             table.problems.append(Problem(source=table.source(ref), message=message))
 
 
-def load_xlsx_file(path: str | Path, targets: bool = False) -> LoadResult:
+def load_xlsx_file(path: str | Path, targets: bool = False, name: str | None = None) -> LoadResult:
     """Read every self-evaluation table in every sheet of an .xlsx workbook.
 
     Sheets without a table are skipped silently; a workbook with no table at all is
@@ -538,13 +539,14 @@ def load_xlsx_file(path: str | Path, targets: bool = False) -> LoadResult:
         targets: also read 绩效目标表 (targets and weights, no actual column) as
             evaluations whose lines have no actual, for ``perfscore template --from``.
             Scoring never passes this: a target table cannot be scored.
+        name: the file's name in every source and message (default: ``path`` as given), e.g.
+            the name an upload had when the bytes were saved to a temporary file.
     """
     with collector_paused():
-        return _load(path, targets)
+        return _load(path, targets, str(path) if name is None else name)
 
 
-def _load(path: str | Path, targets: bool) -> LoadResult:
-    name = str(path)
+def _load(path: str | Path, targets: bool, name: str) -> LoadResult:
     try:
         grids = read_workbook(path)
     except WorkbookError as exc:
@@ -568,7 +570,7 @@ def _load(path: str | Path, targets: bool) -> LoadResult:
             if data is None:
                 if not table.problems:
                     targets_found.append(Problem(source=table.source(coordinate(span.blocks[0].header_row, 0)),
-                                           message="这是绩效目标表（只有指标值，没有实际完成值），还不能评分"))
+                                           message=TARGET_TABLE_MESSAGE))
                 problems.extend(table.problems)
                 continue
             try:
@@ -577,7 +579,7 @@ def _load(path: str | Path, targets: bool) -> LoadResult:
                 for error in exc.errors(include_url=False):
                     if error["type"] == "missing" and tuple(error["loc"]) in table.reported:
                         continue
-                    table.problems.append(Problem(source=table.line_of(tuple(error["loc"])), message=_message(error)))
+                    table.problems.append(Problem(source=table.line_of(tuple(error["loc"])), message=validation_message(error, FIELD_NAMES)))
                 evaluation = None
             problems.extend(table.problems)
             notices.extend(table.notices)

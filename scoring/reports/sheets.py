@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, Iterable
 
+from indicators.problems import PerfscoreError
 from indicators.xlsx.cells import column_letter
 
 __all__ = ["Box", "Layout", "render", "excel_number", "number_format", "text_units", "FORMULA_STARTS",
@@ -46,7 +47,7 @@ FONT_NAME = "宋体"
 
 
 
-class WriteError(Exception):
+class WriteError(PerfscoreError):
     """A workbook cannot be written; the message is Chinese and says why."""
 
 
