@@ -1,19 +1,29 @@
-"""``perfscore``: the click group every command hangs from."""
+"""``perfscore``: the click group every command hangs from.
+
+Commands are imported when they run (or when help lists them), so ``perfscore score`` does
+not pay for the web server, the batch pool or the workbook writer.
+"""
 
 from __future__ import annotations
 
+import importlib
 from importlib.metadata import PackageNotFoundError, version
 
 import click
 
-from .batch import batch_command
-from .check import check_command
-from .convert import convert_command
-from .export import export_command
-from .rules import rules_group
-from .score import score_command
-from .serve import serve_command
-from .template import template_command
+from .errors import PerfscoreGroup
+
+#: Command name → ``module:attribute`` of its click command, in the order help lists them.
+COMMANDS = {
+    "score": "cli.score:score_command",
+    "check": "cli.check:check_command",
+    "export": "cli.export:export_command",
+    "template": "cli.template:template_command",
+    "convert": "cli.convert:convert_command",
+    "rules": "cli.rules:rules_group",
+    "batch": "cli.batch:batch_command",
+    "serve": "cli.serve:serve_command",
+}
 
 
 def _version() -> str:
@@ -23,15 +33,24 @@ def _version() -> str:
         return "0+unknown"
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class LazyGroup(PerfscoreGroup):
+    """The group whose commands are imported on first use."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return list(COMMANDS)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        target = COMMANDS.get(cmd_name)
+        if target is None:
+            return None
+        module, attribute = target.split(":")
+        return getattr(importlib.import_module(module), attribute)
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(_version(), "--version", prog_name="perfscore", message="%(prog)s %(version)s")
 def main() -> None:
     """perfscore：预算绩效自评表评分引擎。
 
     读取自评表（Excel 工作簿或 YAML），按明确的规则逐行评分，说明每一处扣分，并复核表上的数字。
     """
-
-
-for command in (score_command, check_command, export_command, template_command, convert_command, rules_group,
-                batch_command, serve_command):
-    main.add_command(command)

@@ -32,7 +32,10 @@ with warnings.catch_warnings():  # Starlette ≥ 1.0 prefers another client for 
     from starlette.testclient import TestClient  # noqa: E402
 
 from cli.main import main  # noqa: E402
-from cli.serve import Settings, count_cells, create_app, display_name  # noqa: E402
+from cli.web.app import create_app  # noqa: E402
+from cli.web.settings import Settings  # noqa: E402
+from cli.web.workspaces import display_name  # noqa: E402
+from indicators.xlsx.count import count_stored_cells as count_cells  # noqa: E402
 from indicators.load import load_path  # noqa: E402
 from scoring.ruleset import builtin_names, get_ruleset  # noqa: E402
 
@@ -213,16 +216,12 @@ def test_bad_files_show_the_cli_messages_and_the_good_file_is_still_scored(clien
 
 
 def test_a_reader_failure_on_one_file_does_not_stop_the_others(client, monkeypatch):
-    import cli.serve
+    import indicators.xlsx
 
-    real = cli.serve.load_path
+    def fragile(*args, **kwargs):
+        raise RuntimeError("reader bug")
 
-    def fragile(path):
-        if Path(path).suffix == ".xlsx":
-            raise RuntimeError("reader bug")
-        return real(path)
-
-    monkeypatch.setattr(cli.serve, "load_path", fragile)
+    monkeypatch.setattr(indicators.xlsx, "load_xlsx_file", fragile)
     page, _ = upload(client, part(W1_XLSX), part(C1))
     assert "w1-wuhan-2023-department.xlsx: 读取时发生内部错误（RuntimeError），请报告此问题" in visible(page)
     assert roles(page, "total") == ["70.00"]
@@ -557,7 +556,7 @@ def test_nothing_is_written_outside_a_temporary_folder_that_is_removed(tmp_path,
 
 
 def test_old_workspaces_are_dropped_beyond_the_limit(client):
-    from cli.serve import MAX_WORKSPACES
+    from cli.web.settings import MAX_WORKSPACES
 
     _, first = upload(client, part(C1))
     for _ in range(MAX_WORKSPACES):

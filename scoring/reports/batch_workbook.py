@@ -87,7 +87,15 @@ class SummaryBook:
         """
         write_atomically(path, self._render, suffix=".xlsx")
 
-    def _render(self, target: str) -> None:
+    def to_bytes(self) -> bytes:
+        """The workbook as bytes, written in memory (the web page's download)."""
+        import io
+
+        buffer = io.BytesIO()
+        self._render(buffer)
+        return buffer.getvalue()
+
+    def _render(self, target: Any) -> None:
         import xlsxwriter
 
         book = xlsxwriter.Workbook(target, {"in_memory": True, "strings_to_formulas": False,

@@ -1,0 +1,53 @@
+"""Errors turned into what an officer reads: one place for the commands and the web page.
+
+Problems in the input are records (``indicators.problems.Problem``) and are listed by each
+command. What is raised instead — a workbook that cannot be written, an upload refused, an
+unknown rule set — derives from :class:`~indicators.problems.PerfscoreError` and carries its
+Chinese message; anything else is perfscore's own failure and is said to be one.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import traceback
+from typing import Any, NoReturn
+
+import click
+
+from indicators.problems import PerfscoreError
+
+__all__ = ["error_message", "fail", "PerfscoreGroup", "DEBUG_VARIABLE"]
+
+#: Set this environment variable to see the Python traceback of an internal error.
+DEBUG_VARIABLE = "PERFSCORE_DEBUG"
+
+
+def error_message(error: BaseException) -> str:
+    """The Chinese sentence for ``error``: a :class:`PerfscoreError`'s own message, else an internal error's."""
+    if isinstance(error, PerfscoreError):
+        return str(error)
+    return f"perfscore 发生内部错误（{type(error).__name__}），请报告此问题"
+
+
+def fail(message: str) -> NoReturn:
+    """Print ``错误：message`` to stderr and exit 1."""
+    click.echo(f"错误：{message}", err=True)
+    sys.exit(1)
+
+
+class PerfscoreGroup(click.Group):
+    """The command group: an error that escapes a command becomes one Chinese line and exit 1, never a traceback."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException, SystemExit, KeyboardInterrupt):
+            raise
+        except Exception as exc:
+            click.echo(f"错误：{error_message(exc)}", err=True)
+            if os.environ.get(DEBUG_VARIABLE):
+                traceback.print_exc()
+            elif not isinstance(exc, PerfscoreError):
+                click.echo(f"（设置环境变量 {DEBUG_VARIABLE}=1 可看到出错的详细位置）", err=True)
+            sys.exit(1)

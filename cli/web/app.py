@@ -1,0 +1,244 @@
+"""The Starlette application of ``perfscore serve``: routes only, over the workspaces and the library.
+
+Routes: ``GET /`` the empty page; ``POST /upload`` a new workspace from uploaded files;
+``GET /s/{id}`` the workspace; ``POST /s/{id}/upload`` add files and/or choose or upload a rule set;
+``POST /s/{id}/judge`` enter or withdraw a judgment; ``GET /s/{id}/export.xlsx``,
+``/findings.xlsx`` and ``/score.json`` the downloads; ``/static`` the page's CSS and JavaScript.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Callable, Iterable
+from urllib.parse import quote, urlsplit
+
+from pydantic import ValidationError
+
+from indicators.model import Judgment
+from indicators.numbers import fmt2, fmt_points
+from indicators.problems import format_problem
+from indicators.validation import validation_message
+from scoring.pipeline import problems_of
+from scoring.results import Severity, Status
+from scoring.ruleset import get_ruleset
+
+from ..errors import error_message
+from ..render import STATUS_TEXT
+from .settings import Settings
+from .uploads import UploadRefused, read_form, take_upload
+from .views import page_tables
+from .workspaces import Store, Workspace, rule_options, startup_choice, workspace_rules
+
+__all__ = ["create_app", "WEB"]
+
+WEB = Path(__file__).resolve().parent
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+#: The answer to a form posted from another web site.
+FOREIGN_REFUSED = "拒绝来自其他网站的请求"
+#: How the judgment form's fields are named in its messages.
+_JUDGMENT_FIELDS = {"score": "得分", "tier": "档次", "reason": "理由"}
+
+
+def _judgment_message(error: dict[str, Any]) -> str:
+    return validation_message(error, name=lambda field: _JUDGMENT_FIELDS.get(field, ""), separator="")
+
+
+def create_app(settings: Settings | None = None) -> Any:
+    """The application (also what the tests drive); see the module for its routes."""
+    from starlette.applications import Starlette
+    from starlette.concurrency import run_in_threadpool
+    from starlette.middleware import Middleware
+    from starlette.middleware.trustedhost import TrustedHostMiddleware
+    from starlette.requests import Request
+    from starlette.responses import JSONResponse, RedirectResponse, Response
+    from starlette.routing import Mount, Route
+    from starlette.staticfiles import StaticFiles
+    from starlette.templating import Jinja2Templates
+
+    settings = settings or Settings(ruleset=get_ruleset("standard"))
+    store = Store()
+    templates = Jinja2Templates(directory=str(WEB / "templates"))
+    templates.env.filters["n"] = lambda value: "—" if value is None else fmt2(value)
+    templates.env.filters["p"] = fmt_points
+    templates.env.filters["problem"] = format_problem
+    templates.env.globals.update(STATUS_TEXT=STATUS_TEXT, Status=Status, Severity=Severity)
+
+    def page(request: Request, workspace: Workspace | None, status_code: int = 200,
+             errors: Iterable[str] = ()) -> Response:
+        ruleset = workspace_rules(workspace, settings)
+        messages = list(errors)
+        files: list = []
+        tables: list = []
+        if workspace is not None:
+            try:
+                files = workspace.scored(ruleset)
+            except Exception as exc:  # never a bare 500: the page says what went wrong
+                messages.append(error_message(exc))
+                status_code = 500
+            with store.lock:  # messages and the notes beside lines are shown once
+                tables = page_tables(workspace, files)
+                messages = workspace.messages + messages
+                workspace.messages = []
+                workspace.line_notes = {}
+        context = {
+            "workspace": workspace, "tables": tables, "ruleset": ruleset, "messages": messages,
+            "rule_options": rule_options(workspace, settings),
+            "choice": workspace.rules_choice if workspace else startup_choice(settings),
+            "settings": settings, "tiers": ruleset.tiers,
+            "bad_uploads": [BadUpload(file.name, file.evaluations, file.problems + file.target_tables)
+                            for file in files if file.problems or file.target_tables],
+            "notices": [notice for file in files for notice in file.notices],
+        }
+        response = templates.TemplateResponse(request, "page.html", context, status_code=status_code)
+        response.headers["Cache-Control"] = "no-store"
+        return response
+
+    def missing(request: Request) -> Response:
+        return templates.TemplateResponse(request, "missing.html", {"settings": settings}, status_code=404)
+
+    def foreign(request: Request) -> bool:
+        """A form posted from another web site (the Origin names another host): refused."""
+        origin = request.headers.get("origin")
+        if not origin or origin == "null":
+            return False
+        return (urlsplit(origin).hostname or "") not in settings.allowed_hosts
+
+    def posted_to(request: Request) -> tuple[Any, Response | None]:
+        """The workspace a form is posted to, or the response that refuses the post: an unknown
+        workspace (404) or a form from another web site (403)."""
+        workspace = store.get(request.path_params["id"])
+        if workspace is None:
+            return None, missing(request)
+        if foreign(request):
+            return None, Response(FOREIGN_REFUSED, status_code=403)
+        return workspace, None
+
+    async def index(request: Request) -> Response:
+        return page(request, None)
+
+    async def upload_new(request: Request) -> Response:
+        if foreign(request):
+            return Response(FOREIGN_REFUSED, status_code=403)
+        try:
+            form = await read_form(request, settings)
+        except UploadRefused as exc:
+            return page(request, None, status_code=exc.status, errors=[error_message(exc)])
+        workspace = store.new(startup_choice(settings))
+        anchor = await take_upload(store, workspace, form, settings)
+        return RedirectResponse(f"/s/{workspace.id}{anchor}", status_code=303)
+
+    def in_workspace(sync: Callable[[Request, Any], Response]) -> Callable[[Request], Any]:
+        """A route that finds the workspace named in the URL and runs ``sync`` off the event loop."""
+
+        async def route(request: Request) -> Response:
+            workspace = store.get(request.path_params["id"])
+            if workspace is None:
+                return missing(request)
+            return await run_in_threadpool(sync, request, workspace)
+
+        return route
+
+    async def upload_more(request: Request) -> Response:
+        workspace, refused = posted_to(request)
+        if refused is not None:
+            return refused
+        try:
+            form = await read_form(request, settings)
+        except UploadRefused as exc:
+            return await run_in_threadpool(page, request, workspace, exc.status, [error_message(exc)])
+        anchor = await take_upload(store, workspace, form, settings)
+        return RedirectResponse(f"/s/{workspace.id}{anchor}", status_code=303)
+
+    async def judge(request: Request) -> Response:
+        workspace, refused = posted_to(request)
+        if refused is not None:
+            return refused
+        form = await request.form()
+        table, line = str(form.get("table", "")), str(form.get("line", ""))
+        try:
+            u, t = (int(part) for part in table.split("-"))
+            position = int(line)
+            if min(u, t, position) < 0:
+                raise IndexError
+            workspace.files[u].evaluations[t].lines()[position]
+        except (ValueError, IndexError):
+            return Response("没有这一行：请刷新页面后再试", status_code=400, media_type="text/plain; charset=utf-8")
+        key = (u, t, position)
+        tier, score_text, reason = (str(form.get(name, "")).strip() for name in ("tier", "score", "reason"))
+        with store.lock:
+            if form.get("action") == "clear":
+                workspace.judgments.pop(key, None)
+                workspace.changed()
+            elif not tier and not score_text:
+                workspace.line_notes[key] = "请选择评价档次，或填写得分"
+            elif not reason:
+                workspace.line_notes[key] = "请填写判断理由（会写入导出的工作簿）"
+            else:
+                try:
+                    workspace.judgments[key] = Judgment(tier=tier or None, score=score_text or None, reason=reason)
+                    workspace.changed()
+                except ValidationError as exc:
+                    workspace.line_notes[key] = "；".join(_judgment_message(error) for error in exc.errors())
+        return RedirectResponse(f"/s/{workspace.id}#line-{table}-{position}", status_code=303)
+
+    def download(workspace: Workspace, data: bytes, stem: str, suffix: str, media_type: str) -> Response:
+        names = [file.name for file in workspace.files if file.evaluations]
+        base = f"{Path(names[0]).stem}-{stem}" if len(names) == 1 else f"perfscore-{stem}"
+        header = f"attachment; filename=\"perfscore{suffix}\"; filename*=UTF-8''{quote(base + suffix)}"
+        return Response(data, media_type=media_type, headers={"Content-Disposition": header,
+                                                              "Cache-Control": "no-store"})
+
+    def export_sync(request: Request, workspace: Workspace) -> Response:
+        from scoring.reports.workbook import Mode, workbook_bytes
+
+        ruleset = workspace_rules(workspace, settings)
+        files = workspace.scored(ruleset)
+        if not any(file.evaluations for file in files):
+            return page(request, workspace, 409, ["没有读到任何自评表，无法导出评分工作簿：请先上传能读取的 .xlsx 或 .yaml 文件"])
+        try:
+            data = workbook_bytes([e for file in files for e in file.evaluations],
+                                  [r for file in files for r in file.results], mode=Mode.SCORED, rules=ruleset.name)
+        except Exception as exc:
+            return page(request, workspace, 500, [f"无法导出评分工作簿：{error_message(exc)}"])
+        return download(workspace, data, "评分", ".xlsx", XLSX_TYPE)
+
+    def findings_sync(request: Request, workspace: Workspace) -> Response:
+        from scoring.batch import file_report
+        from scoring.reports.batch_workbook import SummaryBook
+
+        book = SummaryBook()
+        for file in workspace.scored(workspace_rules(workspace, settings)):
+            book.add(file_report(file))
+        return download(workspace, book.to_bytes(), "发现", ".xlsx", XLSX_TYPE)
+
+    def json_sync(request: Request, workspace: Workspace) -> Response:
+        from scoring.reports.json_report import report_to_dict
+
+        files = workspace.scored(workspace_rules(workspace, settings))
+        response = JSONResponse(report_to_dict([r for file in files for r in file.results], problems_of(files)))
+        return download(workspace, response.body, "评分", ".json", "application/json")
+
+    routes = [
+        Route("/", index, methods=["GET"]),
+        Route("/upload", upload_new, methods=["POST"]),
+        Route("/s/{id}", in_workspace(page), methods=["GET"]),
+        Route("/s/{id}/upload", upload_more, methods=["POST"]),
+        Route("/s/{id}/judge", judge, methods=["POST"]),
+        Route("/s/{id}/export.xlsx", in_workspace(export_sync), methods=["GET"]),
+        Route("/s/{id}/findings.xlsx", in_workspace(findings_sync), methods=["GET"]),
+        Route("/s/{id}/score.json", in_workspace(json_sync), methods=["GET"]),
+        Mount("/static", StaticFiles(directory=str(WEB / "static")), name="static"),
+    ]
+    # The Host check keeps another web site from reaching this server through DNS rebinding.
+    app = Starlette(routes=routes, middleware=[Middleware(TrustedHostMiddleware,
+                                                          allowed_hosts=list(settings.allowed_hosts))])
+    app.state.store = store
+    app.state.settings = settings
+    return app
+
+
+class BadUpload:
+    """An uploaded file with problems, as the page lists it."""
+
+    def __init__(self, name: str, evaluations: tuple, problems: tuple) -> None:
+        self.name, self.evaluations, self.problems = name, evaluations, problems

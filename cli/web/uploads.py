@@ -1,0 +1,145 @@
+"""Uploads: the posted form read within its limits, its files read through the pipeline into a workspace."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from indicators.load import Input
+from indicators.problems import PerfscoreError, Problem, Source, format_problem
+from scoring.pipeline import load_files
+from scoring.ruleset import RuleSet, RuleSetError, load_ruleset
+
+from .settings import DRAIN_LIMIT, FORM_OVERHEAD, Settings, size_text
+from .workspaces import Store, Workspace, display_name, rule_options
+
+__all__ = ["UploadRefused", "read_form", "take_upload", "read_rules_file"]
+
+
+class UploadRefused(PerfscoreError):
+    """An upload refused before reading: over the size limit (413) or not a form upload (400); Chinese message."""
+
+    def __init__(self, message: str, status: int = 413) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+async def read_form(request: Any, settings: Settings) -> Any:
+    """The posted multipart form, its files in memory; over the limit raises :class:`UploadRefused`.
+
+    The body is counted as it arrives, so a lying or missing Content-Length cannot carry more.
+    """
+    from starlette.formparsers import MultiPartException, MultiPartParser
+
+    cap = settings.max_upload_bytes + FORM_OVERHEAD
+    limit_text = f"超过上限 {settings.max_upload_text}：请分几次上传，或启动时用 --max-upload-mb 调大上限"
+    declared = request.headers.get("content-length")
+    too_big = declared is not None and declared.isdigit() and int(declared) > cap
+    body = bytearray()
+    seen = 0
+    async for chunk in request.stream():
+        seen += len(chunk)
+        if seen > cap:
+            too_big = True
+        if too_big:
+            if seen > DRAIN_LIMIT:
+                break
+            continue
+        body += chunk
+    if too_big:
+        size = int(declared) if declared and declared.isdigit() else seen
+        raise UploadRefused(f"本次上传约 {size_text(size)}，{limit_text}")
+    content_type = request.headers.get("content-type", "")
+    if not content_type.startswith("multipart/form-data"):
+        raise UploadRefused("请用页面上的表单上传文件（multipart/form-data）", 400)
+
+    class InMemoryParser(MultiPartParser):
+        # Files stay in memory (the body was already limited), never in a spooled file on disk.
+        spool_max_size = cap
+
+    async def replay():
+        yield bytes(body)
+
+    try:
+        form = await InMemoryParser(request.headers, replay(), max_files=500, max_fields=50).parse()
+    except MultiPartException:
+        raise UploadRefused("上传的内容不完整或格式不对，请重新选择文件上传", 400) from None
+    from starlette.datastructures import UploadFile
+
+    total = sum(item.size or 0 for _, item in form.multi_items() if isinstance(item, UploadFile))
+    if total > settings.max_upload_bytes:
+        await form.close()
+        raise UploadRefused(f"上传的文件共 {size_text(total)}，{limit_text}")
+    return form
+
+
+def read_rules_file(name: str, data: bytes) -> tuple[RuleSet | None, list[Problem]]:
+    """Load an uploaded rule-set file (``extends`` may name a built-in); problems point into the file by its name."""
+    suffix = Path(name).suffix.lower()
+    if suffix not in (".yaml", ".yml"):
+        return None, [Problem(source=Source(file=name), message="规则集文件应为 .yaml 或 .yml 文件")]
+    with tempfile.TemporaryDirectory(prefix="perfscore-web-") as folder:
+        path = Path(folder) / f"rules{suffix}"
+        path.write_bytes(data)
+        try:
+            return load_ruleset(path), []
+        except RuleSetError as exc:
+            return None, [problem.model_copy(update={"source": problem.source.model_copy(update={"file": name})})
+                          if problem.source.file == str(path) else problem for problem in exc.problems]
+
+
+async def take_upload(store: Store, workspace: Workspace, form: Any, settings: Settings) -> str:
+    """Read the files and the rule file of a posted form into ``workspace``.
+
+    Returns the page's anchor to show next: the first new table, the problems, or nothing.
+    """
+    from starlette.concurrency import run_in_threadpool
+    from starlette.datastructures import UploadFile
+
+    files: list[tuple[str, bytes]] = []
+    for item in form.getlist("files"):
+        if isinstance(item, UploadFile) and item.filename:
+            files.append((item.filename, await item.read()))
+    rules_item = form.get("rules_file")
+    rules_upload = None
+    if isinstance(rules_item, UploadFile) and rules_item.filename:
+        rules_upload = (rules_item.filename, await rules_item.read())
+    chosen = form.get("rules")
+    await form.close()
+
+    def work() -> str:
+        with store.lock:
+            taken = workspace.taken_names()
+            inputs = []
+            for filename, data in files:
+                name = display_name(filename, taken)
+                taken.add(name)
+                inputs.append(Input.from_bytes(name, data))
+        read = load_files(inputs, limits=settings.limits)
+        loaded = read_rules_file(*rules_upload) if rules_upload else None
+        anchor = ""
+        with store.lock:
+            first = len(workspace.files)
+            workspace.files.extend(read)
+            found = next((k for k, file in enumerate(read, first) if file.evaluations), None)
+            if first == 0:
+                pass  # a new workspace opens at the top, where the totals are
+            elif found is not None:
+                anchor = f"#table-{found}-0"
+            elif any(file.problems or file.target_tables for file in read):
+                anchor = "#problems"
+            if isinstance(chosen, str) and chosen in {o["value"] for o in rule_options(workspace, settings)}:
+                workspace.rules_choice = chosen
+            if loaded is not None:
+                ruleset, problems = loaded
+                if ruleset is not None:
+                    workspace.uploaded_rules, workspace.uploaded_rules_name = ruleset, rules_upload[0]
+                    workspace.rules_choice = "@upload"
+                else:
+                    workspace.messages.append(f"规则集文件“{rules_upload[0]}”有错误，未采用：")
+                    workspace.messages.extend(format_problem(p) for p in problems)
+            workspace.changed()
+        return anchor
+
+    return await run_in_threadpool(work)
