@@ -23,11 +23,12 @@ from ..loaded import TARGET_TABLE_MESSAGE, LoadResult
 from .cells import (Cell, SheetGrid, WorkbookError, _convert, _split_coordinate, column_letter, coordinate,
                     read_workbook)
 from .gcpause import collector_paused
+from .metadata import META_SHEET, apply_metadata, read_metadata
 from .headers import (FUNDS_COLUMNS, REVIEW_COLUMNS, SUBMITTED, WORDS, fold, label_head, match_column,
                       match_label, normalize)
 from .locate import TOLD, IndicatorBlock, TableSpan, is_funds_header, is_goal, locate_tables, points_in, row_kinds
 
-__all__ = ["load_xlsx_file", "HEADING_KEY", "META_SHEET", "META_VERSION", "META_HEADER", "text_as_read"]
+__all__ = ["load_xlsx_file", "HEADING_KEY"]
 
 Path_ = tuple[str | int, ...]
 #: The details key of a form's printed heading (项目支出绩效自评表) when 项目名称 gives the title.
@@ -556,7 +557,7 @@ def _load(path: str | Path, targets: bool, name: str) -> LoadResult:
     notices: list[Problem] = []
     targets_found: list[Problem] = []
     meta_grid = next((grid for grid in grids if grid.name == META_SHEET), None)
-    metadata = _read_metadata(meta_grid, name, notices) if meta_grid is not None else {}
+    metadata = read_metadata(meta_grid, name, notices) if meta_grid is not None else {}
     for grid in grids:
         if grid is meta_grid:
             continue
@@ -566,7 +567,7 @@ def _load(path: str | Path, targets: bool, name: str) -> LoadResult:
             data = _table_data(table, targets)
             edited = data is not None and (grid.name, ordinal) in metadata
             if edited:
-                _apply_metadata(table, data, metadata[(grid.name, ordinal)])  # type: ignore[arg-type]
+                apply_metadata(grid, table.cells, data, metadata[(grid.name, ordinal)])  # type: ignore[arg-type]
             if data is None:
                 if not table.problems:
                     targets_found.append(Problem(source=table.source(coordinate(span.blocks[0].header_row, 0)),
@@ -627,135 +628,3 @@ def _with_sources(data: dict[str, Any], table: _Table, edited: bool = False) -> 
             if edited:  # _indicators filled the line's places; metadata may have taken fields away
                 line["places"] = {k: v for k, v in line["places"].items() if k in line}
     return data
-
-
-# --------------------------------------------------------------------------- perfscore's own metadata sheet
-
-#: The hidden sheet perfscore writes into every workbook it produces (export, convert, template).
-#: It holds, per table, every model value with the visible cells that show it, so that reading the
-#: workbook back gives the model that was written — including what the printed form has no column
-#: for (指标性质 on a 湖北 form, 人工扣分, 评价判断, the document, …).
-META_SHEET = "perfscore元数据"
-#: Version of the metadata layout; a newer one is ignored with a notice rather than misread.
-META_VERSION = 1
-#: Header row of the metadata sheet (its second row). 取值 and 核对 are JSON.
-META_HEADER = ("工作表", "表序", "对象", "序号", "名称", "锚点", "取值", "核对", "原出处")
-_META_TITLE = "perfscore 元数据"
-
-
-@dataclass(frozen=True)
-class _MetaEntry:
-    """One object of one table: 表 (the evaluation), 资金 (funds), 目标 (a goal) or 指标 (a line)."""
-
-    kind: str
-    index: int
-    name: str
-    values: dict[str, Any]
-    #: field → the cells that show it and the text written there; a ref without a row number
-    #: (``'H'``) is a column on the object's own row (a line's or a goal's), wherever it now is.
-    guards: dict[str, list[tuple[str, str]]]
-
-
-def _compare_text(text: str) -> str:
-    return text.replace("\r\n", "\n").strip()
-
-
-def text_as_read(value: Any, percent: bool = False) -> str:
-    """The text this reader finds in a cell written with ``value`` (a str, int or float).
-
-    The writer records it beside each value in the metadata sheet; the reader applies a
-    metadata value only while its cells still show that text. A float must have at most
-    15 significant digits, so that it survives openpyxl's ``%.16g`` and calamine unchanged.
-    """
-    converted = _convert(value, percent)
-    return _compare_text(Cell(converted, 0, 0).text)
-
-
-def _read_metadata(grid: SheetGrid, file: str,
-                   notices: list[Problem]) -> dict[tuple[str, int], list[_MetaEntry]]:
-    """The metadata sheet's entries by (sheet, table ordinal); unreadable rows become notices."""
-    import json
-
-    def notice(row: int, message: str) -> None:
-        notices.append(Problem(source=Source(file=file, sheet=grid.name, cell=coordinate(row, 0)), message=message))
-
-    if grid.height < 2 or grid.cell(0, 0).text.strip() != _META_TITLE:
-        notice(0, f"工作表“{META_SHEET}”不是 perfscore 写的元数据，已忽略")
-        return {}
-    version = grid.cell(0, 2).value
-    if not isinstance(version, Decimal) or version > META_VERSION:
-        notice(0, f"元数据版本“{grid.cell(0, 2).text}”比本程序新，已忽略（请升级 perfscore）")
-        return {}
-    columns = {grid.cell(1, c).text.strip(): c for c in range(grid.width)}
-    if any(head not in columns for head in META_HEADER[:8]):
-        notice(1, "元数据表头不完整，已忽略")
-        return {}
-    found: dict[tuple[str, int], list[_MetaEntry]] = {}
-    for row in range(2, grid.height):
-        text = {head: grid.cell(row, columns[head]).text for head in META_HEADER[:8]}
-        if not text["工作表"]:
-            continue
-        try:
-            values = json.loads(text["取值"] or "{}")
-            guards = json.loads(text["核对"] or "{}")
-            entry = _MetaEntry(kind=text["对象"], index=int(text["序号"] or 0), name=text["名称"],
-                               values=dict(values),
-                               guards={k: [(str(ref), str(shown)) for ref, shown in v] for k, v in guards.items()})
-            key = (text["工作表"], int(text["表序"] or 1))
-        except (ValueError, TypeError, AttributeError):
-            notice(row, "元数据这一行无法读取（可能被改动过），已忽略")
-            continue
-        found.setdefault(key, []).append(entry)
-    return found
-
-
-def _apply_metadata(table: _Table, data: dict[str, Any], entries: list[_MetaEntry]) -> None:
-    """Put the written model's values back wherever the visible cells still show what was written."""
-    grid = table.grid
-
-    def shown(ref: str, row: int | None) -> str | None:
-        if ref.isalpha():
-            if row is None:
-                return None
-            col = _split_coordinate(ref + "1")[1]
-        else:
-            row, col = _split_coordinate(ref)
-        return _compare_text(grid.cell(row, col).text)
-
-    def merge(target: dict[str, Any], entry: _MetaEntry, row: int | None) -> None:
-        for field, value in entry.values.items():
-            guard = entry.guards.get(field, ())
-            if any(shown(ref, row) != _compare_text(text) for ref, text in guard):
-                continue  # the officer changed what perfscore wrote: the visible value wins
-            if value is None:
-                target.pop(field, None)
-            else:
-                target[field] = value
-
-    def row_of(path: Path_) -> int | None:
-        ref = table.cells.get(path)
-        return _split_coordinate(ref)[0] if ref else None
-
-    if "goals" in data:
-        lines = [(("goals", g, "indicators", i), line) for g, goal in enumerate(data["goals"])
-                 for i, line in enumerate(goal["indicators"])]
-    else:
-        lines = [(("indicators", i), line) for i, line in enumerate(data.get("indicators", []))]
-    waiting: dict[str, list[_MetaEntry]] = {}
-    for entry in entries:
-        if entry.kind == "表":
-            merge(data, entry, None)
-        elif entry.kind == "资金" and isinstance(data.get("funds"), dict):
-            merge(data["funds"], entry, None)
-        elif entry.kind == "目标" and entry.index < len(data.get("goals", [])):
-            merge(data["goals"][entry.index], entry, row_of(("goals", entry.index)))
-        elif entry.kind == "指标":
-            waiting.setdefault(_compare_text(entry.name), []).append(entry)
-    # Lines are matched by name (the k-th line named X takes the k-th entry named X), so rows an
-    # officer inserted or deleted do not shift the metadata onto the wrong line.
-    for path, line in lines:
-        name = line.get("name")
-        key = _compare_text(name if isinstance(name, str) else f"{name:f}" if isinstance(name, Decimal) else "")
-        queue = waiting.get(key)
-        if queue:
-            merge(line, queue.pop(0), row_of(path))

@@ -13,7 +13,7 @@ Three forms, as the samples show them (scripts/build_xlsx_samples.py, shared/ref
 In a scored workbook (:attr:`Mode.SCORED`) 得分 holds perfscore's score, 原填得分 the score the
 table itself gave, and 扣分 · 扣分说明 the points lost and the Chinese reasons. Every value of the
 model is also recorded, with the cells that show it, in the hidden metadata sheet
-(:data:`indicators.xlsx.read.META_SHEET`): what the printed form has no column for
+(:data:`indicators.xlsx.metadata.META_SHEET`): what the printed form has no column for
 (指标性质 on a 湖北 form, 人工扣分, 评价判断, the document, sources) is kept there, and what it
 shows is put back exactly (``4.00`` stays ``'4.00'``) unless an officer changed the cell.
 """
@@ -28,7 +28,8 @@ from typing import Any
 from indicators.model import Evaluation, Goal, Indicator
 from indicators.numbers import D, NumberError, ZERO, fmt_points, round_half_up
 from indicators.xlsx.cells import column_letter
-from indicators.xlsx.read import HEADING_KEY, text_as_read
+from indicators.xlsx.metadata import text_as_read
+from indicators.xlsx.read import HEADING_KEY
 
 from ..results import EvaluationResult, Finding, LineResult, Status
 from .sheets import FILL_DIFFERS, FILL_JUDGMENT, MONEY, RATE, SCORE, Layout, excel_number, number_format

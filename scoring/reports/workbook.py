@@ -10,12 +10,11 @@ openpyxl is imported only when a workbook is actually rendered (:mod:`.sheets`).
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any, Sequence
 
 from indicators.model import Evaluation
-from indicators.xlsx.read import META_HEADER, META_SHEET, META_VERSION
+from indicators.xlsx.metadata import META_SHEET, metadata_rows
 
 from ..results import EvaluationResult
 from .atomic import write_atomically
@@ -55,25 +54,12 @@ def sheet_names(evaluations: Sequence[Evaluation], reserved: Sequence[str] = ())
 
 
 def _metadata_layout(metas: list[SheetMeta]) -> Layout:
-    from indicators.xlsx.read import _META_TITLE
-
     layout = Layout(META_SHEET, [18, 6, 6, 6, 24, 8, 60, 60, 40], hidden=True, fit_heights=False)
-    layout.box(1, 1, _META_TITLE, style="plain")
-    layout.box(1, 2, "版本", style="plain")
-    layout.box(1, 3, META_VERSION, style="plain")
-    layout.box(1, 4, "perfscore 写入的元数据：表上没有栏目的内容和每个值的原文，读取本工作簿时用到。请勿修改。", style="plain")
-    for c, head in enumerate(META_HEADER, 1):
-        layout.box(2, c, head, style="plain")
-    row = 3
-    for meta in metas:
-        for obj in meta.objects:
-            values = [meta.sheet, 1, obj.kind, obj.index, obj.name, obj.anchor,
-                      json.dumps(obj.values, ensure_ascii=False, separators=(",", ":")),
-                      json.dumps(obj.guards, ensure_ascii=False, separators=(",", ":")),
-                      json.dumps(obj.origin, ensure_ascii=False, separators=(",", ":")) if obj.origin else None]
-            for c, value in enumerate(values, 1):
-                layout.box(row, c, value, style="plain")
-            row += 1
+    entries = ((meta.sheet, obj.kind, obj.index, obj.name, obj.anchor, obj.values, obj.guards, obj.origin)
+               for meta in metas for obj in meta.objects)
+    for r, row in enumerate(metadata_rows(entries), 1):
+        for c, value in enumerate(row, 1):
+            layout.box(r, c, value, style="plain")
     return layout
 
 
