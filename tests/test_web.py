@@ -522,17 +522,37 @@ def test_unknown_workspaces_are_not_found(client, method, path):
     assert "找不到这次上传的结果" in visible(response)
 
 
-def test_forms_posted_from_another_site_are_refused(client):
-    response = client.post("/upload", files=[part(C1)], headers={"origin": "http://evil.example"})
+@pytest.mark.parametrize("origin", ["http://evil.example", "null"], ids=["another-site", "null-origin"])
+def test_forms_posted_from_another_site_are_refused(client, origin):
+    # "null" is sent by sandboxed frames and file: pages; sixteen such posts once evicted a user's workspace.
+    response = client.post("/upload", files=[part(C1)], headers={"origin": origin})
     assert response.status_code == 403
     _, url = upload(client, part(C1))
     response = client.post(url + "/judge", data={"table": "0-0", "line": "3", "score": "1", "reason": "x"},
-                           headers={"origin": "http://evil.example"})
+                           headers={"origin": origin})
     assert response.status_code == 403
-    response = client.post(url + "/upload", files=[part(C1)], headers={"origin": "http://evil.example"})
+    response = client.post(url + "/upload", files=[part(C1)], headers={"origin": origin})
     assert response.status_code == 403
     assert client.post("/upload", files=[part(C1)], headers={"origin": "http://localhost:8000"},
                        follow_redirects=False).status_code == 303
+
+
+@pytest.mark.parametrize("declared", [True, False], ids=["with-content-length", "streamed"])
+def test_a_judgment_post_is_bounded(declared):
+    client = make_client(max_upload_bytes=5 * 1024 * 1024)
+    _, url = upload(client, part(C1))
+    body = b"table=0-0&line=3&score=1&reason=" + b"x" * (2 * 1024 * 1024)
+
+    def chunks():
+        for k in range(0, len(body), 65536):
+            yield body[k:k + 65536]
+
+    headers = {"content-type": "application/x-www-form-urlencoded"}
+    response = client.post(url + "/judge", content=body if declared else chunks(), headers=headers)
+    assert response.status_code == 413
+    assert "提交的内容超过 64 KB" in response.text
+    page = client.get(url)
+    assert "status-judged" not in line_row(page, "0-0", 3)  # nothing was taken
 
 
 def test_requests_for_another_host_name_are_refused():

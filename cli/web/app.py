@@ -25,7 +25,7 @@ from scoring.ruleset import get_ruleset
 from ..errors import error_message
 from ..render import STATUS_TEXT
 from .settings import Settings
-from .uploads import UploadRefused, read_form, take_upload
+from .uploads import UploadRefused, read_form, read_small_form, take_upload
 from .views import page_tables
 from .workspaces import Store, Workspace, rule_options, startup_choice, workspace_rules
 
@@ -99,9 +99,10 @@ def create_app(settings: Settings | None = None) -> Any:
     def foreign(request: Request) -> bool:
         """A form posted from another web site (the Origin names another host): refused."""
         origin = request.headers.get("origin")
-        if not origin or origin == "null":
-            return False
-        return (urlsplit(origin).hostname or "") not in settings.allowed_hosts
+        if not origin:
+            return False  # not sent by a browser's cross-site form (curl, scripts, old browsers)
+        # "null" is what sandboxed frames, data: and file: pages send: never this page's own form.
+        return origin == "null" or (urlsplit(origin).hostname or "") not in settings.allowed_hosts
 
     def posted_to(request: Request) -> tuple[Any, Response | None]:
         """The workspace a form is posted to, or the response that refuses the post: an unknown
@@ -153,8 +154,11 @@ def create_app(settings: Settings | None = None) -> Any:
         workspace, refused = posted_to(request)
         if refused is not None:
             return refused
-        form = await request.form()
-        table, line = str(form.get("table", "")), str(form.get("line", ""))
+        try:
+            form = await read_small_form(request)
+        except UploadRefused as exc:
+            return Response(error_message(exc), status_code=exc.status, media_type="text/plain; charset=utf-8")
+        table, line = form.get("table", ""), form.get("line", "")
         try:
             u, t = (int(part) for part in table.split("-"))
             position = int(line)
@@ -164,7 +168,7 @@ def create_app(settings: Settings | None = None) -> Any:
         except (ValueError, IndexError):
             return Response("没有这一行：请刷新页面后再试", status_code=400, media_type="text/plain; charset=utf-8")
         key = (u, t, position)
-        tier, score_text, reason = (str(form.get(name, "")).strip() for name in ("tier", "score", "reason"))
+        tier, score_text, reason = (form.get(name, "").strip() for name in ("tier", "score", "reason"))
         with store.lock:
             if form.get("action") == "clear":
                 workspace.judgments.pop(key, None)

@@ -14,7 +14,10 @@ from scoring.ruleset import RuleSet, RuleSetError, load_ruleset
 from .settings import DRAIN_LIMIT, FORM_OVERHEAD, Settings, size_text
 from .workspaces import Store, Workspace, display_name, rule_options
 
-__all__ = ["UploadRefused", "read_form", "take_upload", "read_rules_file"]
+__all__ = ["UploadRefused", "read_form", "read_small_form", "take_upload", "read_rules_file", "SMALL_FORM_LIMIT"]
+
+#: A form without files (a judgment) is a few hundred bytes; anything much larger is refused unread.
+SMALL_FORM_LIMIT = 64 * 1024
 
 
 class UploadRefused(PerfscoreError):
@@ -72,6 +75,30 @@ async def read_form(request: Any, settings: Settings) -> Any:
         await form.close()
         raise UploadRefused(f"上传的文件共 {size_text(total)}，{limit_text}")
     return form
+
+
+async def read_small_form(request: Any, limit: int = SMALL_FORM_LIMIT) -> dict[str, str]:
+    """A posted form without files (``application/x-www-form-urlencoded``), read within ``limit`` bytes.
+
+    The body is counted as it arrives and never spooled to disk; over the limit, or another
+    kind of body, raises :class:`UploadRefused`.
+    """
+    from urllib.parse import parse_qsl
+
+    declared = request.headers.get("content-length")
+    if declared is not None and declared.isdigit() and int(declared) > limit:
+        raise UploadRefused(f"提交的内容超过 {size_text(limit)}，已拒绝", 413)
+    body = bytearray()
+    async for chunk in request.stream():
+        body += chunk
+        if len(body) > limit:
+            raise UploadRefused(f"提交的内容超过 {size_text(limit)}，已拒绝", 413)
+    if not request.headers.get("content-type", "").startswith("application/x-www-form-urlencoded"):
+        raise UploadRefused("请用页面上的表单提交（application/x-www-form-urlencoded）", 400)
+    try:
+        return dict(parse_qsl(body.decode("utf-8"), keep_blank_values=True, max_num_fields=20))
+    except (UnicodeDecodeError, ValueError):
+        raise UploadRefused("提交的内容格式不对，请刷新页面后再试", 400) from None
 
 
 def read_rules_file(name: str, data: bytes) -> tuple[RuleSet | None, list[Problem]]:
