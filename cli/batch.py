@@ -10,10 +10,10 @@ from pathlib import Path
 import click
 
 from indicators.problems import format_problem
-from scoring.batch import discover, export_path, run_batch
+from scoring.batch import discover, export_path, run_batch, unique_exports
 from scoring.reports.batch_workbook import SummaryBook
 
-from .common import Echo, check_output_path, resolve_rules
+from .common import Echo, check_output_path, check_outputs, force_option, resolve_rules
 
 
 @click.command("batch")
@@ -27,24 +27,27 @@ from .common import Echo, check_output_path, resolve_rules
               help="把结果追加写入 SQLite 数据库（每次运行一个 run_id，不覆盖以前的结果）。")
 @click.option("--export", "export_dir", type=click.Path(file_okay=False), default=None,
               help="同时把每个输入的评分工作簿（与 perfscore export 相同）写入此文件夹，保持原来的文件夹结构。")
+@force_option
 def batch_command(paths: tuple[str, ...], output: str | None, rules_name: str, jobs: int | None, output_format: str,
-                  db: str | None, export_dir: str | None) -> None:
+                  db: str | None, export_dir: str | None, force: bool) -> None:
     """批量评分：PATH 可以是文件或文件夹（递归查找 .xlsx、.yaml、.yml，跳过 ~$ 临时文件），多进程并行。
 
     读不了的文件列出中文说明（文件、工作表、单元格）后继续处理其他文件；最后只要有文件出了问题，退出码为 1。
     绩效目标表（只有指标值，没有实际完成值）单独列出，不算问题。
     """
     resolve_rules(rules_name)  # a bad rule file stops the batch before any work, with file:line
-    check_output_path(output, paths)
     files, missing = discover(paths)
+    inputs = [str(f) for f in files]
+    check_output_path(output, inputs, force)
+    if db is not None:
+        check_output_path(db, inputs, force=True, option="--db")  # appending to a database is normal
     exports = None
     if export_dir:
-        roots = [Path(p) for p in paths]
-        exports = {str(f): str(export_path(f, roots, Path(export_dir))) for f in files}
-        clashes = [f for f, target in exports.items() if Path(target).resolve() == Path(f).resolve()]
-        if clashes:
-            raise click.BadParameter(f"导出文件夹“{export_dir}”会覆盖输入文件（如“{clashes[0]}”）；请换一个文件夹",
-                                     param_hint="--export")
+        exports, renamed = unique_exports({str(f): export_path(f, [Path(p) for p in paths], Path(export_dir))
+                                           for f in files})
+        check_outputs(list(exports.values()), inputs, force, "--export")
+        for source, target in renamed:
+            click.echo(f"提示：{source}: 与另一输入文件同名，评分工作簿写为“{target}”", err=True)
     book = SummaryBook() if output else None
     problem_count = len(missing)
     for problem in missing:

@@ -53,20 +53,43 @@ def report_problems(problems: Iterable[Problem]) -> None:
         click.echo(f"共 {len(problems)} 处输入问题。", err=True)
 
 
-def check_output_path(output: str | None, inputs: Iterable[str]) -> None:
-    """Refuse an output path that is one of the inputs: inputs are never overwritten."""
-    if output is None:
-        return
-    target = Path(output).resolve()
-    for path in inputs:
-        if Path(path).resolve() == target:
-            raise click.BadParameter(f"输出文件“{output}”与输入文件相同；输入文件不会被覆盖，请换一个输出路径",
-                                     param_hint="-o")
+def check_output_path(output: str | None, inputs: Iterable[str], force: bool = False, option: str = "-o") -> None:
+    """Refuse an output path that is one of the inputs (never, even with ``--force``: inputs are never
+    overwritten), and an existing file unless ``force`` — a usage error (exit 2) naming the file."""
+    check_outputs([output] if output else [], inputs, force, option)
+
+
+def check_outputs(outputs: Iterable[str], inputs: Iterable[str], force: bool, option: str) -> None:
+    """:func:`check_output_path` for several outputs at once; every clash is listed in one message."""
+    given = {Path(path).resolve(): path for path in inputs}
+    clashes: list[str] = []
+    existing: list[str] = []
+    for output in outputs:
+        target = Path(output).resolve()
+        if target in given:
+            clashes.append(f"输出文件“{output}”与输入文件相同，会覆盖输入文件")
+        elif target.exists() and not force:
+            existing.append(output)
+    if clashes:
+        raise click.BadParameter("；".join(clashes) + "；输入文件不会被覆盖，请换一个输出路径", param_hint=option)
+    if existing:
+        shown = "、".join(f"“{path}”" for path in existing[:5]) + (f"等 {len(existing)} 个文件" if len(existing) > 5 else "")
+        raise click.BadParameter(f"输出文件{shown}已存在；确需覆盖请加 --force（它可能是别人改过的成果）",
+                                 param_hint=option)
 
 
 def write_text_atomically(path: str, text: str) -> None:
-    """Write ``text`` to ``path`` through a temporary file in the same folder, then move it in place."""
+    """Write ``text`` to ``path`` through a temporary file in the same folder, then move it in place.
+
+    Raises:
+        WriteError: the file cannot be written (the message says why, in Chinese).
+    """
     write_atomically(path, lambda temp: Path(temp).write_text(text, encoding="utf-8"))
+
+
+#: The ``--force`` option of every command that writes a file.
+force_option = click.option("--force", is_flag=True, default=False,
+                            help="输出文件已存在时覆盖它（输入文件在任何情况下都不会被覆盖）。")
 
 
 class Echo:

@@ -9,7 +9,7 @@ import click
 
 from scoring.pipeline import load_files
 
-from .common import check_output_path, report_problems, show_notices, write_text_atomically
+from .common import check_output_path, force_option, report_problems, show_notices, write_text_atomically
 from .export import FORM_CHOICES, FORM_HELP, write_or_exit
 
 _XLSX = (".xlsx",)
@@ -22,7 +22,8 @@ _YAML = (".yaml", ".yml")
               help="输出文件：.xlsx 或 .yaml/.yml（按扩展名决定格式）。")
 @click.option("--form", type=click.Choice(FORM_CHOICES), default=None,
               help=FORM_HELP + "只用于输出 .xlsx；不指定时按每张表的内容选择。")
-def convert_command(path: str, output: str, form: str | None) -> None:
+@force_option
+def convert_command(path: str, output: str, form: str | None, force: bool) -> None:
     """在 YAML 和 Excel 工作簿之间转换自评表，不丢失任何内容。
 
     输出 .xlsx 时按公开表样排版，“得分”为表上原来所填的得分（不评分、不加 perfscore 的栏目），
@@ -31,7 +32,7 @@ def convert_command(path: str, output: str, form: str | None) -> None:
     suffix = Path(output).suffix.lower()
     if suffix not in _XLSX + _YAML:
         raise click.BadParameter(f"输出文件“{output}”应以 .xlsx、.yaml 或 .yml 结尾", param_hint="-o")
-    check_output_path(output, [path])
+    check_output_path(output, [path], force)
     result = load_files([path], targets=True)[0]  # a 绩效目标表 converts too, from either format
     show_notices([result])
     if result.problems:

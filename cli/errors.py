@@ -36,10 +36,27 @@ def fail(message: str) -> NoReturn:
     sys.exit(1)
 
 
+def _stop_cleanly_on_sigterm() -> None:
+    """Make SIGTERM (``kill``, a service manager, a closing terminal) stop like Ctrl+C: as an exception,
+    so every half-written temporary file is removed on the way out. SIGKILL cannot be caught: the
+    next write into that folder sweeps what it left (``scoring.reports.atomic.sweep_stale``)."""
+    import signal
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        return
+
+    def stop(signum: int, frame: Any) -> None:
+        raise SystemExit(128 + signum)
+
+    signal.signal(signal.SIGTERM, stop)
+
+
 class PerfscoreGroup(click.Group):
     """The command group: an error that escapes a command becomes one Chinese line and exit 1, never a traceback."""
 
     def invoke(self, ctx: click.Context) -> Any:
+        _stop_cleanly_on_sigterm()
         try:
             return super().invoke(ctx)
         except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException, SystemExit, KeyboardInterrupt):

@@ -8,7 +8,7 @@ import click
 
 from scoring.pipeline import load_files, problems_of, score_files
 
-from .common import check_output_path, report_problems, resolve_rules, show_notices
+from .common import check_output_path, force_option, report_problems, resolve_rules, show_notices
 
 FORM_CHOICES = ("mof", "hubei-project", "hubei-department")
 FORM_HELP = ("表样：mof 为财政部项目支出绩效自评表（含指标性质、指标方向、计量单位），hubei-project 为湖北/武汉项目自评表，"
@@ -39,7 +39,8 @@ def write_or_exit(path: str, evaluations, results=None, **options) -> None:
 @click.option("--form", type=click.Choice(FORM_CHOICES), default=None,
               help=FORM_HELP + "不指定时按每张表的内容选择：有年度目标用 hubei-department，"
                                "有指标性质、指标方向、计量单位或年初预算数用 mof，其余用 hubei-project。")
-def export_command(paths: tuple[str, ...], output: str, rules_name: str, form: str | None) -> None:
+@force_option
+def export_command(paths: tuple[str, ...], output: str, rules_name: str, form: str | None, force: bool) -> None:
     """评分并导出 Excel 工作簿：每张表一个工作表，按公开表样排版，可直接打印签字。
 
     第一个工作表“汇总”列出每张表的总分、等级、执行率、扣分、待判断行数和发现的问题；
@@ -51,7 +52,7 @@ def export_command(paths: tuple[str, ...], output: str, rules_name: str, form: s
     """
     ruleset = resolve_rules(rules_name)
     require_xlsx(output)
-    check_output_path(output, paths)
+    check_output_path(output, paths, force)
     files = load_files(paths)
     show_notices(files)
     problems = problems_of(files)

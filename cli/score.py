@@ -11,7 +11,7 @@ import click
 from scoring.pipeline import problems_of
 from scoring.reports.json_report import report_to_dict
 
-from .common import check_output_path, read_and_score, report_problems, resolve_rules, write_text_atomically
+from .common import check_output_path, force_option, read_and_score, report_problems, resolve_rules, write_text_atomically
 from .render import render_text
 
 
@@ -22,13 +22,15 @@ from .render import render_text
               help="输出格式：text 为终端表格，json 为供其他工具使用的数据。")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), default=None,
               help="把结果写入文件（而不是屏幕）。")
-def score_command(paths: tuple[str, ...], rules_name: str, output_format: str, output: str | None) -> None:
+@force_option
+def score_command(paths: tuple[str, ...], rules_name: str, output_format: str, output: str | None,
+                  force: bool) -> None:
     """为自评表评分：逐行给出分值、得分、扣分和中文理由，以及总分和等级。
 
     PATHS 为一个或多个 YAML 自评表文件。输入有问题时列出全部问题（文件和行号），退出码为 1。
     """
     ruleset = resolve_rules(rules_name)
-    check_output_path(output, paths)
+    check_output_path(output, paths, force)
     files = read_and_score(paths, ruleset, review=False)
     results = [result for file in files for result in file.results]
     problems = problems_of(files)

@@ -8,7 +8,7 @@ import click
 
 from scoring.pipeline import load_files
 
-from .common import check_output_path, report_problems, show_notices
+from .common import check_output_path, force_option, report_problems, show_notices
 from .export import FORM_CHOICES, FORM_HELP, require_xlsx, write_or_exit
 
 
@@ -20,13 +20,15 @@ from .export import FORM_CHOICES, FORM_HELP, require_xlsx, write_or_exit
               help="绩效目标表（.yaml 或 .xlsx）：按其中的指标、指标值和分值预先填好，实际完成值和得分留空。")
 @click.option("--kind", type=click.Choice(["project", "department"]), default=None,
               help="空白模板的类型：project 项目支出，department 部门整体支出（默认由表样决定）。")
-def template_command(form: str | None, output: str, source: str | None, kind: str | None) -> None:
+@force_option
+def template_command(form: str | None, output: str, source: str | None, kind: str | None, force: bool) -> None:
     """生成自评表模板（.xlsx）：空白的，或按绩效目标表预先填好指标和指标值。
 
     模板按所选表样排版；预算数、三级指标、年度指标值、分值等可预先填好，执行数、实际完成值、得分留空待填。
     填好后可直接用 perfscore score 评分。
     """
     require_xlsx(output)
+    check_output_path(output, [source] if source else [], force)
     from scoring.reports.workbook import Mode
 
     if source is None:
@@ -36,7 +38,6 @@ def template_command(form: str | None, output: str, source: str | None, kind: st
 
         evaluations = [blank_evaluation(form, kind)]
     else:
-        check_output_path(output, [source])
         result = load_files([source], targets=True)[0]  # a 绩效目标表, .yaml or .xlsx
         show_notices([result])
         problems = list(result.problems)

@@ -27,8 +27,8 @@ from .reports.json_report import evaluation_to_dict
 from .results import EvaluationResult, Severity, Status
 from .ruleset import RuleSet, get_ruleset
 
-__all__ = ["INPUT_SUFFIXES", "FileReport", "discover", "export_path", "file_report", "score_file", "summary_extras",
-           "run_batch"]
+__all__ = ["INPUT_SUFFIXES", "FileReport", "discover", "export_path", "unique_exports", "file_report", "score_file",
+           "summary_extras", "run_batch"]
 
 INPUT_SUFFIXES = SUPPORTED_SUFFIXES
 
@@ -111,6 +111,26 @@ def export_path(path: Path, roots: list[Path], folder: Path) -> Path:
             break
     name = relative.name if relative.suffix.lower() in XLSX_SUFFIXES else relative.name + ".xlsx"
     return folder / relative.parent / name
+
+
+def unique_exports(targets: dict[str, Path]) -> tuple[dict[str, str], list[tuple[str, str]]]:
+    """Export paths made unique: two inputs of one name (``a/t.yaml``, ``b/t.yaml`` given as files)
+    would write one workbook; the later ones get ``(2)``, ``(3)`` … before ``.xlsx``.
+
+    Returns the input → target mapping and the (input, target) pairs that were renamed.
+    """
+    taken: set[str] = set()
+    unique: dict[str, str] = {}
+    renamed: list[tuple[str, str]] = []
+    for source, target in targets.items():
+        candidate, k = target, 2
+        while str(candidate.resolve()).casefold() in taken:
+            candidate, k = target.with_name(f"{target.stem}({k}){target.suffix}"), k + 1
+        taken.add(str(candidate.resolve()).casefold())
+        unique[source] = str(candidate)
+        if candidate != target:
+            renamed.append((source, str(candidate)))
+    return unique, renamed
 
 
 def _export(file: FileResult, report: FileReport, export_to: str, ruleset: RuleSet) -> None:
@@ -203,8 +223,12 @@ def run_batch(files: list[Path], rules: str, jobs: int | None = None,
                 yield score_file(name, ruleset, target)
             return
         chunk = max(1, min(32, len(names) // (jobs * 8) or 1))
-        with ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker, initargs=(rules,)) as pool:
+        pool = ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker, initargs=(rules,))
+        try:
             yield from pool.map(_score_item, items, chunksize=chunk)
+        finally:
+            # Stopped early (Ctrl+C, SIGTERM, a closed pipe): the files not started are dropped, not scored.
+            pool.shutdown(wait=True, cancel_futures=True)
 
     for report in reports():
         if progress:

@@ -25,8 +25,9 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, Iterable
 
-from indicators.problems import PerfscoreError
 from indicators.xlsx.cells import column_letter
+
+from .atomic import WriteError
 
 __all__ = ["Box", "Layout", "render", "excel_number", "number_format", "text_units", "FORMULA_STARTS",
            "SCORE", "MONEY", "RATE", "FILL_DIFFERS", "FILL_JUDGMENT", "WriteError"]
@@ -45,10 +46,6 @@ FORMULA_STARTS = ("=", "+", "-", "@")
 
 FONT_NAME = "宋体"
 
-
-
-class WriteError(PerfscoreError):
-    """A workbook cannot be written; the message is Chinese and says why."""
 
 
 def excel_number(value: Decimal) -> int | float | str:

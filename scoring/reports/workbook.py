@@ -17,9 +17,9 @@ from indicators.model import Evaluation
 from indicators.xlsx.metadata import META_SHEET, metadata_rows
 
 from ..results import EvaluationResult
-from .atomic import write_atomically
+from .atomic import WriteError, write_atomically
 from .forms import FORMS, Mode, SheetMeta, build_sheet, choose_form
-from .sheets import Layout, WriteError, render
+from .sheets import Layout, render
 from .summary import SUMMARY_SHEET, build_summary
 
 __all__ = ["FORMS", "Mode", "WriteError", "choose_form", "sheet_names", "build_layouts", "write_workbook",
@@ -103,16 +103,6 @@ def workbook_bytes(evaluations: Sequence[Evaluation], results: Sequence[Evaluati
     return buffer.getvalue()
 
 
-def _os_message(exc: OSError, path: str) -> str:
-    if isinstance(exc, FileNotFoundError):
-        return f"无法写入“{path}”：所在文件夹不存在"
-    if isinstance(exc, PermissionError):
-        return f"无法写入“{path}”：没有写入权限（或文件正被 Excel/WPS 打开）"
-    if isinstance(exc, IsADirectoryError):
-        return f"无法写入“{path}”：这是一个文件夹"
-    return f"无法写入“{path}”：{exc.strerror or exc}"
-
-
 def write_workbook(path: str | Path, evaluations: Sequence[Evaluation],
                    results: Sequence[EvaluationResult] | None = None, **options: Any) -> None:
     """Write the workbook to ``path`` through a temporary file in the same folder, then move it in place.
@@ -126,9 +116,6 @@ def write_workbook(path: str | Path, evaluations: Sequence[Evaluation],
     """
     path = str(path)
     layouts = build_layouts(evaluations, results, **options)
-    try:
-        write_atomically(path, lambda temp: render(layouts, temp), suffix=".xlsx.tmp")
-    except OSError as exc:
-        raise WriteError(_os_message(exc, path)) from None
+    write_atomically(path, lambda temp: render(layouts, temp), suffix=".xlsx.tmp")
 
 
