@@ -15,7 +15,12 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-__all__ = ["SCHEMA", "Store"]
+from indicators.problems import PerfscoreError
+
+__all__ = ["SCHEMA", "Store", "StoreError", "LOCK_WAIT_SECONDS"]
+
+#: How long a batch waits for another batch writing to the same database before giving up.
+LOCK_WAIT_SECONDS = 30
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS runs (
@@ -67,32 +72,75 @@ CREATE INDEX IF NOT EXISTS evaluations_by_file ON evaluations(file, run_id);
 """
 
 
+class StoreError(PerfscoreError):
+    """The database cannot be opened or written; the message is Chinese and says why."""
+
+
+def _why(error: sqlite3.Error, path: str | Path) -> str:
+    text = str(error)
+    if "locked" in text or "busy" in text:
+        return (f"数据库“{path}”正被另一个 perfscore batch 写入，等待 {LOCK_WAIT_SECONDS} 秒后仍未释放："
+                f"请等它结束后再运行（两次运行的结果会各自追加，互不覆盖）")
+    if "not a database" in text or "malformed" in text:
+        return f"“{path}”不是 SQLite 数据库（或已损坏）：--db 请给一个新的或以前 batch 写的 .sqlite 文件"
+    if "readonly" in text or "unable to open" in text or "disk I/O" in text:
+        return f"无法打开或写入数据库“{path}”：所在文件夹不存在或没有写入权限"
+    return f"无法写入数据库“{path}”：{text}"
+
+
 class Store:
-    """A database file with one open run; use as a context manager (commit on success, roll back otherwise)."""
+    """A database file with one open run; use as a context manager (commit on success, roll back otherwise).
+
+    The run's transaction takes the database's write lock at once (``BEGIN IMMEDIATE``): a second
+    batch on the same file waits up to :data:`LOCK_WAIT_SECONDS` for the first to finish before any
+    work, then says so, instead of failing part-way.
+
+    Raises:
+        StoreError: the file cannot be opened, is not a database, or stays locked.
+    """
 
     def __init__(self, path: str | Path, rules: str, inputs: list[str]) -> None:
-        self.connection = sqlite3.connect(str(path), isolation_level=None)
-        self.connection.executescript(SCHEMA)
-        self.connection.execute("BEGIN")
-        started = datetime.now(timezone.utc).isoformat(timespec="seconds")
-        cursor = self.connection.execute("INSERT INTO runs (started_at, rules, inputs) VALUES (?, ?, ?)",
-                                         (started, rules, json.dumps(inputs, ensure_ascii=False)))
+        self.path = path
+        try:
+            self.connection = sqlite3.connect(str(path), isolation_level=None, timeout=LOCK_WAIT_SECONDS)
+        except sqlite3.Error as exc:
+            raise StoreError(_why(exc, path)) from None
+        try:
+            self.connection.executescript(SCHEMA)  # idempotent; executescript commits, so before the run's BEGIN
+            self.connection.execute("BEGIN IMMEDIATE")
+            started = datetime.now(timezone.utc).isoformat(timespec="seconds")
+            cursor = self.connection.execute("INSERT INTO runs (started_at, rules, inputs) VALUES (?, ?, ?)",
+                                             (started, rules, json.dumps(inputs, ensure_ascii=False)))
+        except sqlite3.Error as exc:
+            self.connection.close()
+            raise StoreError(_why(exc, path)) from None
         self.run_id = cursor.lastrowid
 
     def __enter__(self) -> "Store":
         return self
 
     def __exit__(self, kind, value, traceback) -> None:
-        if kind is None:
-            finished = datetime.now(timezone.utc).isoformat(timespec="seconds")
-            self.connection.execute("UPDATE runs SET finished_at = ? WHERE run_id = ?", (finished, self.run_id))
-            self.connection.execute("COMMIT")
-        else:
-            self.connection.execute("ROLLBACK")
-        self.connection.close()
+        try:
+            if kind is None:
+                finished = datetime.now(timezone.utc).isoformat(timespec="seconds")
+                self.connection.execute("UPDATE runs SET finished_at = ? WHERE run_id = ?", (finished, self.run_id))
+                self.connection.execute("COMMIT")
+            else:
+                self.connection.execute("ROLLBACK")
+        except sqlite3.Error as exc:
+            if kind is None:
+                raise StoreError(_why(exc, self.path)) from None
+        finally:
+            self.connection.close()
 
     def add(self, report: Any) -> None:
         """Insert one FileReport (scoring.batch) under this run."""
+        try:
+            self._add(report)
+        except sqlite3.Error as exc:
+            raise StoreError(_why(exc, self.path)) from None
+
+    def _add(self, report: Any) -> None:
         execute = self.connection.execute
         for problem in report.problems:
             execute("INSERT INTO problems VALUES (?, ?, ?, ?)",

@@ -151,3 +151,33 @@ def test_write_errors_are_perfscore_errors():
     from indicators.problems import PerfscoreError
 
     assert issubclass(WriteError, PerfscoreError)
+
+
+@pytest.mark.parametrize("make, message", [
+    (lambda tmp: (tmp / "notes.sqlite", (tmp / "notes.sqlite").write_text("just text " * 200)), "不是 SQLite 数据库"),
+    (lambda tmp: (tmp / "missing" / "r.sqlite", None), "无法打开或写入数据库"),
+], ids=["not-a-database", "no-such-folder"])
+def test_a_database_that_cannot_be_used_is_a_chinese_message(tmp_path, make, message):
+    path, _ = make(tmp_path)
+    result = run("batch", str(U4), "--db", str(path))
+    assert result.exit_code == 1
+    assert message in result.stderr and "Traceback" not in result.output
+
+
+def test_a_database_locked_by_another_batch_is_waited_for_then_named(tmp_path, monkeypatch):
+    import sqlite3
+
+    import scoring.store
+
+    db = tmp_path / "r.sqlite"
+    assert run("batch", str(U4), "--db", str(db)).exit_code == 0
+    other = sqlite3.connect(db, isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")  # another run holds the write lock
+    monkeypatch.setattr(scoring.store, "LOCK_WAIT_SECONDS", 0.2)
+    result = run("batch", str(U4), "--db", str(db))
+    assert result.exit_code == 1 and "正被另一个 perfscore batch 写入" in result.stderr
+    other.execute("ROLLBACK")
+    other.close()
+    assert run("batch", str(U4), "--db", str(db)).exit_code == 0  # once free, runs append as usual
+    runs = sqlite3.connect(db).execute("SELECT COUNT(*) FROM runs").fetchone()[0]
+    assert runs == 2
