@@ -73,6 +73,8 @@ def batch_command(paths: tuple[str, ...], output: str | None, rules_name: str, j
             internal_failures += report.failed and not report.problems
             for problem in report.problems:
                 click.echo(f"错误：{problem['source']}: {problem['message']}", err=True)
+            for warning in report.warnings:
+                click.echo(f"警告：{warning['source']}: {warning['message']}", err=True)
             problems_json.extend(report.problems)
             for item in report.evaluations:
                 tables += 1

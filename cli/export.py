@@ -26,10 +26,12 @@ def write_or_exit(path: str, evaluations, results=None, **options) -> None:
     from scoring.reports.workbook import WriteError, write_workbook  # openpyxl only when writing
 
     try:
-        write_workbook(path, evaluations, results, **options)
+        cut = write_workbook(path, evaluations, results, **options)
     except WriteError as exc:
         click.echo(f"错误：{exc}", err=True)
         sys.exit(1)
+    for sentence in cut:
+        click.echo(f"警告：{path}: {sentence}", err=True)
 
 
 @click.command("export")

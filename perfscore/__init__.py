@@ -92,8 +92,10 @@ def run(paths: Iterable["str | Path | Input"], rules: "str | Path | RuleSet" = "
                 judgments=judgments)
 
 
-def write_workbook(path: "str | Path", files: Sequence[FileResult], form: str | None = None) -> None:
+def write_workbook(path: "str | Path", files: Sequence[FileResult], form: str | None = None) -> list[str]:
     """Write the scored workbook of ``files`` (what ``perfscore export`` writes) to ``path``.
+
+    Returns a sentence for every text too long for an Excel cell (written cut; sheet and cell named).
 
     Raises:
         PerfscoreError: the file cannot be written (the message says why, in Chinese).
@@ -103,7 +105,7 @@ def write_workbook(path: "str | Path", files: Sequence[FileResult], form: str | 
 
     scored = [file for file in files if file.results]
     rules_name = next((result.rules for file in scored for result in file.results), "standard")
-    _write(path, [e for file in scored for e in file.evaluations], [r for file in scored for r in file.results],
+    return _write(path, [e for file in scored for e in file.evaluations], [r for file in scored for r in file.results],
            mode=Mode.SCORED, form=form, rules=rules_name)
 
 

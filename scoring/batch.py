@@ -45,6 +45,8 @@ class FileReport:
     problems: list[dict[str, str]] = field(default_factory=list)
     targets: list[dict[str, str]] = field(default_factory=list)
     failed: bool = False
+    #: What the run should say but that is no problem of the input (a text cut to fit an Excel cell).
+    warnings: list[dict[str, str]] = field(default_factory=list)
     held: FileResult | None = None
 
 
@@ -141,10 +143,13 @@ def _export(file: FileResult, report: FileReport, export_to: str, ruleset: RuleS
 
     try:
         Path(export_to).parent.mkdir(parents=True, exist_ok=True)
-        write_workbook(export_to, list(file.evaluations), list(file.results), mode=Mode.SCORED, rules=ruleset.name)
+        cut = write_workbook(export_to, list(file.evaluations), list(file.results), mode=Mode.SCORED,
+                             rules=ruleset.name)
     except (WriteError, OSError) as exc:
         report.problems.append({"source": export_to, "message": f"导出评分工作簿失败：{exc}"})
         report.failed = True
+        return
+    report.warnings.extend({"source": export_to, "message": sentence} for sentence in cut)
 
 
 def _names_a_document(file: FileResult) -> bool:

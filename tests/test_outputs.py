@@ -181,3 +181,19 @@ def test_a_database_locked_by_another_batch_is_waited_for_then_named(tmp_path, m
     assert run("batch", str(U4), "--db", str(db)).exit_code == 0  # once free, runs append as usual
     runs = sqlite3.connect(db).execute("SELECT COUNT(*) FROM runs").fetchone()[0]
     assert runs == 2
+
+
+def test_a_text_too_long_for_an_excel_cell_is_said_to_be_cut(tmp_path):
+    import yaml
+
+    data = yaml.safe_load(U4.read_text(encoding="utf-8"))
+    data["improvement"] = "改进" * 20000  # 40,000 characters
+    source = tmp_path / "long.yaml"
+    source.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    out = tmp_path / "out.xlsx"
+    result = run("export", str(source), "-o", str(out))
+    assert result.exit_code == 0, result.output
+    assert "40,000 字，超过 Excel 单元格 32,767 字的上限" in result.stderr
+    assert "警告：" in result.stderr and str(out) in result.stderr
+    batch = run("batch", str(source), "--export", str(tmp_path / "scored"))
+    assert "40,000 字" in batch.stderr

@@ -30,7 +30,7 @@ from indicators.xlsx.cells import column_letter
 from .atomic import WriteError
 
 __all__ = ["Box", "Layout", "render", "excel_number", "number_format", "text_units", "FORMULA_STARTS",
-           "SCORE", "MONEY", "RATE", "FILL_DIFFERS", "FILL_JUDGMENT", "WriteError"]
+           "SCORE", "MONEY", "RATE", "FILL_DIFFERS", "FILL_JUDGMENT", "WriteError", "cut_texts", "CELL_TEXT_LIMIT"]
 
 #: Number formats (the issue: ``0.00`` scores, ``0.00%`` rates, thousands separators for money).
 SCORE = "0.00"
@@ -194,6 +194,21 @@ class _Formats:
         return found
 
 
+#: The most characters an Excel cell holds; longer text is cut when written (and said so, :func:`cut_texts`).
+CELL_TEXT_LIMIT = 32767
+
+
+def cut_texts(layouts: Iterable[Layout]) -> list[str]:
+    """Where a text is longer than an Excel cell holds, one Chinese sentence each (sheet and cell)."""
+    found = []
+    for layout in layouts:
+        for box in layout.boxes:
+            if isinstance(box.value, str) and len(box.value) > CELL_TEXT_LIMIT:
+                found.append(f"工作表“{layout.title}”{column_letter(box.c1 - 1)}{box.r1} 的文字有 {len(box.value):,} 字，"
+                             f"超过 Excel 单元格 {CELL_TEXT_LIMIT:,} 字的上限，只写入了前 {CELL_TEXT_LIMIT:,} 字")
+    return found
+
+
 def _write(sheet: Any, formats: _Formats, title: str, box: Box) -> None:
     value = box.value
     quote = isinstance(value, str) and value.startswith(FORMULA_STARTS)
@@ -202,7 +217,7 @@ def _write(sheet: Any, formats: _Formats, title: str, box: Box) -> None:
     if isinstance(value, str):
         if _ILLEGAL(value):
             raise WriteError(f"工作表“{title}”{column_letter(box.c1 - 1)}{box.r1} 的内容含有 Excel 不允许的控制字符，无法写入")
-        value = value[:32767]
+        value = value[:CELL_TEXT_LIMIT]  # cut_texts says where
     merged = box.r2 > box.r1 or box.c2 > box.c1
     if merged:
         # merge_range writes the value and frames every covered cell, so the box prints whole.

@@ -19,7 +19,7 @@ from indicators.xlsx.metadata import META_SHEET, metadata_rows
 from ..results import EvaluationResult
 from .atomic import WriteError, write_atomically
 from .forms import FORMS, Mode, SheetMeta, build_sheet, choose_form
-from .sheets import Layout, render
+from .sheets import Layout, cut_texts, render
 from .summary import SUMMARY_SHEET, build_summary
 
 __all__ = ["FORMS", "Mode", "WriteError", "choose_form", "sheet_names", "build_layouts", "write_workbook",
@@ -104,11 +104,14 @@ def workbook_bytes(evaluations: Sequence[Evaluation], results: Sequence[Evaluati
 
 
 def write_workbook(path: str | Path, evaluations: Sequence[Evaluation],
-                   results: Sequence[EvaluationResult] | None = None, **options: Any) -> None:
+                   results: Sequence[EvaluationResult] | None = None, **options: Any) -> list[str]:
     """Write the workbook to ``path`` through a temporary file in the same folder, then move it in place.
 
     An interrupted or failed write leaves no file behind (and never a half-written one at ``path``).
     ``options`` are those of :func:`build_layouts`.
+
+    Returns:
+        A sentence for every text longer than an Excel cell holds (written cut, sheet and cell named).
 
     Raises:
         WriteError: the folder is missing or not writable, or a value cannot be held by Excel;
@@ -117,5 +120,6 @@ def write_workbook(path: str | Path, evaluations: Sequence[Evaluation],
     path = str(path)
     layouts = build_layouts(evaluations, results, **options)
     write_atomically(path, lambda temp: render(layouts, temp), suffix=".xlsx.tmp")
+    return cut_texts(layouts)
 
 
