@@ -13,9 +13,10 @@ from indicators.problems import Problem
 from scoring.checks import at_or_above, count_by_severity
 from scoring.pipeline import problems_of
 from scoring.reports.json_report import report_to_dict
-from scoring.results import EvaluationResult, Finding, Severity
+from scoring.results import EvaluationResult, Severity
 
 from .common import read_and_score, report_problems, resolve_rules
+from .render import KIND_TEXT, UNWRAPPED, finding_text, table_place, terminal_width, use_color, wrap
 
 _STYLE = {Severity.ERROR: {"fg": "red", "bold": True}, Severity.WARNING: {"fg": "yellow"},
           Severity.INFO: {"fg": "cyan"}}
@@ -40,32 +41,29 @@ def _summary(result: EvaluationResult) -> str:
     return "　".join(parts)
 
 
-def _finding_line(finding: Finding, color: bool) -> str:
-    label = f"[{finding.severity.chinese}]"
-    if color:
-        label = click.style(label, **_STYLE[finding.severity])
-    where = f"{finding.source.location}: " if finding.source else ""
-    return f"  {label} {where}{finding.message}（{finding.code}）"
-
-
-def render_check_text(results: list[EvaluationResult], minimum: Severity, color: bool = False) -> str:
-    """Findings grouped by table, most severe first, each table with a one-line summary."""
+def render_check_text(results: list[EvaluationResult], minimum: Severity, color: bool = False,
+                      width: int = UNWRAPPED) -> str:
+    """Findings grouped by table, most severe first, each table with a one-line summary; every place names its file."""
     out: list[str] = []
     for result in results:
-        kind = "部门整体支出" if result.kind == "department" else "项目支出"
-        out.append(f"{result.title}（{kind}）　{result.location}")
-        out.append(f"  {_summary(result)}")
+        out.extend(wrap(f"{result.title}（{KIND_TEXT.get(result.kind, result.kind)}）　{table_place(result)}", width))
+        out.extend(wrap(_summary(result), width, "  "))
         shown = at_or_above(result.findings, minimum)
-        out.extend(_finding_line(finding, color) for finding in shown)
+        for finding in shown:
+            lines = wrap(finding_text(finding), width, "  ")
+            if color:
+                label = f"[{finding.severity.chinese}]"
+                lines[0] = lines[0].replace(label, click.style(label, **_STYLE[finding.severity]), 1)
+            out.extend(lines)
         hidden = len(result.findings) - len(shown)
         if hidden:
-            out.append(f"  （另有 {hidden} 条级别低于“{minimum.chinese}”的发现未列出，"
-                       f"用 --min-severity info 查看）")
+            out.extend(wrap(f"（另有 {hidden} 条级别低于“{minimum.chinese}”的发现未列出，"
+                            f"用 --min-severity info 查看）", width, "  "))
         out.append("")
     every = [finding for result in results for finding in result.findings]
     failing = len(at_or_above(every, minimum))
-    out.append(f"共检查 {len(results)} 张表：{_counts_text(count_by_severity(every))}；"
-               f"“{minimum.chinese}”及以上 {failing} 条。")
+    out.extend(wrap(f"共检查 {len(results)} 张表：{_counts_text(count_by_severity(every))}；"
+                    f"“{minimum.chinese}”及以上 {failing} 条。", width))
     return "\n".join(out) + "\n"
 
 
@@ -106,7 +104,8 @@ def check_command(paths: tuple[str, ...], rules_name: str, output_format: str, m
     if output_format == "json":
         text = json.dumps(check_report(results, problems, minimum), ensure_ascii=False, indent=2) + "\n"
     else:
-        text = render_check_text(results, minimum, color=sys.stdout.isatty())
+        terminal = sys.stdout.isatty()
+        text = render_check_text(results, minimum, color=use_color(terminal), width=terminal_width(terminal))
     click.echo(text, nl=False)
     report_problems(problems)
     every = [finding for result in results for finding in result.findings]

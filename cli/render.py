@@ -1,17 +1,26 @@
-"""Terminal rendering of scored tables (rich): one row per line, reasons visible."""
+"""The text report of scored tables: every line, every reason in full, at any terminal width.
+
+Reasons are the product, so they are wrapped to the width, never cut: each line of a table is a
+heading (序号 and 指标), one line of figures, and its reasons below, indented. The text is plain
+(no box drawing) and safe on any console encoding; colour is added only on a terminal and never
+when ``NO_COLOR`` is set.
+"""
 
 from __future__ import annotations
 
-import io
+import os
+import unicodedata
 from decimal import Decimal
+from typing import Iterable
 
-from rich import box
-from rich.console import Console
-from rich.table import Table
-from rich.text import Text
+import click
 
 from indicators.numbers import fmt2
-from scoring.results import EvaluationResult, Finding, Status
+from indicators.problems import Source
+from scoring.results import EvaluationResult, Finding, LineResult, Status
+
+__all__ = ["STATUS_TEXT", "render_text", "summary_line", "finding_text", "where", "table_place", "wrap",
+           "display_width", "use_color", "terminal_width", "KIND_TEXT", "UNWRAPPED"]
 
 STATUS_TEXT = {
     Status.SCORED: "按规则",
@@ -19,36 +28,90 @@ STATUS_TEXT = {
     Status.NEEDS_JUDGMENT: "待判断",
     Status.NOT_APPLICABLE: "不适用",
 }
-STATUS_STYLE = {Status.NEEDS_JUDGMENT: "bold yellow", Status.NOT_APPLICABLE: "dim"}
-SEVERITY_STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
+KIND_TEXT = {"project": "项目支出", "department": "部门整体支出"}
+_STATUS_COLOR = {Status.NEEDS_JUDGMENT: {"fg": "yellow", "bold": True}, Status.NOT_APPLICABLE: {"dim": True}}
+_SEVERITY_COLOR = {"error": {"fg": "red", "bold": True}, "warning": {"fg": "yellow"}, "info": {"fg": "cyan"}}
+#: The indent of a line's figures and reasons under its heading.
+_INDENT = "     "
+
+
+def use_color(stream_is_terminal: bool) -> bool:
+    """Colour only on a terminal, and never when ``NO_COLOR`` is set (https://no-color.org)."""
+    return stream_is_terminal and not os.environ.get("NO_COLOR")
+
+
+def display_width(text: str) -> int:
+    """Columns ``text`` takes on a terminal: wide (CJK) and full-width characters take two."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 0 if unicodedata.combining(ch) else 1
+               for ch in text)
+
+
+def wrap(text: str, width: int, indent: str = "") -> list[str]:
+    """``text`` in lines of at most ``width`` columns (``indent`` included), nothing dropped.
+
+    Chinese breaks between any two characters; a run of Latin letters or digits is kept whole
+    when it fits on a line of its own; a space where a line breaks is left out.
+    """
+    room = max(8, width - display_width(indent))
+    lines: list[str] = []
+    for paragraph in text.split("\n"):
+        line, used = "", 0
+        for token in _tokens(paragraph):
+            size = display_width(token)
+            if used + size > room and line:
+                lines.append(indent + line.rstrip())
+                line, used = "", 0
+                if token.isspace():
+                    continue
+            while size > room:  # a token longer than a whole line: cut it, losing nothing
+                head, token = _split_at_width(token, room - used)
+                lines.append(indent + line + head)
+                line, used = "", 0
+                size = display_width(token)
+            line += token
+            used += size
+        lines.append(indent + line.rstrip())
+    return lines
+
+
+def _tokens(text: str) -> Iterable[str]:
+    """Words of Latin letters and digits (with their trailing space) and single other characters."""
+    word = ""
+    for ch in text:
+        if ch.isascii() and (ch.isalnum() or ch in ".,%/:-_()+"):
+            word += ch
+            continue
+        if word:
+            yield word
+            word = ""
+        yield ch
+    if word:
+        yield word
+
+
+def _split_at_width(text: str, width: int) -> tuple[str, str]:
+    used = 0
+    for i, ch in enumerate(text):
+        used += display_width(ch)
+        if used > max(width, 1):
+            return text[:i] or text[:1], text[i:] if i else text[1:]
+    return text, ""
+
+
+def where(source: Source | None) -> str:
+    """A place that names its file: ``u.xlsx!U1!F12``, ``w1.yaml:23``."""
+    return str(source) if source is not None else ""
+
+
+def table_place(result: EvaluationResult) -> str:
+    """Where a table stands, file included (a workbook's location is only ``sheet!cell``)."""
+    if not result.location or result.location.startswith(result.file):
+        return result.location or result.file
+    return f"{result.file}!{result.location}"
 
 
 def _n(value: Decimal | None) -> str:
     return fmt2(value) if value is not None else "—"
-
-
-def evaluation_table(result: EvaluationResult) -> Table:
-    """The lines of one table as a rich Table."""
-    table = Table(box=box.SIMPLE_HEAVY, show_lines=False, expand=False, pad_edge=False)
-    for header, kwargs in (
-        ("序号", {"justify": "right"}), ("指标", {"min_width": 10, "max_width": 22}),
-        ("年度指标值", {"max_width": 14}), ("实际完成值", {"max_width": 18}),
-        ("分值", {"justify": "right"}), ("得分", {"justify": "right"}), ("扣分", {"justify": "right"}),
-        ("原填", {"justify": "right"}), ("状态", {}), ("说明", {"min_width": 30, "max_width": 70}),
-    ):
-        table.add_column(header, overflow="fold", **kwargs)
-    for line in result.lines:
-        name = line.name if line.kind == "indicator" else f"预算执行率（{line.name}）"
-        style = STATUS_STYLE.get(line.status)
-        lost = line.lost if line.lost else None
-        explain = "；".join(line.reasons) if (lost or line.status is not Status.SCORED) else (line.reasons[-1]
-                                                                                              if line.reasons else "")
-        table.add_row(
-            str(line.index), name, line.target or "", line.actual or "", _n(line.weight), _n(line.score),
-            Text(_n(lost), style="red") if lost else "", _n(line.recorded) if line.recorded is not None else "",
-            Text(STATUS_TEXT[line.status], style=style or ""), explain,
-        )
-    return table
 
 
 def summary_line(result: EvaluationResult) -> str:
@@ -61,27 +124,75 @@ def summary_line(result: EvaluationResult) -> str:
     return "　".join(parts)
 
 
-def finding_line(finding: Finding) -> Text:
-    where = f"{finding.source.location}: " if finding.source else ""
-    text = Text()
-    text.append(f"[{finding.severity.chinese}] ", style=SEVERITY_STYLE[finding.severity.value])
-    text.append(f"{where}{finding.message}（{finding.code}）")
-    return text
+def finding_text(finding: Finding) -> str:
+    """``[警告] file!sheet!cell: message（code）``."""
+    place = where(finding.source)
+    return f"[{finding.severity.chinese}] {place + ': ' if place else ''}{finding.message}（{finding.code}）"
 
 
-def render_text(results: list[EvaluationResult], width: int | None = None, color: bool = True) -> str:
-    """All scored tables as terminal text."""
-    buffer = io.StringIO()
-    console = Console(file=buffer, width=width or 160, force_terminal=color, color_system="standard" if color else None,
-                      highlight=False, emoji=False)
+def _line(line: LineResult, width: int, color: bool) -> list[str]:
+    name = line.name if line.kind == "indicator" else f"预算执行率（{line.name}）"
+    status = STATUS_TEXT[line.status]
+    lost = f"扣分 {fmt2(line.lost)}" if line.lost else None
+    facts = [f"年度指标值 {line.target or '—'}", f"实际完成值 {line.actual or '—'}",
+             f"分值 {_n(line.weight)}", f"得分 {_n(line.score)}"]
+    if lost:
+        facts.append(lost)
+    if line.recorded is not None:
+        facts.append(f"原填 {fmt2(line.recorded)}")
+    facts.append(status)
+    heading = wrap(f"{line.index:>3}. {name}", width)
+    figures = wrap("　".join(facts), width, _INDENT)
+    if color:  # styled after wrapping, so the escape codes never count as width
+        heading = [click.style(text, bold=True) for text in heading]
+        figures = [_styled(text, lost, {"fg": "red"}) for text in figures]
+        if line.status in _STATUS_COLOR:
+            figures = [_styled(text, status, _STATUS_COLOR[line.status]) for text in figures]
+    # Every reason where points were lost or the line is not scored by rule; else the rule's own sentence.
+    shown = line.reasons if (line.lost or line.status is not Status.SCORED) else line.reasons[-1:]
+    reasons = [text for reason in shown for text in wrap(reason, width, _INDENT)]
+    return heading + figures + reasons
+
+
+def _styled(text: str, part: str | None, style: dict) -> str:
+    """``text`` with its (last) occurrence of ``part`` styled."""
+    if not part or part not in text:
+        return text
+    head, _, tail = text.rpartition(part)
+    return head + click.style(part, **style) + tail
+
+
+#: Width of output that is not a terminal: lines are not wrapped (a pipe, a file, ``grep``).
+UNWRAPPED = 1_000_000
+
+
+def terminal_width(stream_is_terminal: bool) -> int:
+    """The terminal's width, or :data:`UNWRAPPED` when the output goes to a pipe or a file."""
+    import shutil
+
+    return max(40, shutil.get_terminal_size((100, 40)).columns) if stream_is_terminal else UNWRAPPED
+
+
+def render_text(results: Iterable[EvaluationResult], width: int = UNWRAPPED, color: bool = False) -> str:
+    """All scored tables as plain text lines of at most ``width`` columns (reasons wrapped, never cut)."""
+    width = max(40, width)
+    out: list[str] = []
     for number, result in enumerate(results):
         if number:
-            console.print()
-        kind = "部门整体支出" if result.kind == "department" else "项目支出"
-        console.print(Text(f"{result.title}（{kind}）", style="bold"))
-        console.print(f"来源：{result.location}　规则集：{result.rules}", highlight=False)
-        console.print(evaluation_table(result))
-        console.print(Text(summary_line(result), style="bold"))
+            out.append("")
+        title = wrap(f"{result.title}（{KIND_TEXT.get(result.kind, result.kind)}）", width)
+        out.extend(click.style(text, bold=True) for text in title) if color else out.extend(title)
+        out.extend(wrap(f"来源：{table_place(result)}　规则集：{result.rules}", width))
+        out.append("")
+        for line in result.lines:
+            out.extend(_line(line, width, color))
+        out.append("")
+        summary = wrap(summary_line(result), width)
+        out.extend(click.style(text, bold=True) for text in summary) if color else out.extend(summary)
         for finding in result.findings:
-            console.print(finding_line(finding))
-    return buffer.getvalue()
+            found = wrap(finding_text(finding), width)
+            if color:
+                label = f"[{finding.severity.chinese}]"
+                found[0] = _styled(found[0], label, _SEVERITY_COLOR[finding.severity.value])
+            out.extend(found)
+    return "\n".join(out) + "\n"

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import shutil
 import sys
 
 import click
@@ -12,7 +11,7 @@ from scoring.pipeline import problems_of
 from scoring.reports.json_report import report_to_dict
 
 from .common import check_output_path, force_option, read_and_score, report_problems, resolve_rules, write_text_atomically
-from .render import render_text
+from .render import render_text, terminal_width, use_color
 
 
 @click.command("score")
@@ -38,8 +37,7 @@ def score_command(paths: tuple[str, ...], rules_name: str, output_format: str, o
         text = json.dumps(report_to_dict(results, problems), ensure_ascii=False, indent=2) + "\n"
     else:
         to_terminal = output is None and sys.stdout.isatty()
-        width = shutil.get_terminal_size((160, 40)).columns if to_terminal else 160
-        text = render_text(results, width=width, color=to_terminal)
+        text = render_text(results, width=terminal_width(to_terminal), color=use_color(to_terminal))
     if output:
         write_text_atomically(output, text)
     else:
