@@ -19,7 +19,7 @@ from .common import Echo, check_output_path, check_outputs, force_option, resolv
 @click.command("batch")
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
 @click.option("-o", "--output", type=click.Path(dir_okay=False), default=None, help="汇总工作簿（.xlsx）的路径。")
-@click.option("--rules", "rules_name", default="standard", show_default=True, help="规则集名称或规则集文件。")
+@click.option("--rules", "rules_name", default="standard", show_default=True, metavar="规则集", help="规则集：内置名称（见 perfscore rules list）或规则集文件。")
 @click.option("--jobs", type=click.IntRange(1, 256), default=None, help="并行进程数，默认为本机核数。")
 @click.option("--format", "output_format", type=click.Choice(["text", "json", "jsonl"]), default="text",
               show_default=True, help="屏幕输出：text 每表一行；json 与 score 相同的结构；jsonl 每行一个 JSON 对象。")

@@ -85,7 +85,7 @@ def check_report(results: list[EvaluationResult], problems: list[Problem], minim
 
 @click.command("check")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(dir_okay=False))
-@click.option("--rules", "rules_name", default="standard", show_default=True, help="规则集名称。")
+@click.option("--rules", "rules_name", default="standard", show_default=True, metavar="规则集", help="规则集：内置名称（见 perfscore rules list）或规则集文件。")
 @click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True,
               help="输出格式：text 按表列出发现的问题，json 为供其他工具使用的数据。")
 @click.option("--min-severity", "min_severity", type=click.Choice(["error", "warning", "info"]), default="warning",
@@ -93,7 +93,7 @@ def check_report(results: list[EvaluationResult], problems: list[Problem], minim
 def check_command(paths: tuple[str, ...], rules_name: str, output_format: str, min_severity: str) -> None:
     """复核自评表：评分并列出表上的问题（逐行得分、总分与小计、资金、指标写法、同一文件各表的表头）。
 
-    PATHS 为一个或多个 YAML 自评表文件；同一 document（或同一文件）的各表会互相核对表头。
+    PATHS 为一个或多个自评表文件（.xlsx 工作簿或 .yaml 文件）；同一 document（或同一文件）的各表会互相核对表头。
     退出码：0 没有达到 --min-severity 的问题；1 有这样的问题，或有输入问题；2 命令用法错误。
     """
     ruleset = resolve_rules(rules_name)

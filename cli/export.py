@@ -23,7 +23,7 @@ def require_xlsx(output: str) -> None:
 
 def write_or_exit(path: str, evaluations, results=None, **options) -> None:
     """Write a workbook; on failure print the Chinese reason and exit 1 (no file is left behind)."""
-    from scoring.reports.workbook import WriteError, write_workbook  # openpyxl only when writing
+    from scoring.reports.workbook import WriteError, write_workbook  # the workbook writer only when writing
 
     try:
         cut = write_workbook(path, evaluations, results, **options)
@@ -37,7 +37,7 @@ def write_or_exit(path: str, evaluations, results=None, **options) -> None:
 @click.command("export")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(dir_okay=False))
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False), help="输出的 .xlsx 工作簿。")
-@click.option("--rules", "rules_name", default="standard", show_default=True, help="规则集名称。")
+@click.option("--rules", "rules_name", default="standard", show_default=True, metavar="规则集", help="规则集：内置名称（见 perfscore rules list）或规则集文件。")
 @click.option("--form", type=click.Choice(FORM_CHOICES), default=None,
               help=FORM_HELP + "不指定时按每张表的内容选择：有年度目标用 hubei-department，"
                                "有指标性质、指标方向、计量单位或年初预算数用 mof，其余用 hubei-project。")

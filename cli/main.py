@@ -11,7 +11,10 @@ from importlib.metadata import PackageNotFoundError, version
 
 import click
 
+from .chinese import install, localize
 from .errors import PerfscoreGroup
+
+install()  # click's own help and usage errors in Chinese
 
 #: Command name → ``module:attribute`` of its click command, in the order help lists them.
 COMMANDS = {
@@ -44,10 +47,11 @@ class LazyGroup(PerfscoreGroup):
         if target is None:
             return None
         module, attribute = target.split(":")
-        return getattr(importlib.import_module(module), attribute)
+        return localize(getattr(importlib.import_module(module), attribute))
 
 
-@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]},
+             options_metavar="[选项]", subcommand_metavar="命令 [参数]...")
 @click.version_option(_version(), "--version", prog_name="perfscore", message="%(prog)s %(version)s")
 def main() -> None:
     """perfscore：预算绩效自评表评分引擎。

@@ -16,9 +16,9 @@ from .render import render_text, terminal_width, use_color
 
 @click.command("score")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(dir_okay=False))
-@click.option("--rules", "rules_name", default="standard", show_default=True, help="规则集名称。")
+@click.option("--rules", "rules_name", default="standard", show_default=True, metavar="规则集", help="规则集：内置名称（见 perfscore rules list）或规则集文件。")
 @click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True,
-              help="输出格式：text 为终端表格，json 为供其他工具使用的数据。")
+              help="输出格式：text 为逐行列出得分和理由的文字，json 为供其他工具使用的数据。")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), default=None,
               help="把结果写入文件（而不是屏幕）。")
 @force_option
@@ -26,7 +26,7 @@ def score_command(paths: tuple[str, ...], rules_name: str, output_format: str, o
                   force: bool) -> None:
     """为自评表评分：逐行给出分值、得分、扣分和中文理由，以及总分和等级。
 
-    PATHS 为一个或多个 YAML 自评表文件。输入有问题时列出全部问题（文件和行号），退出码为 1。
+    PATHS 为一个或多个自评表文件（.xlsx 工作簿或 .yaml 文件）。输入有问题时列出全部问题（文件、工作表和单元格，或行号），退出码为 1。
     """
     ruleset = resolve_rules(rules_name)
     check_output_path(output, paths, force)

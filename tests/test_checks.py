@@ -714,7 +714,7 @@ def test_an_input_problem_exits_1_and_good_tables_are_still_checked(tmp_path):
 
 
 @pytest.mark.parametrize("args,fragment", [
-    (["check"], "Missing argument"),
+    (["check"], "缺少参数"),
     (["check", "x.yaml", "--min-severity", "fatal"], "--min-severity"),
     (["check", "x.yaml", "--format", "xml"], "--format"),
     (["check", "x.yaml", "--rules", "standrd"], "是否想用“standard”"),

@@ -99,11 +99,11 @@ def test_bad_inputs_are_all_reported_and_good_ones_still_scored(tmp_path):
 
 
 @pytest.mark.parametrize("args,fragment", [
-    (["score"], "Missing argument"),
+    (["score"], "缺少参数"),
     (["score", "x.yaml", "--format", "xml"], "--format"),
     (["score", "x.yaml", "--rules", "standrd"], "是否想用“standard”"),
-    (["score", "x.yaml", "--bogus"], "No such option"),
-    (["nosuchcommand"], "No such command"),
+    (["score", "x.yaml", "--bogus"], "没有选项"),
+    (["nosuchcommand"], "没有命令"),
 ])
 def test_usage_errors_exit_2(args, fragment):
     result = run(*args)
