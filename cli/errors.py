@@ -52,11 +52,25 @@ def _stop_cleanly_on_sigterm() -> None:
     signal.signal(signal.SIGTERM, stop)
 
 
+def _safe_on_any_console() -> None:
+    """Output never stops on a character the console's encoding lacks (GBK on Chinese Windows, when
+    redirected): such a character is written as ``\\uXXXX``. perfscore's own sentences use only
+    characters GBK has (``tests/test_chinese.py`` checks), so this touches only unusual input text."""
+    for stream in (sys.stdout, sys.stderr):
+        encoding = (getattr(stream, "encoding", None) or "").lower().replace("-", "").replace("_", "")
+        if encoding not in ("utf8", "utf8sig", "") and hasattr(stream, "reconfigure"):
+            try:
+                stream.reconfigure(errors="backslashreplace")
+            except (ValueError, OSError):
+                pass
+
+
 class PerfscoreGroup(click.Group):
     """The command group: an error that escapes a command becomes one Chinese line and exit 1, never a traceback."""
 
     def invoke(self, ctx: click.Context) -> Any:
         _stop_cleanly_on_sigterm()
+        _safe_on_any_console()
         try:
             return super().invoke(ctx)
         except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException, SystemExit, KeyboardInterrupt):

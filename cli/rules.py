@@ -49,9 +49,9 @@ def verify_command(name: str, examples: int) -> None:
     results = verify(ruleset, examples)
     for result in results:
         if result.ok:
-            click.echo(f"  ✓ {result.name}（{result.examples} 个例子）")
+            click.echo(f"  成立　{result.name}（{result.examples} 个例子）")
         else:
-            click.echo(f"  ✗ {result.name}")
+            click.echo(f"  不成立　{result.name}")
             click.echo(f"      反例：{result.counterexample}")
     failed = [result for result in results if not result.ok]
     if failed:

@@ -10,6 +10,8 @@ from click.testing import CliRunner
 
 from cli.main import COMMANDS, main
 
+from .conftest import SAMPLES
+
 #: Words that are names, not English prose: formats, products, choices and identifiers the help mentions.
 IDENTIFIERS = {
     "perfscore", "xlsx", "xlsm", "yaml", "yml", "json", "jsonl", "csv", "txt", "text", "YAML", "JSON", "Excel", "WPS",
@@ -67,3 +69,25 @@ def test_the_group_itself_and_an_unknown_command():
                  ["batch", "--jobs", "0", "x"]):
         result = CliRunner().invoke(main, args, prog_name="perfscore")
         assert english_words(result.output) == [], (args, result.output)
+
+
+def _gbk_runs(tmp_path):
+    sample = str(SAMPLES / "u4-wuhai-2023-digital-reform.yaml")
+    workbook = str(SAMPLES / "w2-wuhan-2023-project.xlsx")
+    return [
+        ["score", sample, workbook], ["check", sample, workbook, "--min-severity", "info"],
+        ["export", sample, "-o", str(tmp_path / "e.xlsx")], ["convert", workbook, "-o", str(tmp_path / "c.yaml")],
+        ["template", "--form", "mof", "-o", str(tmp_path / "t.xlsx")], ["rules", "list"], ["rules", "show", "standard"],
+        ["rules", "verify", "standard", "--examples", "10"], ["batch", sample, workbook],
+        ["score", str(tmp_path / "missing.yaml")], ["--help"],
+    ]
+
+
+def test_every_command_writes_to_a_gbk_console_without_substitutes(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    runner = CliRunner(charset="gbk")  # stdout encodes strictly: a character GBK lacks would raise
+    for args in _gbk_runs(tmp_path):
+        result = runner.invoke(main, args, prog_name="perfscore", catch_exceptions=False)
+        assert result.exit_code in (0, 1), (args, result.output)
+        assert "\\u" not in result.output and "\\x" not in result.output, args  # nothing escaped or replaced
+        assert "?" not in result.stdout, args
