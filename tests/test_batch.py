@@ -171,3 +171,17 @@ def test_summary_text_that_looks_like_a_formula_stays_text(tmp_path):
     assert (cell.value, cell.data_type) == (title, "s")
     with zipfile.ZipFile(out) as archive:
         assert b"<f>" not in archive.read("xl/worksheets/sheet1.xml")
+
+
+def test_the_summary_prints_on_a4_landscape_one_page_wide_in_chinese(tmp_path):
+    out = tmp_path / "summary.xlsx"
+    assert run("batch", str(SAMPLES / "w2-wuhan-2023-project.yaml"), "-o", str(out)).exit_code == 0
+    book = openpyxl.load_workbook(out)
+    for sheet in book.worksheets:
+        setup = sheet.page_setup
+        assert (setup.paperSize, setup.orientation) == (9, "landscape"), sheet.title
+        assert (setup.fitToWidth or 1, setup.fitToHeight) == (1, 0)  # 1 is the default, left out of the file
+        assert sheet.sheet_properties.pageSetUpPr.fitToPage
+        assert sheet.print_title_rows == "1:1", sheet.title
+    severities = {row[2] for row in list(book["发现"].iter_rows(values_only=True))[1:]}
+    assert severities and severities <= {"错误", "警告", "提示"}

@@ -27,6 +27,7 @@ OUTLIER_RULES = {
     "many_pending": "需要判断的行较多（≥3行或≥20%）",
 }
 _KIND = {"project": "项目支出", "department": "部门整体支出"}
+_SEVERITY = {"error": "错误", "warning": "警告", "info": "提示"}
 
 
 def _n(text: str | None) -> Decimal | None:
@@ -63,7 +64,8 @@ class SummaryBook:
             for finding in item["findings"]:
                 where = f"{report.file}!{finding['source']}" if finding["source"] and "!" in finding["source"] \
                     else (finding["source"] or report.file)
-                self.findings.append([report.file, item["title"], finding["severity"], finding["code"],
+                self.findings.append([report.file, item["title"], _SEVERITY.get(finding["severity"], finding["severity"]),
+                                      finding["code"],
                                       finding["line"], where, finding["message"]])
             reasons = []
             if difference:
@@ -120,6 +122,12 @@ class SummaryBook:
             ws.freeze_panes(1, 0)
             if rows:
                 ws.autofilter(0, 0, len(rows), len(headers) - 1)
+            # Printed as the scored workbooks are: A4 landscape, one page wide, the header row on every page.
+            ws.set_paper(9)
+            ws.set_landscape()
+            ws.fit_to_pages(1, 0)
+            ws.repeat_rows(0)
+            ws.set_margins(left=0.4, right=0.4, top=0.5, bottom=0.5)
             return ws
 
         sheet("汇总", SUMMARY_HEADERS, self.summary, [28, 14, 14, 22, 30, 10, 8, 6, 9, 9, 7, 8, 8, 6, 6, 6],
