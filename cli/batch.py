@@ -3,40 +3,93 @@
 from __future__ import annotations
 
 import contextlib
+import csv
+import io
 import json
 import sys
 from pathlib import Path
+from typing import Any, Callable
 
 import click
 
 from indicators.problems import format_problem
-from scoring.batch import discover, export_path, run_batch, unique_exports
-from scoring.reports.batch_workbook import SummaryBook
+from scoring.batch import FileReport, discover, export_path, run_batch, unique_exports
+from scoring.reports.batch_workbook import SUMMARY_HEADERS, SummaryBook, summary_row
 
-from .common import Echo, check_output_path, check_outputs, force_option, resolve_rules
+from .common import Echo, check_output_path, check_outputs, force_option, quiet_option, resolve_rules
+
+
+class _Lines:
+    """Where the per-table results go, in the chosen format, streamed as files finish."""
+
+    def __init__(self, output_format: str) -> None:
+        self.format = output_format
+        self.out = Echo()
+        self.first = True
+        self.csv: Any = None
+        if output_format == "json":
+            self.out('{"evaluations": [', nl=False)
+        elif output_format == "csv":
+            sys.stdout.flush()
+            # UTF-8 with a BOM, whatever the console's encoding: Excel/WPS then open the file as Chinese text.
+            stream = io.TextIOWrapper(sys.stdout.buffer, encoding="utf-8-sig", newline="", write_through=True)
+            self.csv = csv.writer(stream)
+            self.csv_stream = stream
+            self.csv.writerow(SUMMARY_HEADERS)
+
+    def add(self, report: FileReport) -> None:
+        for item in report.evaluations:
+            if self.format == "json":
+                self.out(("" if self.first else ",") + json.dumps(item, ensure_ascii=False), nl=False)
+                self.first = False
+            elif self.format == "jsonl":
+                self.out(json.dumps({"type": "evaluation", **item}, ensure_ascii=False))
+            elif self.format == "csv":
+                self.csv.writerow(["" if value is None else value for value in summary_row(report.file, item)])
+            else:
+                counts = item["counts"]
+                self.out(f"{report.file}\t{item['location']}\t{item['title']}\t{item['total']}\t{item['grade']}"
+                         f"\t错误{counts['error']} 警告{counts['warning']} 提示{counts['info']}")
+        for target in report.targets:
+            if self.format == "jsonl":
+                self.out(json.dumps({"type": "target_table", **target}, ensure_ascii=False))
+            elif self.format == "text":
+                self.out(f"{target['source']}\t绩效目标表，未评分")
+
+    def close(self, problems: list[dict[str, str]]) -> None:
+        if self.format == "json":
+            self.out('], "problems": ' + json.dumps(problems, ensure_ascii=False) + "}")
+        elif self.format == "jsonl":
+            for problem in problems:
+                self.out(json.dumps({"type": "problem", **problem}, ensure_ascii=False))
+        elif self.format == "csv":
+            self.csv_stream.detach()  # stdout stays open for the interpreter's own flush
 
 
 @click.command("batch")
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
 @click.option("-o", "--output", type=click.Path(dir_okay=False), default=None, help="汇总工作簿（.xlsx）的路径。")
-@click.option("--rules", "rules_name", default="standard", show_default=True, metavar="规则集", help="规则集：内置名称（见 perfscore rules list）或规则集文件。")
+@click.option("--rules", "rules_name", default="standard", show_default=True, metavar="规则集",
+              help="规则集：内置名称（见 perfscore rules list）或规则集文件。")
 @click.option("--jobs", type=click.IntRange(1, 256), default=None, help="并行进程数，默认为本机核数。")
-@click.option("--format", "output_format", type=click.Choice(["text", "json", "jsonl"]), default="text",
-              show_default=True, help="屏幕输出：text 每表一行；json 与 score 相同的结构；jsonl 每行一个 JSON 对象。")
+@click.option("--format", "output_format", type=click.Choice(["text", "json", "jsonl", "csv"]), default="text",
+              show_default=True, help="屏幕输出：text 每表一行；json 与 score 相同的结构；jsonl 每行一个 JSON 对象；"
+                                      "csv 与汇总工作簿“汇总”表相同的列（UTF-8 编码并带编码标记，Excel/WPS 可直接打开）。")
 @click.option("--db", type=click.Path(dir_okay=False), default=None,
               help="把结果追加写入 SQLite 数据库（每次运行一个 run_id，不覆盖以前的结果）。")
 @click.option("--export", "export_dir", type=click.Path(file_okay=False), default=None,
               help="同时把每个输入的评分工作簿（与 perfscore export 相同）写入此文件夹，保持原来的文件夹结构。")
 @force_option
+@quiet_option
 def batch_command(paths: tuple[str, ...], output: str | None, rules_name: str, jobs: int | None, output_format: str,
-                  db: str | None, export_dir: str | None, force: bool) -> None:
-    """批量评分：PATH 可以是文件或文件夹（递归查找 .xlsx、.yaml、.yml，跳过 ~$ 临时文件），多进程并行。
+                  db: str | None, export_dir: str | None, force: bool, quiet: bool) -> None:
+    """批量评分：PATH 可以是文件或文件夹（递归查找其中的 .xlsx、.yaml、.yml），多进程并行。
 
-    读不了的文件列出中文说明（文件、工作表、单元格）后继续处理其他文件；最后只要有文件出了问题，退出码为 1。
-    绩效目标表（只有指标值，没有实际完成值）单独列出，不算问题。
+    读不了的文件、不支持的文件类型列出中文说明（文件、工作表、单元格）后继续处理其他文件，最后退出码为 1；
+    Excel/WPS 的 ~$ 临时锁文件和隐藏文件不读取，但会提示。绩效目标表（只有指标值，没有实际完成值）单独列出，不算问题。
     """
     resolve_rules(rules_name)  # a bad rule file stops the batch before any work, with file:line
-    files, missing = discover(paths)
+    files, missing, skipped = discover(paths)
     inputs = [str(f) for f in files]
     check_output_path(output, inputs, force)
     if db is not None:
@@ -47,7 +100,9 @@ def batch_command(paths: tuple[str, ...], output: str | None, rules_name: str, j
                                            for f in files})
         check_outputs(list(exports.values()), inputs, force, "--export")
         for source, target in renamed:
-            click.echo(f"提示：{source}: 与另一输入文件同名，评分工作簿写为“{target}”", err=True)
+            _say(quiet, f"提示：{source}: 与另一输入文件同名，评分工作簿写为“{target}”")
+    for notice in skipped:
+        _say(quiet, f"提示：{format_problem(notice)}")
     book = SummaryBook() if output else None
     problem_count = len(missing)
     for problem in missing:
@@ -56,11 +111,8 @@ def batch_command(paths: tuple[str, ...], output: str | None, rules_name: str, j
             book.problems.append([problem.source.file, str(problem.source), problem.message])
     tables = 0
     internal_failures = 0  # files whose tables perfscore failed on (an error finding each, no problem)
-    first_json = True
-    out = Echo()
-    if output_format == "json":
-        out('{"evaluations": [', nl=False)
-    progress, advance = _progress(len(files))
+    lines = _Lines(output_format)
+    progress, advance = _progress(len(files), quiet)
     store = _store(db, rules_name, list(paths))
     problems_json: list[dict[str, str]] = [{"source": str(p.source), "message": p.message} for p in missing]
     with progress, store as database:
@@ -76,48 +128,42 @@ def batch_command(paths: tuple[str, ...], output: str | None, rules_name: str, j
             for warning in report.warnings:
                 click.echo(f"警告：{warning['source']}: {warning['message']}", err=True)
             problems_json.extend(report.problems)
-            for item in report.evaluations:
-                tables += 1
-                if output_format == "json":
-                    out(("" if first_json else ",") + json.dumps(item, ensure_ascii=False), nl=False)
-                    first_json = False
-                elif output_format == "jsonl":
-                    out(json.dumps({"type": "evaluation", **item}, ensure_ascii=False))
-                else:
-                    counts = item["counts"]
-                    out(f"{report.file}\t{item['location']}\t{item['title']}\t{item['total']}\t{item['grade']}"
-                        f"\t错误{counts['error']} 警告{counts['warning']} 提示{counts['info']}")
-            for target in report.targets:
-                if output_format == "jsonl":
-                    out(json.dumps({"type": "target_table", **target}, ensure_ascii=False))
-                elif output_format == "text":
-                    out(f"{target['source']}\t绩效目标表，未评分")
-    if output_format == "json":
-        out('], "problems": ' + json.dumps(problems_json, ensure_ascii=False) + "}")
-    elif output_format == "jsonl":
-        for problem in problems_json:
-            out(json.dumps({"type": "problem", **problem}, ensure_ascii=False))
+            tables += len(report.evaluations)
+            lines.add(report)
+    lines.close(problems_json)
     if book:
         book.write(output)
-    click.echo(f"共 {len(files)} 个文件、{tables} 张表；{problem_count} 处问题。"
-               + (f" 汇总工作簿：{output}" if output else "") + (f" 数据库：{db}" if db else "")
-               + (f" 评分工作簿：{export_dir}" if export_dir else ""), err=True)
+    _say(quiet, f"共 {len(files)} 个文件、{tables} 张表；{problem_count} 处问题。"
+                + (f" 汇总工作簿：{output}" if output else "") + (f" 数据库：{db}" if db else "")
+                + (f" 评分工作簿：{export_dir}" if export_dir else ""))
     if problem_count or internal_failures:
         sys.exit(1)
 
 
-def _progress(total: int):
-    """A rich progress bar on a terminal; nothing when stderr is piped or redirected."""
-    if not sys.stderr.isatty() or total < 2:
+def _say(quiet: bool, text: str) -> None:
+    """A notice or the closing count on stderr, unless ``--quiet``."""
+    if not quiet:
+        click.echo(text, err=True)
+
+
+def _progress(total: int, quiet: bool) -> tuple[Any, Callable[[FileReport], None] | None]:
+    """A progress bar on stderr when it is a terminal; nothing when piped, redirected or ``--quiet``.
+
+    When stdout is the same terminal, the result lines are printed above the bar (rich redirects
+    them), so the two never garble each other; when stdout is a pipe, they go to the pipe untouched.
+    """
+    if quiet or not sys.stderr.isatty() or total < 2:
         return contextlib.nullcontext(), None
+    from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-    bar = Progress(TextColumn("评分"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(), transient=True)
+    bar = Progress(TextColumn("评分"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(), transient=True,
+                   console=Console(stderr=True), redirect_stdout=sys.stdout.isatty(), redirect_stderr=True)
     task = bar.add_task("batch", total=total)
     return bar, lambda _report: bar.advance(task)
 
 
-def _store(db: str | None, rules: str, inputs: list[str]):
+def _store(db: str | None, rules: str, inputs: list[str]) -> Any:
     if db is None:
         return contextlib.nullcontext()
     from scoring.store import Store

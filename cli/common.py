@@ -30,17 +30,19 @@ def resolve_rules(name: str) -> RuleSet:
         sys.exit(1)
 
 
-def show_notices(files: Iterable[FileResult]) -> None:
-    """Print each file's notices (values read from hidden columns …) to stderr, as 提示."""
+def show_notices(files: Iterable[FileResult], quiet: bool = False) -> None:
+    """Print each file's notices (values read from hidden columns …) to stderr, as 提示 (not with ``--quiet``)."""
+    if quiet:
+        return
     for file in files:
         for notice in file.notices:
             click.echo(f"提示：{format_problem(notice)}", err=True)
 
 
-def read_and_score(paths: Iterable[str], ruleset: RuleSet, review: bool) -> list[FileResult]:
+def read_and_score(paths: Iterable[str], ruleset: RuleSet, review: bool, quiet: bool = False) -> list[FileResult]:
     """Every path through the pipeline (read, score, and with ``review`` check), notices shown at once."""
     files = load_files(paths)
-    show_notices(files)
+    show_notices(files, quiet)
     return score_files(files, ruleset, review=review)
 
 
@@ -90,6 +92,11 @@ def write_text_atomically(path: str, text: str) -> None:
 #: The ``--force`` option of every command that writes a file.
 force_option = click.option("--force", is_flag=True, default=False,
                             help="输出文件已存在时覆盖它（输入文件在任何情况下都不会被覆盖）。")
+
+
+#: The ``-q/--quiet`` option: no notices (提示), progress or closing counts; errors and results still print.
+quiet_option = click.option("-q", "--quiet", is_flag=True, default=False,
+                            help="安静模式：不显示提示、进度和汇总行（错误和结果照常输出）。")
 
 
 class Echo:

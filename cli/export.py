@@ -8,7 +8,7 @@ import click
 
 from scoring.pipeline import load_files, problems_of, score_files
 
-from .common import check_output_path, force_option, report_problems, resolve_rules, show_notices
+from .common import check_output_path, force_option, quiet_option, report_problems, resolve_rules, show_notices
 
 FORM_CHOICES = ("mof", "hubei-project", "hubei-department")
 FORM_HELP = ("表样：mof 为财政部项目支出绩效自评表（含指标性质、指标方向、计量单位），hubei-project 为湖北/武汉项目自评表，"
@@ -42,7 +42,9 @@ def write_or_exit(path: str, evaluations, results=None, **options) -> None:
               help=FORM_HELP + "不指定时按每张表的内容选择：有年度目标用 hubei-department，"
                                "有指标性质、指标方向、计量单位或年初预算数用 mof，其余用 hubei-project。")
 @force_option
-def export_command(paths: tuple[str, ...], output: str, rules_name: str, form: str | None, force: bool) -> None:
+@quiet_option
+def export_command(paths: tuple[str, ...], output: str, rules_name: str, form: str | None, force: bool,
+                   quiet: bool) -> None:
     """评分并导出 Excel 工作簿：每张表一个工作表，按公开表样排版，可直接打印签字。
 
     第一个工作表“汇总”列出每张表的总分、等级、执行率、扣分、待判断行数和发现的问题；
@@ -56,7 +58,7 @@ def export_command(paths: tuple[str, ...], output: str, rules_name: str, form: s
     require_xlsx(output)
     check_output_path(output, paths, force)
     files = load_files(paths)
-    show_notices(files)
+    show_notices(files, quiet)
     problems = problems_of(files)
     if problems:
         report_problems(problems)
@@ -69,7 +71,8 @@ def export_command(paths: tuple[str, ...], output: str, rules_name: str, form: s
     evaluations = [evaluation for file in files for evaluation in file.evaluations]
     results = [result for file in files for result in file.results]
     write_or_exit(output, evaluations, results, mode=Mode.SCORED, form=form, rules=ruleset.name)
-    click.echo(f"已写出 {output}：{len(evaluations)} 张表（另有“汇总”工作表）。")
+    if not quiet:
+        click.echo(f"已写出 {output}：{len(evaluations)} 张表（另有“汇总”工作表）。")
     if any(file.failed for file in files):
         click.echo("有的表评分时出错（见工作簿中的错误），请报告此问题。", err=True)
         sys.exit(1)

@@ -10,7 +10,7 @@ import click
 from scoring.pipeline import problems_of
 from scoring.reports.json_report import report_to_dict
 
-from .common import check_output_path, force_option, read_and_score, report_problems, resolve_rules, write_text_atomically
+from .common import check_output_path, force_option, quiet_option, read_and_score, report_problems, resolve_rules, write_text_atomically
 from .render import render_text, terminal_width, use_color
 
 
@@ -22,15 +22,16 @@ from .render import render_text, terminal_width, use_color
 @click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), default=None,
               help="把结果写入文件（而不是屏幕）。")
 @force_option
+@quiet_option
 def score_command(paths: tuple[str, ...], rules_name: str, output_format: str, output: str | None,
-                  force: bool) -> None:
+                  force: bool, quiet: bool) -> None:
     """为自评表评分：逐行给出分值、得分、扣分和中文理由，以及总分和等级。
 
     PATHS 为一个或多个自评表文件（.xlsx 工作簿或 .yaml 文件）。输入有问题时列出全部问题（文件、工作表和单元格，或行号），退出码为 1。
     """
     ruleset = resolve_rules(rules_name)
     check_output_path(output, paths, force)
-    files = read_and_score(paths, ruleset, review=False)
+    files = read_and_score(paths, ruleset, review=False, quiet=quiet)
     results = [result for file in files for result in file.results]
     problems = problems_of(files)
     if output_format == "json":

@@ -15,7 +15,7 @@ from .loaded import LoadResult
 from .problems import Problem, Source
 from .yaml_io import load_yaml_bytes, load_yaml_file
 
-__all__ = ["Input", "Limits", "load", "load_path", "SUPPORTED_SUFFIXES", "YAML_SUFFIXES", "XLSX_SUFFIXES"]
+__all__ = ["Input", "Limits", "load", "load_path", "unsupported_message", "SUPPORTED_SUFFIXES", "YAML_SUFFIXES", "XLSX_SUFFIXES"]
 
 YAML_SUFFIXES = (".yaml", ".yml")
 XLSX_SUFFIXES = (".xlsx", ".xlsm")
@@ -117,7 +117,13 @@ def _load(given: Input, targets: bool, limits: Limits | None) -> LoadResult:
             return load_xlsx_file(temp, targets, given.name)
     if given.path is not None and not given.path.exists():
         return _refused(given.name, "文件不存在")
-    return _refused(given.name, f"不支持的文件类型“{suffix or '无扩展名'}”：请提供 .xlsx 工作簿或 .yaml/.yml 文件")
+    return _refused(given.name, unsupported_message(given.name))
+
+
+def unsupported_message(name: "str | Path") -> str:
+    """Why a file of this kind is not read, in Chinese."""
+    suffix = Path(name).suffix.lower()
+    return f"不支持的文件类型“{suffix or '无扩展名'}”：请提供 .xlsx 工作簿或 .yaml/.yml 文件"
 
 
 def _head_of(path: Path | None) -> bytes | None:

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator
 
-from indicators.load import SUPPORTED_SUFFIXES, XLSX_SUFFIXES
+from indicators.load import SUPPORTED_SUFFIXES, XLSX_SUFFIXES, unsupported_message
 from indicators.problems import Problem, Source
 
 from .pipeline import FileResult, run, score_files
@@ -50,25 +50,34 @@ class FileReport:
     held: FileResult | None = None
 
 
-def discover(paths: Iterable[str | Path]) -> tuple[list[Path], list[Problem]]:
-    """Files to score: the files given, and every .xlsx/.yaml/.yml below the folders given.
+def discover(paths: Iterable[str | Path]) -> tuple[list[Path], list[Problem], list[Problem]]:
+    """Files to score: the files given, and every file below the folders given.
 
-    Office's lock files (``~$book.xlsx``) and hidden files are skipped. A path that does
-    not exist is a problem; the others are still returned.
+    Returns ``(files, problems, notices)``. A path that does not exist, and a file of a kind
+    perfscore does not read, are problems (the run exits 1); Office's lock files (``~$book.xlsx``)
+    and hidden files are left out with a notice. Nothing is skipped without a word.
     """
     found: list[Path] = []
     problems: list[Problem] = []
+    notices: list[Problem] = []
     for given in paths:
         path = Path(given)
         if path.is_dir():
             for child in sorted(path.rglob("*")):
-                if child.is_file() and child.suffix.lower() in INPUT_SUFFIXES and not child.name.startswith(("~$", ".")):
+                if not child.is_file():
+                    continue
+                if child.name.startswith(("~$", ".")):
+                    notices.append(Problem(source=Source(file=str(child)),
+                                           message="Office 的临时锁文件或隐藏文件，未读取"))
+                elif child.suffix.lower() in INPUT_SUFFIXES:
                     found.append(child)
+                else:
+                    problems.append(Problem(source=Source(file=str(child)), message=unsupported_message(child)))
         elif path.exists():
             found.append(path)
         else:
             problems.append(Problem(source=Source(file=str(given)), message="文件或文件夹不存在"))
-    return found, problems
+    return found, problems, notices
 
 
 def summary_extras(result: EvaluationResult) -> dict[str, Any]:

@@ -30,7 +30,10 @@ def run(*args: str):
 def test_batch_over_the_samples_writes_the_summary_workbook(tmp_path):
     out = tmp_path / "summary.xlsx"
     result = run("batch", str(SAMPLES), "-o", str(out), "--jobs", "2")
-    assert result.exit_code == 0, result.stderr
+    # samples/README.md is no table: listed with its reason (nothing in a folder is skipped silently), exit 1
+    assert result.exit_code == 1
+    assert [line for line in result.stderr.splitlines() if line.startswith("错误：")] == [
+        f"错误：{SAMPLES / 'README.md'}: 不支持的文件类型“.md”：请提供 .xlsx 工作簿或 .yaml/.yml 文件"]
     book = openpyxl.load_workbook(out)
     assert book.sheetnames == ["汇总", "优先复核", "问题", "发现", "目标表", "等级分布"]
     summary = list(book["汇总"].iter_rows(values_only=True))
@@ -50,7 +53,7 @@ def test_batch_over_the_samples_writes_the_summary_workbook(tmp_path):
     assert any(row[2] == "医疗保障管理工作经费" and "表上总分与计算总分不一致" in row[5] for row in outliers)
     findings = list(book["发现"].iter_rows(values_only=True))[1:]
     assert any(row[3] == "subtotal_mismatch" and "!" in row[5] for row in findings)  # file!sheet!cell
-    assert list(book["问题"].iter_rows(values_only=True))[1:] == []
+    assert [os.path.basename(row[0]) for row in list(book["问题"].iter_rows(values_only=True))[1:]] == ["README.md"]
     targets = sorted(os.path.basename(row[0]) for row in list(book["目标表"].iter_rows(values_only=True))[1:])
     assert targets == ["wuhan-2024-business-funds.xlsx", "wuhan-2024-business-funds.yaml",
                        "wuhan-2024-office-operation.yaml"]  # listed on their own sheet, not as problems
@@ -78,7 +81,8 @@ def test_bad_files_are_listed_and_the_good_ones_scored(tmp_path):
     assert "文件是空的" in problems["empty.xlsx"] and "找不到自评表" in problems["notes.xlsx"]
     targets = list(book["目标表"].iter_rows(values_only=True))[1:]
     assert [os.path.basename(row[0]) for row in targets] == ["targets.xlsx"]
-    assert "~$good.xlsx" not in result.output
+    assert f"提示：{folder / '~$good.xlsx'}: Office 的临时锁文件或隐藏文件，未读取" in result.stderr
+    assert "~$good.xlsx" not in result.stdout  # listed, not scored
 
 
 def test_database_appends_one_run_per_batch(tmp_path):
@@ -133,7 +137,7 @@ def test_a_bad_rule_file_stops_before_any_work(tmp_path):
     assert not out.exists()
 
 
-@pytest.mark.parametrize("args", [["batch"], ["batch", "x", "--jobs", "0"], ["batch", "x", "--format", "csv"]])
+@pytest.mark.parametrize("args", [["batch"], ["batch", "x", "--jobs", "0"], ["batch", "x", "--format", "xml"]])
 def test_batch_usage_errors(args):
     assert run(*args).exit_code == 2
 
@@ -185,3 +189,24 @@ def test_the_summary_prints_on_a4_landscape_one_page_wide_in_chinese(tmp_path):
         assert sheet.print_title_rows.replace("$", "") == "1:1", sheet.title
     severities = {row[2] for row in list(book["发现"].iter_rows(values_only=True))[1:]}
     assert severities and severities <= {"错误", "警告", "提示"}
+
+
+def test_csv_has_the_summary_columns_in_utf8_with_a_bom(tmp_path):
+    import csv
+    import io
+
+    samples = [str(SAMPLES / "w2-wuhan-2023-project.yaml"), str(SAMPLES / "u4-wuhai-2023-digital-reform.yaml")]
+    result = CliRunner().invoke(main, ["batch", *samples, "--format", "csv"])
+    assert result.exit_code == 0
+    assert result.stdout_bytes.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.reader(io.StringIO(result.stdout_bytes.decode("utf-8-sig"))))
+    assert rows[0][:8] == ["文件", "工作表", "位置", "单位", "表名", "类型", "总分", "等级"]
+    assert [(row[4], row[6], row[7]) for row in rows[1:]] == [("医疗保障管理工作经费", "100.00", "优"),
+                                                             ("医疗保障经办数字化改革及系统运行维护费", "96.30", "优")]
+
+
+def test_quiet_keeps_errors_and_results_only(tmp_path):
+    result = run("batch", str(SAMPLES / "u4-wuhai-2023-digital-reform.yaml"), str(tmp_path / "missing.yaml"), "-q")
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [f"错误：{tmp_path / 'missing.yaml'}: 文件或文件夹不存在"]
+    assert "96.30" in result.stdout

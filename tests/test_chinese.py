@@ -18,7 +18,7 @@ IDENTIFIERS = {
     "SQLite", "Hypothesis", "MB", "KB", "Ctrl", "C", "mof", "hubei", "project", "department", "standard", "error",
     "warning", "info", "extends", "document", "run_id", "x", "PATH", "PATHS", "NAME", "FILE", "TEXT", "INTEGER",
     "FLOAT", "RANGE", "DIRECTORY", "Chromium", "html", "htm", "docx", "xls", "ods", "pdf", "xlsb", "bash", "zsh",
-    "fish", "powershell", "targets", "decisions",
+    "fish", "powershell", "targets", "decisions", "UTF",
 }
 COMMAND_NAMES = set(COMMANDS) | {"list", "show", "verify"}
 FLAG = re.compile(r"(?<![\w-])--?[A-Za-z][\w-]*")

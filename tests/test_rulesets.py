@@ -165,7 +165,7 @@ def test_every_shipped_rule_set_has_a_chinese_description_and_verifies():
         assert rules.name == name and any("\u4e00" <= ch <= "\u9fff" for ch in rules.description)
         result = run("rules", "verify", name, "--examples", "60")
         assert result.exit_code == 0, result.output
-        assert "✗" not in result.output and "全部 6 条性质成立" in result.output
+        assert "不成立" not in result.output and "全部 6 条性质成立" in result.output
 
 
 def test_verify_fails_with_a_readable_counterexample(tmp_path):
@@ -177,8 +177,8 @@ def test_verify_fails_with_a_readable_counterexample(tmp_path):
         """)
     result = run("rules", "verify", str(path), "--examples", "60")
     assert result.exit_code == 1
-    assert "✗ 每一行的得分在 0 到分值之间" in result.output
-    assert "✗ 得分随实际完成值单调变化" in result.output
+    assert "不成立　每一行的得分在 0 到分值之间" in result.output
+    assert "不成立　得分随实际完成值单调变化" in result.output
     counterexample = next(line for line in result.output.splitlines() if "反例" in line)
     assert "目标" in counterexample and "实际" in counterexample and "分值" in counterexample and "得分" in counterexample
 

@@ -15,7 +15,7 @@ from typing import Any
 from .atomic import write_atomically
 from .sheets import excel_number
 
-__all__ = ["SummaryBook", "OUTLIER_RULES"]
+__all__ = ["SummaryBook", "OUTLIER_RULES", "SUMMARY_HEADERS", "summary_row"]
 
 SUMMARY_HEADERS = ["文件", "工作表", "位置", "单位", "表名", "类型", "总分", "等级", "执行率(%)", "表上总分", "差额",
                    "扣分合计", "待判断行数", "错误", "警告", "提示"]
@@ -32,6 +32,17 @@ _SEVERITY = {"error": "错误", "warning": "警告", "info": "提示"}
 
 def _n(text: str | None) -> Decimal | None:
     return Decimal(text) if text is not None else None
+
+
+def summary_row(file: str, item: dict[str, Any]) -> list[Any]:
+    """One table's row of the 汇总 sheet (:data:`SUMMARY_HEADERS`), from its contract item with the batch extras."""
+    total, recorded = _n(item["total"]), _n(item["recorded_total"])
+    rate = _n(item["budget"]["rate"]) if item["budget"] else None
+    difference = recorded - total if recorded is not None else None
+    counts = item["counts"]
+    return [file, item["sheet"], item["location"], item["unit"], item["title"], _KIND.get(item["kind"], item["kind"]),
+            total, item["grade"], rate, recorded, difference, _n(item["lost"]), item["needs_judgment"],
+            counts["error"], counts["warning"], counts["info"]]
 
 
 class SummaryBook:
@@ -52,14 +63,9 @@ class SummaryBook:
         for target in report.targets:
             self.targets.append([report.file, target["source"], target["message"]])
         for item in report.evaluations:
-            total, recorded = _n(item["total"]), _n(item["recorded_total"])
-            rate = _n(item["budget"]["rate"]) if item["budget"] else None
-            difference = recorded - total if recorded is not None else None
-            counts = item["counts"]
+            row = summary_row(report.file, item)
+            total, rate, recorded, difference = row[6], row[8], row[9], row[10]
             self.grades[item["grade"]] += 1
-            row = [report.file, item["sheet"], item["location"], item["unit"], item["title"],
-                   _KIND.get(item["kind"], item["kind"]), total, item["grade"], rate, recorded, difference,
-                   _n(item["lost"]), item["needs_judgment"], counts["error"], counts["warning"], counts["info"]]
             self.summary.append(row)
             for finding in item["findings"]:
                 where = f"{report.file}!{finding['source']}" if finding["source"] and "!" in finding["source"] \
