@@ -84,7 +84,7 @@ def check_report(results: list[EvaluationResult], problems: list[Problem], minim
 
 
 @click.command("check")
-@click.argument("paths", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@click.argument("paths", nargs=-1, required=True, type=click.Path(dir_okay=False, allow_dash=True))
 @click.option("--rules", "rules_name", default="standard", show_default=True, metavar="规则集", help="规则集：内置名称（见 perfscore rules list）或规则集文件。")
 @click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True,
               help="输出格式：text 按表列出发现的问题，json 为供其他工具使用的数据。")

@@ -9,6 +9,7 @@ from typing import Iterable
 
 import click
 
+from indicators.load import Input
 from indicators.problems import Problem, format_problem
 from scoring.pipeline import FileResult, load_files, score_files
 from scoring.reports.atomic import write_atomically
@@ -39,9 +40,20 @@ def show_notices(files: Iterable[FileResult], quiet: bool = False) -> None:
             click.echo(f"提示：{format_problem(notice)}", err=True)
 
 
+def inputs_of(paths: Iterable[str]) -> list[Input | str]:
+    """The command line's paths, ``-`` standing for standard input (read once, a workbook or YAML)."""
+    given: list[Input | str] = []
+    for path in paths:
+        if path == "-":
+            given.append(Input.from_stdin(click.get_binary_stream("stdin").read()))
+        else:
+            given.append(path)
+    return given
+
+
 def read_and_score(paths: Iterable[str], ruleset: RuleSet, review: bool, quiet: bool = False) -> list[FileResult]:
     """Every path through the pipeline (read, score, and with ``review`` check), notices shown at once."""
-    files = load_files(paths)
+    files = load_files(inputs_of(paths))
     show_notices(files, quiet)
     return score_files(files, ruleset, review=review)
 
@@ -63,10 +75,12 @@ def check_output_path(output: str | None, inputs: Iterable[str], force: bool = F
 
 def check_outputs(outputs: Iterable[str], inputs: Iterable[str], force: bool, option: str) -> None:
     """:func:`check_output_path` for several outputs at once; every clash is listed in one message."""
-    given = {Path(path).resolve(): path for path in inputs}
+    given = {Path(path).resolve(): path for path in inputs if path != "-"}
     clashes: list[str] = []
     existing: list[str] = []
     for output in outputs:
+        if output == "-":  # standard output
+            continue
         target = Path(output).resolve()
         if target in given:
             clashes.append(f"输出文件“{output}”与输入文件相同，会覆盖输入文件")
@@ -81,11 +95,15 @@ def check_outputs(outputs: Iterable[str], inputs: Iterable[str], force: bool, op
 
 
 def write_text_atomically(path: str, text: str) -> None:
-    """Write ``text`` to ``path`` through a temporary file in the same folder, then move it in place.
+    """Write ``text`` to ``path`` through a temporary file in the same folder, then move it in place
+    (``-``: to standard output, UTF-8).
 
     Raises:
         WriteError: the file cannot be written (the message says why, in Chinese).
     """
+    if path == "-":
+        click.get_binary_stream("stdout").write(text.encode("utf-8"))
+        return
     write_atomically(path, lambda temp: Path(temp).write_text(text, encoding="utf-8"))
 
 

@@ -9,16 +9,17 @@ import click
 
 from scoring.pipeline import load_files
 
-from .common import check_output_path, force_option, report_problems, show_notices, write_text_atomically
-from .export import FORM_CHOICES, FORM_HELP, write_or_exit
+from .common import (check_output_path, force_option, inputs_of, report_problems, show_notices,
+                     write_text_atomically)
+from .export import FORM_CHOICES, FORM_HELP, done, write_or_exit
 
 _XLSX = (".xlsx",)
 _YAML = (".yaml", ".yml")
 
 
 @click.command("convert")
-@click.argument("path", type=click.Path(dir_okay=False))
-@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False),
+@click.argument("path", type=click.Path(dir_okay=False, allow_dash=True))
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, allow_dash=True),
               help="输出文件：.xlsx 或 .yaml/.yml（按扩展名决定格式）。")
 @click.option("--form", type=click.Choice(FORM_CHOICES), default=None,
               help=FORM_HELP + "只用于输出 .xlsx；不指定时按每张表的内容选择。")
@@ -29,11 +30,12 @@ def convert_command(path: str, output: str, form: str | None, force: bool) -> No
     输出 .xlsx 时按公开表样排版，“得分”为表上原来所填的得分（不评分、不加 perfscore 的栏目），
     表上没有栏目的内容存于隐藏的元数据表；输出 YAML 时所有值照原文保留。绩效目标表也可转换。
     """
-    suffix = Path(output).suffix.lower()
+    suffix = ".yaml" if output == "-" else Path(output).suffix.lower()  # standard output: YAML
     if suffix not in _XLSX + _YAML:
-        raise click.BadParameter(f"输出文件“{output}”应以 .xlsx、.yaml 或 .yml 结尾", param_hint="-o")
+        raise click.BadParameter(f"输出文件“{output}”应以 .xlsx、.yaml 或 .yml 结尾（- 表示以 YAML 写到标准输出）",
+                                 param_hint="-o")
     check_output_path(output, [path], force)
-    result = load_files([path], targets=True)[0]  # a 绩效目标表 converts too, from either format
+    result = load_files(inputs_of([path]), targets=True)[0]  # a 绩效目标表 converts too, from either format
     show_notices([result])
     if result.problems:
         report_problems(result.problems)
@@ -47,10 +49,10 @@ def convert_command(path: str, output: str, form: str | None, force: bool) -> No
     else:
         from indicators.yaml_io import dump_yaml
 
-        header = f"# 由 perfscore convert 从 {path} 转换；所有值照原文保留。\n"
+        header = f"# 由 perfscore convert 从 {result.name} 转换；所有值照原文保留。\n"
         try:
             write_text_atomically(output, header + dump_yaml(evaluations))
         except OSError as exc:
             click.echo(f"错误：无法写入“{output}”：{exc.strerror or exc}", err=True)
             sys.exit(1)
-    click.echo(f"已写出 {output}：{len(evaluations)} 张表。")
+    done(output, f"已写出 {output}：{len(evaluations)} 张表。")

@@ -8,7 +8,8 @@ import click
 
 from scoring.pipeline import load_files, problems_of, score_files
 
-from .common import check_output_path, force_option, quiet_option, report_problems, resolve_rules, show_notices
+from .common import (check_output_path, force_option, inputs_of, quiet_option, report_problems, resolve_rules,
+                     show_notices)
 
 FORM_CHOICES = ("mof", "hubei-project", "hubei-department")
 FORM_HELP = ("表样：mof 为财政部项目支出绩效自评表（含指标性质、指标方向、计量单位），hubei-project 为湖北/武汉项目自评表，"
@@ -16,17 +17,28 @@ FORM_HELP = ("表样：mof 为财政部项目支出绩效自评表（含指标�
 
 
 def require_xlsx(output: str) -> None:
-    """Refuse an output path that does not end in .xlsx (a usage error, exit 2)."""
-    if not output.lower().endswith(".xlsx"):
+    """Refuse an output path that does not end in .xlsx (a usage error, exit 2); ``-`` is standard output."""
+    if output != "-" and not output.lower().endswith(".xlsx"):
         raise click.BadParameter(f"输出文件“{output}”应以 .xlsx 结尾", param_hint="-o")
 
 
+def done(output: str, text: str) -> None:
+    """The closing line of a command that wrote ``output``: on stdout, or on stderr when the file went there."""
+    click.echo(text, err=output == "-")
+
+
 def write_or_exit(path: str, evaluations, results=None, **options) -> None:
-    """Write a workbook; on failure print the Chinese reason and exit 1 (no file is left behind)."""
-    from scoring.reports.workbook import WriteError, write_workbook  # the workbook writer only when writing
+    """Write a workbook (``-``: to standard output); on failure print the Chinese reason and exit 1
+    (no file is left behind)."""
+    from scoring.reports.workbook import WriteError, write_stream, write_workbook  # the writer only when writing
 
     try:
-        cut = write_workbook(path, evaluations, results, **options)
+        if path == "-":
+            stream = click.get_binary_stream("stdout")
+            cut = write_stream(stream, evaluations, results, **options)
+            stream.flush()
+        else:
+            cut = write_workbook(path, evaluations, results, **options)
     except WriteError as exc:
         click.echo(f"错误：{exc}", err=True)
         sys.exit(1)
@@ -35,8 +47,9 @@ def write_or_exit(path: str, evaluations, results=None, **options) -> None:
 
 
 @click.command("export")
-@click.argument("paths", nargs=-1, required=True, type=click.Path(dir_okay=False))
-@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False), help="输出的 .xlsx 工作簿。")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(dir_okay=False, allow_dash=True))
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, allow_dash=True),
+              help="输出的 .xlsx 工作簿（- 表示写到标准输出）。")
 @click.option("--rules", "rules_name", default="standard", show_default=True, metavar="规则集", help="规则集：内置名称（见 perfscore rules list）或规则集文件。")
 @click.option("--form", type=click.Choice(FORM_CHOICES), default=None,
               help=FORM_HELP + "不指定时按每张表的内容选择：有年度目标用 hubei-department，"
@@ -57,7 +70,7 @@ def export_command(paths: tuple[str, ...], output: str, rules_name: str, form: s
     ruleset = resolve_rules(rules_name)
     require_xlsx(output)
     check_output_path(output, paths, force)
-    files = load_files(paths)
+    files = load_files(inputs_of(paths))
     show_notices(files, quiet)
     problems = problems_of(files)
     if problems:
@@ -72,7 +85,7 @@ def export_command(paths: tuple[str, ...], output: str, rules_name: str, form: s
     results = [result for file in files for result in file.results]
     write_or_exit(output, evaluations, results, mode=Mode.SCORED, form=form, rules=ruleset.name)
     if not quiet:
-        click.echo(f"已写出 {output}：{len(evaluations)} 张表（另有“汇总”工作表）。")
+        done(output, f"已写出 {output}：{len(evaluations)} 张表（另有“汇总”工作表）。")
     if any(file.failed for file in files):
         click.echo("有的表评分时出错（见工作簿中的错误），请报告此问题。", err=True)
         sys.exit(1)

@@ -15,12 +15,12 @@ from .render import render_text, terminal_width, use_color
 
 
 @click.command("score")
-@click.argument("paths", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@click.argument("paths", nargs=-1, required=True, type=click.Path(dir_okay=False, allow_dash=True))
 @click.option("--rules", "rules_name", default="standard", show_default=True, metavar="规则集", help="规则集：内置名称（见 perfscore rules list）或规则集文件。")
 @click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True,
               help="输出格式：text 为逐行列出得分和理由的文字，json 为供其他工具使用的数据。")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), default=None,
-              help="把结果写入文件（而不是屏幕）。")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, allow_dash=True), default=None,
+              help="把结果写入文件（而不是屏幕；- 表示标准输出）。")
 @force_option
 @quiet_option
 def score_command(paths: tuple[str, ...], rules_name: str, output_format: str, output: str | None,

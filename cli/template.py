@@ -9,13 +9,14 @@ import click
 from scoring.pipeline import load_files
 
 from .common import check_output_path, force_option, report_problems, show_notices
-from .export import FORM_CHOICES, FORM_HELP, require_xlsx, write_or_exit
+from .export import FORM_CHOICES, FORM_HELP, done, require_xlsx, write_or_exit
 
 
 @click.command("template")
 @click.option("--form", type=click.Choice(FORM_CHOICES), default=None,
               help=FORM_HELP + "不用 --from 时必须指定；用 --from 时默认按目标表的内容选择。")
-@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False), help="输出的 .xlsx 工作簿。")
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, allow_dash=True),
+              help="输出的 .xlsx 工作簿（- 表示写到标准输出）。")
 @click.option("--from", "source", type=click.Path(dir_okay=False), default=None,
               help="绩效目标表（.yaml 或 .xlsx）：按其中的指标、指标值和分值预先填好，实际完成值和得分留空。")
 @click.option("--kind", type=click.Choice(["project", "department"]), default=None,
@@ -49,4 +50,4 @@ def template_command(form: str | None, output: str, source: str | None, kind: st
 
         evaluations = [from_targets(evaluation) for evaluation in result.evaluations]
     write_or_exit(output, evaluations, mode=Mode.TEMPLATE, form=form)
-    click.echo(f"已写出模板 {output}：{len(evaluations)} 张表。")
+    done(output, f"已写出模板 {output}：{len(evaluations)} 张表。")

@@ -33,6 +33,8 @@ class Input:
     name: str
     path: Path | None = None
     data: bytes | None = None
+    #: The format when the name does not say it (``.yaml`` or ``.xlsx`` for standard input).
+    format: str | None = None
 
     @classmethod
     def of(cls, given: "str | Path | Input") -> "Input":
@@ -44,8 +46,15 @@ class Input:
         """An upload: its bytes and its file name."""
         return cls(name=name, data=data)
 
+    @classmethod
+    def from_stdin(cls, data: bytes, name: str = "标准输入") -> "Input":
+        """Standard input (``-`` on the command line): a workbook if it is a zip, else YAML."""
+        return cls(name=name, data=data, format=".xlsx" if data[:4] == b"PK\x03\x04" else ".yaml")
+
     @property
     def suffix(self) -> str:
+        if self.format:
+            return self.format
         return Path(self.name if self.path is None else self.path).suffix.lower()
 
 

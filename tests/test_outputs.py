@@ -197,3 +197,25 @@ def test_a_text_too_long_for_an_excel_cell_is_said_to_be_cut(tmp_path):
     assert "警告：" in result.stderr and str(out) in result.stderr
     batch = run("batch", str(source), "--export", str(tmp_path / "scored"))
     assert "40,000 字" in batch.stderr
+
+
+def test_standard_input_and_output_with_a_dash(tmp_path):
+    import io
+    import json
+
+    import openpyxl
+
+    scored = CliRunner().invoke(main, ["score", "-", "--format", "json"], input=U4.read_bytes())
+    assert scored.exit_code == 0, scored.output
+    document = json.loads(scored.stdout)
+    assert [(e["total"], e["source"]) for e in document["evaluations"]] == [("96.30", "标准输入")]
+    workbook = CliRunner().invoke(main, ["score", "-", "-o", "-", "--format", "json"], input=W1_XLSX.read_bytes())
+    assert json.loads(workbook.stdout)["evaluations"][0]["total"] == "99.50"
+    exported = CliRunner().invoke(main, ["export", str(U4), "-o", "-"])
+    assert exported.exit_code == 0
+    assert exported.stdout_bytes.startswith(b"PK\x03\x04")  # the workbook itself, nothing else on stdout
+    assert "已写出 -" in exported.stderr
+    assert openpyxl.load_workbook(io.BytesIO(exported.stdout_bytes)).sheetnames[0] == "汇总"
+    converted = CliRunner().invoke(main, ["convert", str(W1_XLSX), "-o", "-"])
+    assert converted.exit_code == 0 and converted.stdout.startswith("# 由 perfscore convert 从")
+    assert "kind: department" in converted.stdout

@@ -23,7 +23,7 @@ from .sheets import Layout, cut_texts, render
 from .summary import SUMMARY_SHEET, build_summary
 
 __all__ = ["FORMS", "Mode", "WriteError", "choose_form", "sheet_names", "build_layouts", "write_workbook",
-           "workbook_bytes"]
+           "workbook_bytes", "write_stream"]
 
 _BAD_SHEET_CHARS = set('[]:*?/\\')
 
@@ -99,8 +99,16 @@ def workbook_bytes(evaluations: Sequence[Evaluation], results: Sequence[Evaluati
     import io
 
     buffer = io.BytesIO()
-    render(build_layouts(evaluations, results, **options), buffer)
+    write_stream(buffer, evaluations, results, **options)
     return buffer.getvalue()
+
+
+def write_stream(stream: Any, evaluations: Sequence[Evaluation], results: Sequence[EvaluationResult] | None = None,
+                 **options: Any) -> list[str]:
+    """Write the workbook to a binary stream (standard output); returns what :func:`write_workbook` returns."""
+    layouts = build_layouts(evaluations, results, **options)
+    render(layouts, stream)
+    return cut_texts(layouts)
 
 
 def write_workbook(path: str | Path, evaluations: Sequence[Evaluation],
