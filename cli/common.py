@@ -45,7 +45,7 @@ def inputs_of(paths: Iterable[str]) -> list[Input | str]:
     given: list[Input | str] = []
     for path in paths:
         if path == "-":
-            given.append(Input.from_stdin(click.get_binary_stream("stdin").read()))
+            given.append(Input.from_stdin(sys.stdin.buffer.read()))
         else:
             given.append(path)
     return given
@@ -102,7 +102,9 @@ def write_text_atomically(path: str, text: str) -> None:
         WriteError: the file cannot be written (the message says why, in Chinese).
     """
     if path == "-":
-        click.get_binary_stream("stdout").write(text.encode("utf-8"))
+        sys.stdout.flush()
+        sys.stdout.buffer.write(text.encode("utf-8"))
+        sys.stdout.buffer.flush()
         return
     write_atomically(path, lambda temp: Path(temp).write_text(text, encoding="utf-8"))
 

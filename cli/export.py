@@ -34,7 +34,8 @@ def write_or_exit(path: str, evaluations, results=None, **options) -> None:
 
     try:
         if path == "-":
-            stream = click.get_binary_stream("stdout")
+            sys.stdout.flush()
+            stream = sys.stdout.buffer
             cut = write_stream(stream, evaluations, results, **options)
             stream.flush()
         else:
