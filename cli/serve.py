@@ -25,6 +25,18 @@ from .web.settings import DEFAULT_MAX_CELLS, DEFAULT_MAX_UPLOAD_MB, Settings
 __all__ = ["serve_command"]
 
 
+def _open(address: str) -> None:
+    """Open the page in the default browser; where there is none (a server, a container), say so and go on."""
+    import webbrowser
+
+    try:
+        opened = webbrowser.open(address)
+    except Exception:  # webbrowser raises several kinds where no browser can run
+        opened = False
+    if not opened:
+        click.echo("提示：没有找到可用的浏览器，请手动打开上面的地址。", err=True)
+
+
 @click.command("serve")
 @click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True,
               help="端口（只在本机 127.0.0.1 上监听；0 表示任选一个空闲端口）。")
@@ -34,11 +46,12 @@ __all__ = ["serve_command"]
               show_default=True, help="一次上传的文件合计大小上限（MB）。")
 @click.option("--max-cells", type=click.IntRange(min=1), default=DEFAULT_MAX_CELLS, show_default=True,
               help="一个工作簿最多的单元格数（所有工作表合计），超过的拒绝读取。")
-def serve_command(port: int, rules_name: str, max_upload_mb: float, max_cells: int) -> None:
+@click.option("--open", "open_browser", is_flag=True, default=False, help="启动后用默认浏览器打开网页。")
+def serve_command(port: int, rules_name: str, max_upload_mb: float, max_cells: int, open_browser: bool) -> None:
     """在本机启动网页：上传自评表（.xlsx / .yaml），逐行查看得分和扣分理由，填写评价判断，下载评分工作簿。
 
-    只在 127.0.0.1 上监听，不会打开浏览器，也不会把文件传到别处；上传的文件只在内存和请求期间的临时文件夹中，
-    处理完即删除。按 Ctrl+C 停止。
+    只在 127.0.0.1 上监听，不会把文件传到别处；上传的文件只在内存和请求期间的临时文件夹中，处理完即删除。
+    加 --open 会自动打开浏览器。按 Ctrl+C 停止。
     """
     import uvicorn
 
@@ -60,5 +73,7 @@ def serve_command(port: int, rules_name: str, max_upload_mb: float, max_cells: i
     click.echo(f"perfscore 网页已启动：{address}")
     click.echo("在浏览器中打开上面的地址；按 Ctrl+C 停止。")
     sys.stdout.flush()
+    if open_browser:
+        _open(address)
     config = uvicorn.Config(create_app(settings), log_level="warning", access_log=False)
     uvicorn.Server(config).run(sockets=[sock])

@@ -621,3 +621,21 @@ def test_serve_starts_on_127_0_0_1_and_prints_its_address():
     finally:
         process.terminate()
         process.wait(timeout=10)
+
+
+def test_serve_open_opens_the_page_in_the_browser(tmp_path):
+    opened = tmp_path / "opened.txt"
+    browser = tmp_path / "browser.py"
+    browser.write_text(f"import sys, pathlib\npathlib.Path({str(opened)!r}).write_text(sys.argv[1])\n")
+    env = {**__import__("os").environ, "BROWSER": f"{sys.executable} {browser} %s"}
+    process = subprocess.Popen([sys.executable, "-m", "cli", "serve", "--port", "0", "--open"], cwd=ROOT, env=env,
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        address = re.search(r"http://127\.0\.0\.1:\d+/", process.stdout.readline()).group(0)
+        deadline = time.monotonic() + 20
+        while not opened.exists() and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert opened.read_text() == address
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
