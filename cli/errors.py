@@ -15,7 +15,6 @@ from typing import Any, NoReturn
 
 import click
 
-from indicators.problems import PerfscoreError
 
 __all__ = ["error_message", "fail", "PerfscoreGroup", "DEBUG_VARIABLE"]
 
@@ -23,9 +22,16 @@ __all__ = ["error_message", "fail", "PerfscoreGroup", "DEBUG_VARIABLE"]
 DEBUG_VARIABLE = "PERFSCORE_DEBUG"
 
 
+def _ours(error: BaseException) -> bool:
+    # Imported here: the group (and so ``perfscore --help``) starts without pydantic.
+    from indicators.problems import PerfscoreError
+
+    return isinstance(error, PerfscoreError)
+
+
 def error_message(error: BaseException) -> str:
     """The Chinese sentence for ``error``: a :class:`PerfscoreError`'s own message, else an internal error's."""
-    if isinstance(error, PerfscoreError):
+    if _ours(error):
         return str(error)
     return f"perfscore 发生内部错误（{type(error).__name__}），请报告此问题"
 
@@ -66,7 +72,9 @@ def _safe_on_any_console() -> None:
 
 
 class PerfscoreGroup(click.Group):
-    """The command group: an error that escapes a command becomes one Chinese line and exit 1, never a traceback."""
+    """The command group: an error that escapes a command becomes one Chinese line and exit 1, never a traceback.
+
+    (PerfscoreError and the rest are told apart by :func:`error_message`.)"""
 
     def invoke(self, ctx: click.Context) -> Any:
         _stop_cleanly_on_sigterm()
@@ -79,6 +87,6 @@ class PerfscoreGroup(click.Group):
             click.echo(f"错误：{error_message(exc)}", err=True)
             if os.environ.get(DEBUG_VARIABLE):
                 traceback.print_exc()
-            elif not isinstance(exc, PerfscoreError):
+            elif not _ours(exc):
                 click.echo(f"（设置环境变量 {DEBUG_VARIABLE}=1 可看到出错的详细位置）", err=True)
             sys.exit(1)

@@ -165,3 +165,27 @@ def test_the_installed_console_script_runs(tmp_path):
                           cwd=tmp_path, check=False)
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout)["evaluations"][0]["total"] == "99.50"
+
+
+def test_the_group_help_shows_each_commands_own_short_help():
+    import click
+
+    from cli.main import COMMANDS, SHORT_HELP
+
+    assert list(SHORT_HELP) == list(COMMANDS)
+    for name in COMMANDS:
+        command = main.get_command(click.Context(main), name)
+        assert command.get_short_help_str(limit=200) == SHORT_HELP[name], name
+    listed = run("--help").stdout
+    assert all(text in listed for text in SHORT_HELP.values())
+
+
+def test_help_and_version_start_without_the_library():
+    import subprocess
+    import sys
+
+    code = ("import sys; from cli.main import main\n"
+            "try:\n    main(['--help'])\nexcept SystemExit:\n    pass\n"
+            "print(sorted(m for m in sys.modules if m.split('.')[0] in ('pydantic', 'scoring', 'indicators', 'yaml')))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True)
+    assert done.stdout.strip().splitlines()[-1] == "[]"
