@@ -108,7 +108,7 @@ def batch_command(paths: tuple[str, ...], output: str | None, rules_name: str, j
     for problem in missing:
         click.echo(f"错误：{format_problem(problem)}", err=True)
         if book:
-            book.problems.append([problem.source.file, str(problem.source), problem.message])
+            book.add_problem(problem.source.file, str(problem.source), problem.message)
     tables = 0
     internal_failures = 0  # files whose tables perfscore failed on (an error finding each, no problem)
     lines = _Lines(output_format)
