@@ -80,7 +80,8 @@ def floor(files: list[Path]) -> float:
 
 def batch(folder: Path, jobs: int, extra: list[str]) -> float:
     out = folder.parent / f"summary-{jobs}.xlsx"
-    command = [sys.executable, "-m", "cli", "batch", str(folder), "--jobs", str(jobs), "-o", str(out), *extra]
+    command = [sys.executable, "-m", "cli", "batch", str(folder), "--jobs", str(jobs), "-o", str(out), "--force",
+               *extra]
     start = time.perf_counter()
     done = subprocess.run(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     elapsed = time.perf_counter() - start
