@@ -15,7 +15,7 @@ from .conftest import SAMPLES
 #: Words that are names, not English prose: formats, products, choices and identifiers the help mentions.
 IDENTIFIERS = {
     "perfscore", "xlsx", "xlsm", "yaml", "yml", "json", "jsonl", "csv", "txt", "text", "YAML", "JSON", "Excel", "WPS",
-    "SQLite", "Hypothesis", "MB", "KB", "Ctrl", "C", "mof", "hubei", "project", "department", "standard", "error",
+    "SQLite", "Hypothesis", "Word", "MB", "KB", "Ctrl", "C", "mof", "hubei", "project", "department", "standard", "error",
     "warning", "info", "extends", "document", "run_id", "x", "PATH", "PATHS", "NAME", "FILE", "TEXT", "INTEGER",
     "FLOAT", "RANGE", "DIRECTORY", "Chromium", "html", "htm", "docx", "xls", "ods", "pdf", "xlsb", "bash", "zsh",
     "fish", "powershell", "targets", "decisions", "UTF",
@@ -36,6 +36,7 @@ def every_command() -> list[list[str]]:
 
 def english_words(text: str) -> list[str]:
     text = re.sub(r"'[^']*'|“[^”]*”", " ", text)  # what the user typed, quoted back
+    text = re.sub(r"[\w./-]+\.(md|docx|xlsx|yaml|yml|json|csv|sqlite)\b", " ", text)  # a file's name
     text = FLAG.sub(" ", text)
     text = re.sub(r"\[[a-z|-]+\]", " ", text)  # a choice's values: [text|json]
     text = re.sub(r"\d+(\.\d+)?", " ", text)
