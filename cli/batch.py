@@ -16,7 +16,8 @@ from indicators.problems import format_problem
 from scoring.batch import FileReport, discover, export_path, run_batch, unique_exports
 from scoring.reports.batch_workbook import SUMMARY_HEADERS, SummaryBook, summary_row
 
-from .common import Echo, check_output_path, check_outputs, force_option, quiet_option, resolve_rules
+from .common import (Echo, check_output_path, check_outputs, force_option, quiet_option, read_plans, resolve_rules,
+                     targets_option)
 
 
 class _Lines:
@@ -79,16 +80,18 @@ class _Lines:
               help="把结果追加写入 SQLite 数据库（每次运行一个 run_id，不覆盖以前的结果）。")
 @click.option("--export", "export_dir", type=click.Path(file_okay=False), default=None,
               help="同时把每个输入的评分工作簿（与 perfscore export 相同）写入此文件夹，保持原来的文件夹结构。")
+@targets_option
 @force_option
 @quiet_option
 def batch_command(paths: tuple[str, ...], output: str | None, rules_name: str, jobs: int | None, output_format: str,
-                  db: str | None, export_dir: str | None, force: bool, quiet: bool) -> None:
+                  db: str | None, export_dir: str | None, targets: tuple[str, ...], force: bool, quiet: bool) -> None:
     """批量评分：PATH 可以是文件或文件夹（递归查找其中的 .xlsx、.yaml、.yml），多进程并行。
 
     读不了的文件、不支持的文件类型列出中文说明（文件、工作表、单元格）后继续处理其他文件，最后退出码为 1；
     Excel/WPS 的 ~$ 临时锁文件和隐藏文件不读取，但会提示。绩效目标表（只有指标值，没有实际完成值）单独列出，不算问题。
     """
     resolve_rules(rules_name)  # a bad rule file stops the batch before any work, with file:line
+    plans = read_plans(targets)
     files, missing, skipped = discover(paths)
     inputs = [str(f) for f in files]
     check_output_path(output, inputs, force)
@@ -116,7 +119,7 @@ def batch_command(paths: tuple[str, ...], output: str | None, rules_name: str, j
     store = _store(db, rules_name, list(paths))
     problems_json: list[dict[str, str]] = [{"source": str(p.source), "message": p.message} for p in missing]
     with progress, store as database:
-        for report in run_batch(files, rules_name, jobs, progress=advance, exports=exports):
+        for report in run_batch(files, rules_name, jobs, progress=advance, exports=exports, plans=plans):
             if book:
                 book.add(report)
             if database is not None:

@@ -15,7 +15,7 @@ from scoring.pipeline import problems_of
 from scoring.reports.json_report import report_to_dict
 from scoring.results import EvaluationResult, Severity
 
-from .common import quiet_option, read_and_score, report_problems, resolve_rules
+from .common import quiet_option, read_and_score, read_plans, report_problems, resolve_rules, targets_option
 from .render import KIND_TEXT, UNWRAPPED, finding_text, table_place, terminal_width, use_color, wrap
 
 _STYLE = {Severity.ERROR: {"fg": "red", "bold": True}, Severity.WARNING: {"fg": "yellow"},
@@ -90,8 +90,10 @@ def check_report(results: list[EvaluationResult], problems: list[Problem], minim
               help="输出格式：text 按表列出发现的问题，json 为供其他工具使用的数据。")
 @click.option("--min-severity", "min_severity", type=click.Choice(["error", "warning", "info"]), default="warning",
               show_default=True, help="列出并据以判定退出码的最低级别：error 错误 / warning 警告 / info 提示。")
+@targets_option
 @quiet_option
-def check_command(paths: tuple[str, ...], rules_name: str, output_format: str, min_severity: str, quiet: bool) -> None:
+def check_command(paths: tuple[str, ...], rules_name: str, output_format: str, min_severity: str,
+                  targets: tuple[str, ...], quiet: bool) -> None:
     """复核自评表：评分并列出表上的问题（逐行得分、总分与小计、资金、指标写法、同一文件各表的表头）。
 
     PATHS 为一个或多个自评表文件（.xlsx 工作簿或 .yaml 文件）；同一 document（或同一文件）的各表会互相核对表头。
@@ -99,7 +101,8 @@ def check_command(paths: tuple[str, ...], rules_name: str, output_format: str, m
     """
     ruleset = resolve_rules(rules_name)
     minimum = Severity(min_severity)
-    files = read_and_score(paths, ruleset, review=True, quiet=quiet)
+    plans = read_plans(targets)
+    files = read_and_score(paths, ruleset, review=True, quiet=quiet, plans=plans)
     results = [result for file in files for result in file.results]
     problems = problems_of(files)
     if output_format == "json":

@@ -51,11 +51,33 @@ def inputs_of(paths: Iterable[str]) -> list[Input | str]:
     return given
 
 
-def read_and_score(paths: Iterable[str], ruleset: RuleSet, review: bool, quiet: bool = False) -> list[FileResult]:
+def read_and_score(paths: Iterable[str], ruleset: RuleSet, review: bool, quiet: bool = False,
+                   plans: list | None = None) -> list[FileResult]:
     """Every path through the pipeline (read, score, and with ``review`` check), notices shown at once."""
     files = load_files(inputs_of(paths))
     show_notices(files, quiet)
-    return score_files(files, ruleset, review=review)
+    return score_files(files, ruleset, review=review, plans=plans)
+
+
+def read_plans(paths: Iterable[str]) -> list | None:
+    """The 绩效目标表 of ``--targets`` (None without it); a file that holds none, or holds a 自评表, stops
+    the command with its problems listed (exit 1) before any table is scored."""
+    paths = list(paths)
+    if not paths:
+        return None
+    from scoring.pipeline import load_plans
+
+    plans, problems = load_plans(inputs_of(paths))
+    if problems:
+        report_problems(problems)
+        click.echo("--targets 给出的绩效目标表有问题，未评分。", err=True)
+        sys.exit(1)
+    return plans
+
+
+#: ``--targets``: compare each table with the 绩效目标表 it was approved under (see ``perfscore compare``).
+targets_option = click.option("--targets", "targets", multiple=True, type=click.Path(dir_okay=False),
+                              help="绩效目标表文件（可多次给出）：同时对照绩效目标表检查每张自评表，差异排在最前。")
 
 
 def report_problems(problems: Iterable[Problem]) -> None:

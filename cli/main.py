@@ -22,6 +22,7 @@ install()  # click's own help and usage errors in Chinese
 COMMANDS = {
     "score": "cli.score:score_command",
     "check": "cli.check:check_command",
+    "compare": "cli.compare:compare_command",
     "export": "cli.export:export_command",
     "template": "cli.template:template_command",
     "convert": "cli.convert:convert_command",
@@ -34,6 +35,7 @@ COMMANDS = {
 SHORT_HELP = {
     "score": "为自评表评分：逐行给出分值、得分、扣分和中文理由，以及总分和等级。",
     "check": "复核自评表：评分并列出表上的问题（逐行得分、总分与小计、资金、指标写法、同一文件各表的表头）。",
+    "compare": "对照绩效目标表检查自评表：漏掉或新增的指标、改动的指标值（是否更容易达成）、分值、方向和预算。",
     "export": "评分并导出 Excel 工作簿：每张表一个工作表，按公开表样排版，可直接打印签字。",
     "template": "生成自评表模板（.xlsx）：空白的，或按绩效目标表预先填好指标和指标值。",
     "convert": "在 YAML 和 Excel 工作簿之间转换自评表，不丢失任何内容。",

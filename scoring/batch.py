@@ -165,7 +165,8 @@ def _names_a_document(file: FileResult) -> bool:
     return any(evaluation.document for evaluation in file.evaluations)
 
 
-def score_file(path: str, rules: RuleSet | None = None, export_to: str | None = None) -> FileReport:
+def score_file(path: str, rules: RuleSet | None = None, export_to: str | None = None,
+               plans: list | None = None) -> FileReport:
     """Read, score and review one file through the pipeline; never raises for bad input.
 
     With ``export_to``, also write its scored workbook there. A file whose tables name their
@@ -173,8 +174,9 @@ def score_file(path: str, rules: RuleSet | None = None, export_to: str | None = 
     of its document and exports it then.
     """
     ruleset = rules or _RULESET or get_ruleset("standard")
+    plans = plans if plans is not None else _PLANS
     try:
-        file = run([path], ruleset)[0]
+        file = run([path], ruleset, plans=plans)[0]
         report = file_report(file)
     except Exception as exc:  # contained: one file's failure never loses the batch
         return FileReport(file=path, failed=True, problems=[
@@ -187,21 +189,24 @@ def score_file(path: str, rules: RuleSet | None = None, export_to: str | None = 
 
 
 _RULESET: RuleSet | None = None
+_PLANS: list | None = None
 
 
-def _init_worker(rules: str) -> None:
-    global _RULESET
+def _init_worker(rules: str, plans: list | None) -> None:
+    global _RULESET, _PLANS
     _RULESET = get_ruleset(rules)
+    _PLANS = plans
 
 
 def _score_item(item: tuple[str, str | None]) -> FileReport:
     return score_file(item[0], export_to=item[1])
 
 
-def _release_held(held: list[FileReport], ruleset: RuleSet, exports: dict[str, str]) -> Iterator[FileReport]:
+def _release_held(held: list[FileReport], ruleset: RuleSet, exports: dict[str, str],
+                  plans: list | None) -> Iterator[FileReport]:
     """Review the held files together (their documents across files), export them, and report them in order."""
     files = [report.held for report in held if report.held is not None]
-    for file in score_files(files, ruleset):
+    for file in score_files(files, ruleset, plans=plans):
         report = file_report(file)
         target = exports.get(file.name)
         if target:
@@ -211,7 +216,7 @@ def _release_held(held: list[FileReport], ruleset: RuleSet, exports: dict[str, s
 
 def run_batch(files: list[Path], rules: str, jobs: int | None = None,
               progress: Callable[[FileReport], None] | None = None,
-              exports: dict[str, str] | None = None) -> Iterator[FileReport]:
+              exports: dict[str, str] | None = None, plans: list | None = None) -> Iterator[FileReport]:
     """Score ``files`` over ``jobs`` processes (default: the machine's cores), yielding reports in file order.
 
     Files whose tables name their document are yielded after the others, once reviewed with
@@ -223,6 +228,7 @@ def run_batch(files: list[Path], rules: str, jobs: int | None = None,
         jobs: worker processes; 1 scores in this process (no pool).
         progress: called after each file, e.g. to advance a progress bar.
         exports: file → path of its scored workbook (``--export``), written in the worker.
+        plans: 绩效目标表 to compare every table with (``--targets``).
     """
     jobs = jobs or os.cpu_count() or 1
     exports = exports or {}
@@ -234,10 +240,10 @@ def run_batch(files: list[Path], rules: str, jobs: int | None = None,
     def reports() -> Iterator[FileReport]:
         if jobs == 1 or len(names) <= 1:
             for name, target in items:
-                yield score_file(name, ruleset, target)
+                yield score_file(name, ruleset, target, plans)
             return
         chunk = max(1, min(32, len(names) // (jobs * 8) or 1))
-        pool = ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker, initargs=(rules,))
+        pool = ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker, initargs=(rules, plans))
         try:
             yield from pool.map(_score_item, items, chunksize=chunk)
         finally:
@@ -252,4 +258,4 @@ def run_batch(files: list[Path], rules: str, jobs: int | None = None,
         else:
             yield report
     if held:
-        yield from _release_held(held, ruleset, exports)
+        yield from _release_held(held, ruleset, exports, plans)

@@ -25,7 +25,7 @@ from indicators.load import Input, Limits, load
 from indicators.loaded import LoadResult
 from indicators.model import Evaluation, Judgment
 from indicators.numbers import ZERO
-from indicators.problems import Problem
+from indicators.problems import Problem, Source
 
 from .checks import check_evaluations
 from .engine import score
@@ -33,7 +33,7 @@ from .results import EvaluationResult, Finding, Severity
 from .ruleset import STANDARD, RuleSet
 
 __all__ = ["FileResult", "JudgmentKey", "INTERNAL_CODES", "load_files", "score_files", "run", "score_tables",
-           "problems_of", "failed_result"]
+           "problems_of", "failed_result", "load_plans"]
 
 #: Findings that say perfscore itself failed on a line, a check or a table (never the table's fault).
 INTERNAL_CODES = frozenset({"rule_failed", "check_failed", "table_failed"})
@@ -151,7 +151,8 @@ def _judged(files: Sequence[FileResult], judgments: Mapping[JudgmentKey, Judgmen
 
 
 def score_files(files: Sequence[FileResult], ruleset: RuleSet = STANDARD, *, review: bool = True,
-                judgments: Mapping[JudgmentKey, Judgment] | None = None) -> list[FileResult]:
+                judgments: Mapping[JudgmentKey, Judgment] | None = None,
+                plans: Sequence[Evaluation] | None = None) -> list[FileResult]:
     """Score (and with ``review``, check) every table of ``files`` together.
 
     Tables of one document are checked against each other across files, as one run.
@@ -162,6 +163,7 @@ def score_files(files: Sequence[FileResult], ruleset: RuleSet = STANDARD, *, rev
         review: run the 复核 checks (``check``, ``export``, ``batch``, the web page); without it only
             the engine's own findings (``score``).
         judgments: evaluator judgments by (file, table, indicator) position, applied before scoring.
+        plans: 绩效目标表 to compare each table with (``--targets``); their findings sort first.
 
     Returns:
         The files in order, each with its tables as scored (judgments applied) and one result per table.
@@ -172,6 +174,10 @@ def score_files(files: Sequence[FileResult], ruleset: RuleSet = STANDARD, *, rev
     scored = []
     for file, file_tables in zip(files, tables):
         mine = tuple(next(results) for _ in file_tables)
+        if plans is not None:
+            from .compare import with_plan_findings
+
+            mine = tuple(with_plan_findings(evaluation, result, plans) for evaluation, result in zip(file_tables, mine))
         # The tables as scored (judgments applied), so an export or a view shows what was scored.
         loaded = file.loaded.model_copy(update={"evaluations": tuple(file_tables)})
         scored.append(file.model_copy(update={"loaded": loaded, "results": mine}))
@@ -179,9 +185,28 @@ def score_files(files: Sequence[FileResult], ruleset: RuleSet = STANDARD, *, rev
 
 
 def run(sources: Iterable["str | Input"], ruleset: RuleSet = STANDARD, *, review: bool = True,
-        judgments: Mapping[JudgmentKey, Judgment] | None = None, limits: Limits | None = None) -> list[FileResult]:
+        judgments: Mapping[JudgmentKey, Judgment] | None = None, limits: Limits | None = None,
+        plans: Sequence[Evaluation] | None = None) -> list[FileResult]:
     """Read, score and review inputs in one go: :func:`load_files` then :func:`score_files`."""
-    return score_files(load_files(sources, limits=limits), ruleset, review=review, judgments=judgments)
+    return score_files(load_files(sources, limits=limits), ruleset, review=review, judgments=judgments, plans=plans)
+
+
+def load_plans(sources: Iterable["str | Input"]) -> tuple[list[Evaluation], list[Problem]]:
+    """The 绩效目标表 in ``sources`` (``--targets``), and a problem for each file that holds none or holds a 自评表."""
+    from .compare import split_plans
+
+    plans: list[Evaluation] = []
+    problems: list[Problem] = []
+    for file in load_files(sources, targets=True):
+        problems.extend(file.problems)
+        tables, found = split_plans(file.evaluations)
+        plans.extend(found)
+        for table in tables:
+            problems.append(Problem(source=table.source or Source(file=file.name),
+                                    message=f"“{table.title}”是自评表（有实际完成值或得分），不是绩效目标表：--targets 只接受绩效目标表"))
+        if not file.evaluations and not file.problems:
+            problems.append(Problem(source=Source(file=file.name), message="文件中没有绩效目标表"))
+    return plans, problems
 
 
 def problems_of(files: Iterable[FileResult], targets_as_problems: bool = True) -> list[Problem]:
