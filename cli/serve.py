@@ -16,6 +16,7 @@ from __future__ import annotations
 import socket
 import sys
 from decimal import Decimal
+from pathlib import Path
 
 import click
 
@@ -47,19 +48,27 @@ def _open(address: str) -> None:
 @click.option("--max-cells", type=click.IntRange(min=1), default=DEFAULT_MAX_CELLS, show_default=True,
               help="一个工作簿最多的单元格数（所有工作表合计），超过的拒绝读取。")
 @click.option("--open", "open_browser", is_flag=True, default=False, help="启动后用默认浏览器打开网页。")
-def serve_command(port: int, rules_name: str, max_upload_mb: float, max_cells: int, open_browser: bool) -> None:
+@click.option("--state", "state", type=click.Path(dir_okay=False), default=None, metavar="文件",
+              help="保存工作区（上传的文件、评价判断、复核决定）的 SQLite 文件，重启后仍在；默认放在本用户的数据文件夹。")
+@click.option("--memory", is_flag=True, default=False, help="只在内存中保留工作区，不写入磁盘（停止后全部丢弃）。")
+def serve_command(port: int, rules_name: str, max_upload_mb: float, max_cells: int, open_browser: bool,
+                  state: str | None, memory: bool) -> None:
     """在本机启动网页：上传自评表（.xlsx / .yaml），逐行查看得分和扣分理由，填写评价判断，下载评分工作簿。
 
-    只在 127.0.0.1 上监听，不会把文件传到别处；上传的文件只在内存和请求期间的临时文件夹中，处理完即删除。
-    加 --open 会自动打开浏览器。按 Ctrl+C 停止。
+    只在 127.0.0.1 上监听，不会把文件传到别处。工作区（上传的文件、评价判断、复核决定）保存在本机的数据文件里，
+    服务重启后打开原来的网址仍可继续；加 --memory 则只留在内存中。加 --open 会自动打开浏览器。按 Ctrl+C 停止。
     """
     import uvicorn
 
     from .web.app import create_app
 
+    from .web.state import default_state_path
+
     ruleset = resolve_rules(rules_name)
+    state_path = None if memory else Path(state) if state else default_state_path()
     settings = Settings(ruleset=ruleset, rules_label=rules_name,
-                        max_upload_bytes=int(Decimal(str(max_upload_mb)) * 1024 * 1024), max_cells=max_cells)
+                        max_upload_bytes=int(Decimal(str(max_upload_mb)) * 1024 * 1024), max_cells=max_cells,
+                        state_path=state_path)
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     try:
@@ -72,6 +81,7 @@ def serve_command(port: int, rules_name: str, max_upload_mb: float, max_cells: i
     address = f"http://127.0.0.1:{sock.getsockname()[1]}/"
     click.echo(f"perfscore 网页已启动：{address}")
     click.echo("在浏览器中打开上面的地址；按 Ctrl+C 停止。")
+    click.echo(f"工作区保存在：{state_path}" if state_path else "工作区只保存在内存中（--memory），停止后丢弃。")
     sys.stdout.flush()
     if open_browser:
         _open(address)

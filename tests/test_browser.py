@@ -40,7 +40,8 @@ class Server:
     """``perfscore serve`` in a child process; ``url`` is the address it printed."""
 
     def __init__(self, *options: str) -> None:
-        self.process = subprocess.Popen([sys.executable, "-m", "cli", "serve", "--port", "0", *options], cwd=ROOT,
+        self.process = subprocess.Popen([sys.executable, "-m", "cli", "serve", "--port", "0", "--memory", *options],
+                                        cwd=ROOT,
                                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         ready, _, _ = select.select([self.process.stdout], [], [], 30)
         first = self.process.stdout.readline() if ready else ""

@@ -596,12 +596,12 @@ def test_serve_on_a_busy_port_says_so():
         busy.bind(("127.0.0.1", 0))
         busy.listen()
         port = busy.getsockname()[1]
-        result = CliRunner().invoke(main, ["serve", "--port", str(port)])
+        result = CliRunner().invoke(main, ["serve", "--port", str(port), "--memory"])
     assert result.exit_code == 1 and f"无法在 127.0.0.1:{port} 上启动" in result.stderr
 
 
 def test_serve_starts_on_127_0_0_1_and_prints_its_address():
-    process = subprocess.Popen([sys.executable, "-m", "cli", "serve", "--port", "0"], cwd=ROOT,
+    process = subprocess.Popen([sys.executable, "-m", "cli", "serve", "--port", "0", "--memory"], cwd=ROOT,
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
         first = process.stdout.readline()
@@ -628,7 +628,8 @@ def test_serve_open_opens_the_page_in_the_browser(tmp_path):
     browser = tmp_path / "browser.py"
     browser.write_text(f"import sys, pathlib\npathlib.Path({str(opened)!r}).write_text(sys.argv[1])\n")
     env = {**__import__("os").environ, "BROWSER": f"{sys.executable} {browser} %s"}
-    process = subprocess.Popen([sys.executable, "-m", "cli", "serve", "--port", "0", "--open"], cwd=ROOT, env=env,
+    process = subprocess.Popen([sys.executable, "-m", "cli", "serve", "--port", "0", "--open", "--memory"],
+                               cwd=ROOT, env=env,
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
         address = re.search(r"http://127\.0\.0\.1:\d+/", process.stdout.readline()).group(0)
@@ -639,3 +640,37 @@ def test_serve_open_opens_the_page_in_the_browser(tmp_path):
     finally:
         process.terminate()
         process.wait(timeout=10)
+
+
+def test_uploads_and_judgments_survive_a_restart_of_the_server(tmp_path):
+    state = tmp_path / "state.sqlite"
+    first = make_client(state_path=state)
+    _, url = upload(first, part(C1))
+    judged = judge(first, url, tier="达成预期指标", reason="项目带动了定点机构规范经营")
+    total = roles(judged, "total")
+    assert "status-judged" in line_row(judged, "0-0", 3)
+    restarted = make_client(state_path=state)  # a new server process on the same state file
+    page = restarted.get(url)
+    assert page.status_code == 200
+    assert roles(page, "total") == total
+    assert "status-judged" in line_row(page, "0-0", 3)
+    assert "项目带动了定点机构规范经营" in visible(page)
+    withdrawn = judge(restarted, url, action="clear")
+    assert "status-needs_judgment" in line_row(withdrawn, "0-0", 3)
+    again = make_client(state_path=state).get(url)
+    assert "status-needs_judgment" in line_row(again, "0-0", 3)
+
+
+def test_without_a_state_file_nothing_outlives_the_server(tmp_path):
+    client = make_client()
+    _, url = upload(client, part(C1))
+    assert make_client().get(url).status_code == 404
+
+
+def test_serve_keeps_workspaces_in_the_users_data_folder_by_default(tmp_path, monkeypatch):
+    from cli.web.state import default_state_path
+
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path))
+    monkeypatch.setenv("LOCALAPPDATA", str(tmp_path))
+    assert str(default_state_path()).startswith(str(tmp_path))
+    assert default_state_path().name == "web-workspaces.sqlite"

@@ -56,7 +56,9 @@ def create_app(settings: Settings | None = None) -> Any:
     from starlette.templating import Jinja2Templates
 
     settings = settings or Settings(ruleset=get_ruleset("standard"))
-    store = Store()
+    from .state import StateFile
+
+    store = Store(settings, StateFile(settings.state_path) if settings.state_path else None)
     templates = Jinja2Templates(directory=str(WEB / "templates"))
     templates.env.filters["n"] = lambda value: "—" if value is None else fmt2(value)
     templates.env.filters["p"] = fmt_points
@@ -172,6 +174,7 @@ def create_app(settings: Settings | None = None) -> Any:
         with store.lock:
             if form.get("action") == "clear":
                 workspace.judgments.pop(key, None)
+                store.saved_judgment(workspace, key, None)
                 workspace.changed()
             elif not tier and not score_text:
                 workspace.line_notes[key] = "请选择评价档次，或填写得分"
@@ -180,6 +183,7 @@ def create_app(settings: Settings | None = None) -> Any:
             else:
                 try:
                     workspace.judgments[key] = Judgment(tier=tier or None, score=score_text or None, reason=reason)
+                    store.saved_judgment(workspace, key, workspace.judgments[key])
                     workspace.changed()
                 except ValidationError as exc:
                     workspace.line_notes[key] = "；".join(_judgment_message(error) for error in exc.errors())

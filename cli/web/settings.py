@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
+from pathlib import Path
 
 from indicators.load import Limits
 from scoring.ruleset import RuleSet
@@ -44,6 +45,8 @@ class Settings:
     max_upload_bytes: int = DEFAULT_MAX_UPLOAD_MB * 1024 * 1024
     max_cells: int = DEFAULT_MAX_CELLS
     allowed_hosts: tuple[str, ...] = ("127.0.0.1", "localhost")
+    #: The SQLite file that keeps workspaces across restarts (None: memory only, as in tests).
+    state_path: Path | None = None
 
     @property
     def max_upload_text(self) -> str:

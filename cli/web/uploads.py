@@ -149,6 +149,7 @@ async def take_upload(store: Store, workspace: Workspace, form: Any, settings: S
         with store.lock:
             first = len(workspace.files)
             workspace.files.extend(read)
+            store.saved_files(workspace, first, [(given.name, given.data or b"") for given in inputs])
             found = next((k for k, file in enumerate(read, first) if file.evaluations), None)
             if first == 0:
                 pass  # a new workspace opens at the top, where the totals are
@@ -163,9 +164,12 @@ async def take_upload(store: Store, workspace: Workspace, form: Any, settings: S
                 if ruleset is not None:
                     workspace.uploaded_rules, workspace.uploaded_rules_name = ruleset, rules_upload[0]
                     workspace.rules_choice = "@upload"
+                    store.saved_rules(workspace, *rules_upload)
                 else:
                     workspace.messages.append(f"规则集文件“{rules_upload[0]}”有错误，未采用：")
                     workspace.messages.extend(format_problem(p) for p in problems)
+            if loaded is None or loaded[0] is None:
+                store.saved_rules(workspace)  # the choice of a built-in may have changed
             workspace.changed()
         return anchor
 

@@ -14,10 +14,11 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath, PureWindowsPath
 
 from indicators.model import Judgment
-from scoring.pipeline import FileResult, JudgmentKey, score_files
+from scoring.pipeline import FileResult, JudgmentKey, load_files, score_files
 from scoring.ruleset import RuleSet, builtin_names, get_ruleset
 
 from .settings import MAX_WORKSPACES, Settings
+from .state import StateFile, StoredWorkspace
 
 __all__ = ["Workspace", "Store", "display_name", "workspace_rules", "rule_options"]
 
@@ -39,6 +40,8 @@ class Workspace:
     messages: list[str] = field(default_factory=list)
     #: A judgment that could not be taken, shown once beside its line.
     line_notes: dict[JudgmentKey, str] = field(default_factory=dict)
+    #: A reviewer's decisions on findings: the finding's key → the decision's YAML text (see scoring.decisions).
+    decisions: dict[str, str] = field(default_factory=dict)
     #: Bumped on every change that can change a score; the scoring below is kept until then.
     version: int = 0
     _scored: tuple[int, RuleSet, list[FileResult]] | None = None
@@ -61,18 +64,30 @@ class Workspace:
 
 
 class Store:
-    """The workspaces of this server, newest last; old ones are dropped beyond :data:`MAX_WORKSPACES`."""
+    """The workspaces of this server, newest last; beyond :data:`MAX_WORKSPACES` the oldest leave memory.
 
-    def __init__(self) -> None:
+    With a :class:`~cli.web.state.StateFile` every workspace is also kept on disk (uploads, rule
+    set, judgments, decisions): one that left memory, or was made before a restart, is rebuilt
+    on its next view by reading its files again.
+    """
+
+    def __init__(self, settings: Settings, state: StateFile | None = None) -> None:
         self._items: OrderedDict[str, Workspace] = OrderedDict()
         self.lock = threading.RLock()
+        self.settings = settings
+        self.state = state
+
+    def _keep(self, workspace: Workspace) -> None:
+        self._items[workspace.id] = workspace
+        while len(self._items) > MAX_WORKSPACES:
+            self._items.popitem(last=False)
 
     def new(self, rules_choice: str) -> Workspace:
         with self.lock:
             workspace = Workspace(id=secrets.token_urlsafe(16), rules_choice=rules_choice)
-            self._items[workspace.id] = workspace
-            while len(self._items) > MAX_WORKSPACES:
-                self._items.popitem(last=False)
+            self._keep(workspace)
+            if self.state is not None:
+                self.state.save_workspace(workspace.id, rules_choice)
             return workspace
 
     def get(self, workspace_id: str) -> Workspace | None:
@@ -80,7 +95,54 @@ class Store:
             workspace = self._items.get(workspace_id)
             if workspace is not None:
                 self._items.move_to_end(workspace_id)
+                return workspace
+            if self.state is None or len(workspace_id) > 64:
+                return None
+            saved = self.state.load(workspace_id)
+            if saved is None:
+                return None
+            workspace = self._rebuild(saved)
+            self._keep(workspace)
             return workspace
+
+    def _rebuild(self, saved: StoredWorkspace) -> Workspace:
+        """A saved workspace read again: its files through the pipeline, its judgments and rule set as entered."""
+        from pydantic import ValidationError
+
+        from indicators.load import Input
+
+        from .uploads import read_rules_file
+
+        workspace = Workspace(id=saved.id, rules_choice=saved.rules_choice)
+        workspace.files = load_files([Input.from_bytes(name, data) for name, data in saved.files],
+                                     limits=self.settings.limits)
+        for file, table, position, tier, score, reason in saved.judgments:
+            try:
+                workspace.judgments[(file, table, position)] = Judgment(tier=tier, score=score, reason=reason)
+            except ValidationError:
+                continue  # written by this page, so valid when saved; a newer model may say otherwise
+        if saved.rules_name and saved.rules_data is not None:
+            ruleset, _ = read_rules_file(saved.rules_name, saved.rules_data)
+            if ruleset is not None:
+                workspace.uploaded_rules, workspace.uploaded_rules_name = ruleset, saved.rules_name
+        workspace.decisions = dict(saved.decisions)
+        return workspace
+
+    def saved_files(self, workspace: Workspace, first: int, files: list[tuple[str, bytes]]) -> None:
+        """Keep newly uploaded files (from position ``first``) on disk."""
+        if self.state is not None:
+            for k, (name, data) in enumerate(files, first):
+                self.state.add_file(workspace.id, k, name, data)
+
+    def saved_rules(self, workspace: Workspace, name: str | None = None, data: bytes | None = None) -> None:
+        if self.state is not None:
+            self.state.save_workspace(workspace.id, workspace.rules_choice, name, data)
+
+    def saved_judgment(self, workspace: Workspace, key: JudgmentKey, judgment: Judgment | None) -> None:
+        if self.state is not None:
+            score = None if judgment is None or judgment.score is None else f"{judgment.score:f}"
+            self.state.save_judgment(workspace.id, key, judgment.tier if judgment else None, score,
+                                     judgment.reason if judgment else None)
 
 
 def display_name(filename: str, taken: set[str]) -> str:
