@@ -27,13 +27,20 @@ __all__ = [
 ]
 
 
+#: No amount (万元 or 元), rate or score on a form comes near this; a bigger one is a typing slip or a
+#: hostile file, and would overflow the 28 digits every score is computed with.
+TOO_LARGE = Decimal(10) ** 15
+
+
 def _to_decimal(value: object) -> Decimal:
-    if isinstance(value, Decimal):
-        return value
-    try:
-        return D(value)
-    except NumberError:
-        raise InputError(f"应为数字，实际为“{value}”") from None
+    if not isinstance(value, Decimal):
+        try:
+            value = D(value)
+        except NumberError:
+            raise InputError(f"应为数字，实际为“{value}”") from None
+    if not value.is_finite() or abs(value) >= TOO_LARGE:
+        raise InputError(f"数值过大，实际为“{value}”：金额、分值和得分都应小于 10 的 15 次方")
+    return value
 
 
 #: A money amount, rate or score: always Decimal, read from text without float.

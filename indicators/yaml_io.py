@@ -90,6 +90,23 @@ def _annotate(data: dict[str, Any], builder: LineMap, file: str) -> None:
     _annotate_indicators(data.get("indicators"), builder, file, ("indicators",))
 
 
+def _lone_surrogates(data: Any, path: Path_ = ()) -> list[tuple[Path_, str]]:
+    """Every text (key or value) holding a lone surrogate (YAML's ``"\\ud800"``): no file, screen or
+    workbook can carry it, so it is refused where it stands rather than failing on output."""
+    found: list[tuple[Path_, str]] = []
+    if isinstance(data, str):
+        if any("\ud800" <= ch <= "\udfff" for ch in data):
+            found.append((path, data))
+    elif isinstance(data, dict):
+        for key, value in data.items():
+            found.extend(_lone_surrogates(key, path))
+            found.extend(_lone_surrogates(value, path + (key,)))
+    elif isinstance(data, list):
+        for k, item in enumerate(data):
+            found.extend(_lone_surrogates(item, path + (k,)))
+    return found
+
+
 def is_target_table(evaluation: Evaluation) -> bool:
     """A 绩效目标表: no line has an actual or a recorded score yet, so there is nothing to score."""
     return all(not (line.actual or "").strip() and line.recorded is None for _, line in evaluation.lines())
@@ -118,6 +135,13 @@ def load_yaml_text(text: str, file: str, targets: bool = False) -> LoadResult:
         if not isinstance(data, dict):
             problems.append(Problem(source=Source(file=file, line=lines.line_of(())),
                                     message="自评表应为“键: 值”的映射（kind、title、funds、indicators……）"))
+            continue
+        broken_text = _lone_surrogates(data)
+        if broken_text:
+            for path, text in broken_text:
+                problems.append(Problem(source=Source(file=file, line=lines.line_of(path)),
+                                        message=f"文字“{text.encode('utf-8', 'backslashreplace').decode()}”"
+                                                f"含有无效的字符（单独的代理码位），请删去或改正"))
             continue
         _annotate(data, lines, file)
         try:
