@@ -9,7 +9,7 @@ when ``NO_COLOR`` is set.
 from __future__ import annotations
 
 import os
-import unicodedata
+import re
 from decimal import Decimal
 from typing import Iterable
 
@@ -40,10 +40,18 @@ def use_color(stream_is_terminal: bool) -> bool:
     return stream_is_terminal and not os.environ.get("NO_COLOR")
 
 
+#: Characters a terminal shows two columns wide: East Asian Wide and Fullwidth (Unicode's EastAsianWidth W/F).
+_WIDE = re.compile("[\u1100-\u115f\u231a\u231b\u2329\u232a\u2e80-\u303e\u3041-\u33ff\u3400-\u4dbf"
+                   "\u4e00-\u9fff\ua000-\ua4cf\ua960-\ua97f\uac00-\ud7a3\uf900-\ufaff\ufe10-\ufe19"
+                   "\ufe30-\ufe6f\uff00-\uff60\uffe0-\uffe6\U0001f300-\U0001f64f\U0001f900-\U0001f9ff"
+                   "\U00020000-\U0002fffd\U00030000-\U0003fffd]")
+#: A run of Latin letters and digits kept whole, or any other single character.
+_TOKEN = re.compile(r"[A-Za-z0-9.,%/:_()+-]+|.", re.S)
+
+
 def display_width(text: str) -> int:
     """Columns ``text`` takes on a terminal: wide (CJK) and full-width characters take two."""
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 0 if unicodedata.combining(ch) else 1
-               for ch in text)
+    return len(text) + len(_WIDE.findall(text))
 
 
 def wrap(text: str, width: int, indent: str = "") -> list[str]:
@@ -55,9 +63,12 @@ def wrap(text: str, width: int, indent: str = "") -> list[str]:
     room = max(8, width - display_width(indent))
     lines: list[str] = []
     for paragraph in text.split("\n"):
+        if len(paragraph) * 2 <= room or display_width(paragraph) <= room:  # most lines: nothing to break
+            lines.append(indent + paragraph.rstrip())
+            continue
         line, used = "", 0
-        for token in _tokens(paragraph):
-            size = display_width(token)
+        for token in _TOKEN.findall(paragraph):
+            size = display_width(token) if len(token) > 1 or token > "\u10ff" else 1
             if used + size > room and line:
                 lines.append(indent + line.rstrip())
                 line, used = "", 0
@@ -72,21 +83,6 @@ def wrap(text: str, width: int, indent: str = "") -> list[str]:
             used += size
         lines.append(indent + line.rstrip())
     return lines
-
-
-def _tokens(text: str) -> Iterable[str]:
-    """Words of Latin letters and digits (with their trailing space) and single other characters."""
-    word = ""
-    for ch in text:
-        if ch.isascii() and (ch.isalnum() or ch in ".,%/:-_()+"):
-            word += ch
-            continue
-        if word:
-            yield word
-            word = ""
-        yield ch
-    if word:
-        yield word
 
 
 def _split_at_width(text: str, width: int) -> tuple[str, str]:

@@ -50,7 +50,7 @@ def create_app(settings: Settings | None = None) -> Any:
     from starlette.middleware import Middleware
     from starlette.middleware.trustedhost import TrustedHostMiddleware
     from starlette.requests import Request
-    from starlette.responses import JSONResponse, RedirectResponse, Response
+    from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
     from starlette.routing import Mount, Route
     from starlette.staticfiles import StaticFiles
     from starlette.templating import Jinja2Templates
@@ -71,6 +71,12 @@ def create_app(settings: Settings | None = None) -> Any:
         messages = list(errors)
         files: list = []
         tables: list = []
+        state = (workspace.version, id(ruleset), workspace.rules_choice) if workspace is not None else None
+        if workspace is not None and not messages and not workspace.messages and not workspace.line_notes \
+                and workspace.page_cache is not None and workspace.page_cache[0] == state:
+            # Nothing changed and nothing is shown only once: the page as last rendered (no re-scoring,
+            # no re-rendering of a large workspace on every view).
+            return HTMLResponse(workspace.page_cache[1], headers={"Cache-Control": "no-store"})
         if workspace is not None:
             try:
                 files = workspace.scored(ruleset)
@@ -93,6 +99,9 @@ def create_app(settings: Settings | None = None) -> Any:
         }
         response = templates.TemplateResponse(request, "page.html", context, status_code=status_code)
         response.headers["Cache-Control"] = "no-store"
+        shown_once = messages or any(row.note for table in tables for row in table.rows)
+        if workspace is not None and status_code == 200 and not shown_once:
+            workspace.page_cache = (state, response.body)
         return response
 
     def missing(request: Request) -> Response:

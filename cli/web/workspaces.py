@@ -45,6 +45,8 @@ class Workspace:
     #: Bumped on every change that can change a score; the scoring below is kept until then.
     version: int = 0
     _scored: tuple[int, RuleSet, list[FileResult]] | None = None
+    #: The page as last rendered, with the state it shows (version, rule set, choice).
+    page_cache: tuple[tuple, bytes] | None = None
 
     def taken_names(self) -> set[str]:
         return {file.name for file in self.files}
