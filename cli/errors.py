@@ -83,6 +83,12 @@ class PerfscoreGroup(click.Group):
             return super().invoke(ctx)
         except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException, SystemExit, KeyboardInterrupt):
             raise
+        except BrokenPipeError:
+            # The reader went away (``perfscore … | head``): nothing is wrong; stop quietly. stdout now
+            # points at devnull so that the interpreter's last flush does not raise again.
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+            sys.exit(1)
         except Exception as exc:
             click.echo(f"错误：{error_message(exc)}", err=True)
             if os.environ.get(DEBUG_VARIABLE):

@@ -194,3 +194,19 @@ def test_help_and_version_start_without_the_library():
             "print(sorted(m for m in sys.modules if m.split('.')[0] in ('pydantic', 'scoring', 'indicators', 'yaml')))")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True)
     assert done.stdout.strip().splitlines()[-1] == "[]"
+
+
+def test_a_reader_that_goes_away_is_no_error():
+    import os
+    import subprocess
+    import sys
+
+    read_end, write_end = os.pipe()
+    os.close(read_end)  # like ``| head`` that has already stopped reading: every write meets a closed pipe
+    try:
+        done = subprocess.run([sys.executable, "-c", "from cli.main import main; main()", "rules", "list"], cwd=ROOT,
+                              stdout=write_end, stderr=subprocess.PIPE, timeout=60)
+    finally:
+        os.close(write_end)
+    assert done.stderr == b""  # no traceback, no "internal error", no "Exception ignored"
+    assert done.returncode == 1
