@@ -11,7 +11,7 @@ from scoring.checks import at_or_above
 from scoring.results import Severity
 
 from .common import inputs_of, quiet_option, report_problems, show_notices
-from .render import UNWRAPPED, finding_text, terminal_width, wrap
+from .render import finding_text, terminal_width, wrap
 
 
 @click.command("compare")

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from .common import (check_outputs, force_option, inputs_of, quiet_option, read_and_score, report_problems,
+from .common import (check_outputs, force_option, quiet_option, read_and_score, report_problems,
                      resolve_rules)
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 from enum import StrEnum
-from functools import cached_property
+from functools import cached_property, lru_cache
 from typing import TYPE_CHECKING, Annotated
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, SkipValidation, field_validator, model_validator
@@ -115,6 +115,7 @@ _DECLARED = re.compile(r"^(?P<name>.*?)\s*[（(]\s*(?P<points>\d+(?:\.\d+)?)\s*�
 _NAME_PREFIX = re.compile(r"^\s*指标\s*\d+\s*[:：]\s*")
 
 
+@lru_cache(maxsize=4096)
 def split_declared_weight(text: str | None) -> tuple[str, Decimal | None]:
     """``'产出指标（50分）'`` → (``'产出指标'``, 50); ``'数量指标'`` → (``'数量指标'``, None).
 

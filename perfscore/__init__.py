@@ -37,7 +37,7 @@ from indicators.loaded import LoadResult
 from indicators.model import Evaluation, Funds, Goal, Indicator, Judgment, Kind, Nature
 from indicators.problems import PerfscoreError, Problem, Source
 from scoring.engine import score as _score
-from scoring.pipeline import FileResult, JudgmentKey, score_files, score_tables
+from scoring.pipeline import FileResult, JudgmentKey, score_tables
 from scoring.pipeline import run as _run
 from scoring.results import EvaluationResult, Finding, LineResult, Severity, Status
 from scoring.ruleset import RuleSet, builtin_names, get_ruleset

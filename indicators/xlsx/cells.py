@@ -12,6 +12,7 @@ read as an empty cell.
 
 from __future__ import annotations
 
+import html
 import posixpath
 import re
 import struct
@@ -26,8 +27,6 @@ from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
-from defusedxml import ElementTree as SafeET
-
 from ..numbers import D
 from ..problems import PerfscoreError
 
@@ -39,9 +38,6 @@ MAX_UNCOMPRESSED_BYTES = 200 * 1024 * 1024
 #: A sheet with more cells than this (rows × columns of its used area) is refused.
 MAX_CELLS = 2_000_000
 
-_NS_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
-_NS_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
-_NS_PKG_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"
 _PERCENT_BUILTIN = {9, 10}
 _COL_TAG = re.compile(rb"<col\s([^>]*?)/?>")
 _ROW_TAG = re.compile(rb"<row\s([^>]*?)>")
@@ -51,7 +47,7 @@ _CFB_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
 
 #: What reading a damaged part raises: the zip layer, inflating, or parsing its XML.
-_DAMAGED = (zipfile.BadZipFile, zlib.error, EOFError, KeyError, SafeET.ParseError, ValueError)
+_DAMAGED = (zipfile.BadZipFile, zlib.error, EOFError, KeyError, ValueError)
 
 
 class WorkbookError(PerfscoreError, ValueError):
@@ -207,21 +203,51 @@ def _split_coordinate(ref: str) -> tuple[int, int]:
     return int(match.group(2)) - 1, col - 1
 
 
+# The few tags styles.xml, workbook.xml and its relationships are read for, found by byte search
+# rather than by building element trees (parsing styles.xml alone cost about a floor per workbook).
+# A prefix (``<x:numFmt``) is allowed; nothing is expanded, so no entity can grow.
+_ATTRIBUTE = re.compile(rb'([\w:.-]+)\s*=\s*(?:"([^"]*)"|\'([^\']*)\')')
+_NUMFMT = re.compile(rb"<(?:[\w.-]+:)?numFmt\b([^>]*)>")
+_CELLXFS = re.compile(rb"<(?:[\w.-]+:)?cellXfs\b[^>]*?(?:/>|>(.*?)</(?:[\w.-]+:)?cellXfs\s*>)", re.S)
+_XF = re.compile(rb"<(?:[\w.-]+:)?xf\b([^>]*)>")
+_SHEET = re.compile(rb"<(?:[\w.-]+:)?sheet\b([^>]*)>")
+_RELATIONSHIP = re.compile(rb"<(?:[\w.-]+:)?Relationship\b([^>]*)>")
+
+
+def _checked_xml(xml: bytes) -> bytes:
+    """A package part read by byte search: it must look like XML and declare no DTD or entity (an
+    Office file never does; a hostile one may, to grow in a real parser). Raises ValueError otherwise."""
+    start = xml.lstrip(b"\xef\xbb\xbf \t\r\n")[:1]
+    if start != b"<" or b"<!DOCTYPE" in xml or b"<!ENTITY" in xml:
+        raise ValueError("not well-formed or declares entities")
+    return xml
+
+
+def _attributes(text: bytes) -> dict[str, str]:
+    """A tag's attributes by local name (``r:id`` → ``id``), XML escapes undone."""
+    found: dict[str, str] = {}
+    for name, double, single in _ATTRIBUTE.findall(text):
+        value = (double if double or not single else single).decode("utf-8", "replace")
+        found[name.decode("ascii", "replace").rsplit(":", 1)[-1]] = html.unescape(value)
+    return found
+
+
 def _percent_styles(archive: zipfile.ZipFile, handle: Any) -> set[int]:
     """Indexes of cell styles (``s="N"``) whose number format shows a percentage."""
     try:
-        root = SafeET.fromstring(_member(handle, archive, "xl/styles.xml"))
+        xml = _checked_xml(_member(handle, archive, "xl/styles.xml"))
     except KeyError:
         return set()
     custom: dict[int, str] = {}
-    for fmt in root.iter(f"{_NS_MAIN}numFmt"):
-        custom[int(fmt.get("numFmtId", "0"))] = fmt.get("formatCode", "")
+    for attributes in _NUMFMT.findall(xml):
+        found = _attributes(attributes)
+        custom[int(found.get("numFmtId", "0"))] = found.get("formatCode", "")
     percent: set[int] = set()
-    xfs = root.find(f"{_NS_MAIN}cellXfs")
-    if xfs is None:
+    section = _CELLXFS.search(xml)
+    if section is None or section.group(1) is None:
         return percent
-    for index, xf in enumerate(xfs.iter(f"{_NS_MAIN}xf")):
-        fmt_id = int(xf.get("numFmtId", "0"))
+    for index, attributes in enumerate(_XF.findall(section.group(1))):
+        fmt_id = int(_attributes(attributes).get("numFmtId", "0"))
         code = re.sub(r'"[^"]*"|\\.', "", custom.get(fmt_id, ""))  # a quoted "%" is literal text
         if fmt_id in _PERCENT_BUILTIN or "%" in code:
             percent.add(index)
@@ -230,12 +256,13 @@ def _percent_styles(archive: zipfile.ZipFile, handle: Any) -> set[int]:
 
 def _sheet_parts(archive: zipfile.ZipFile, handle: Any) -> dict[str, str]:
     """Sheet name → path of its XML part inside the archive."""
-    workbook = SafeET.fromstring(_member(handle, archive, "xl/workbook.xml"))
-    rels = SafeET.fromstring(_member(handle, archive, "xl/_rels/workbook.xml.rels"))
-    targets = {rel.get("Id"): rel.get("Target", "") for rel in rels.iter(f"{_NS_PKG_REL}Relationship")}
+    workbook = _checked_xml(_member(handle, archive, "xl/workbook.xml"))
+    rels = _checked_xml(_member(handle, archive, "xl/_rels/workbook.xml.rels"))
+    targets = {found.get("Id"): found.get("Target", "")
+               for found in map(_attributes, _RELATIONSHIP.findall(rels))}
     parts: dict[str, str] = {}
-    for sheet in workbook.iter(f"{_NS_MAIN}sheet"):
-        target = targets.get(sheet.get(f"{_NS_REL}id"), "")
+    for sheet in map(_attributes, _SHEET.findall(workbook)):
+        target = targets.get(sheet.get("id"), "")
         path = target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join("xl", target))
         parts[sheet.get("name", "")] = path
     return parts
