@@ -19,7 +19,7 @@ from .loaded import TARGET_TABLE_MESSAGE, LoadResult
 from .problems import Problem, Source
 from .terms import KEY_ALIASES
 from .validation import validation_message
-from .yaml_nodes import LineMap, Path_, compose_documents
+from .yaml_nodes import EncodingError, LineMap, Path_, compose_documents, decode_yaml_bytes
 
 __all__ = ["LoadResult", "load_yaml_file", "load_yaml_bytes", "load_yaml_text", "is_target_table", "dump_yaml", "evaluation_data"]
 
@@ -162,7 +162,7 @@ def load_yaml_text(text: str, file: str, targets: bool = False) -> LoadResult:
 
 
 def load_yaml_file(path: str | Path, targets: bool = False, name: str | None = None) -> LoadResult:
-    """Read a YAML file (UTF-8, a BOM allowed); see :func:`load_yaml_text`.
+    """Read a YAML file (UTF-8, GBK, UTF-16; see :func:`load_yaml_bytes`).
 
     ``name`` is the file's name in sources and messages (default: ``path`` as given).
     """
@@ -179,14 +179,20 @@ def load_yaml_file(path: str | Path, targets: bool = False, name: str | None = N
 
 
 def load_yaml_bytes(data: bytes, name: str, targets: bool = False) -> LoadResult:
-    """Read YAML from bytes (UTF-8, a BOM allowed); ``name`` is the file's name in sources and messages."""
+    """Read YAML from bytes; ``name`` is the file's name in sources and messages.
+
+    UTF-8 (with or without a BOM), UTF-16 with a BOM and GB18030/GBK are read (see
+    :func:`~indicators.yaml_nodes.decode_yaml_bytes`); a file not in UTF-8 is read with a notice.
+    """
     try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        return LoadResult(problems=(Problem(source=Source(file=name, line=line),
-                                            message="文件不是 UTF-8 编码，请另存为 UTF-8 后再试"),))
-    return load_yaml_text(text, name, targets)
+        decoded = decode_yaml_bytes(data)
+    except EncodingError as exc:
+        return LoadResult(problems=(Problem(source=Source(file=name), message=str(exc)),))
+    result = load_yaml_text(decoded.text, name, targets)
+    if decoded.encoding != "utf-8":
+        notice = Problem(source=Source(file=name), message=decoded.note)
+        result = result.model_copy(update={"notices": (notice, *result.notices)})
+    return result
 
 
 # --------------------------------------------------------------------------- writing

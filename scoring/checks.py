@@ -24,14 +24,16 @@ from typing import Callable, Iterable, Sequence
 
 from indicators.deductions import named_in
 from indicators.model import Evaluation, FundRow, Goal, Indicator, Kind, Nature, split_declared_weight
-from indicators.numbers import HUNDRED, ZERO, D, NumberError, fmt2, fmt_amount, fmt_points, normalize_text
+from indicators.numbers import HUNDRED, ZERO, D, NumberError, exact, fmt_points, normalize_text
 from indicators.problems import PerfscoreError, Source
 from indicators.values import ValueKind
 
+from . import messages as M
+from .codes import codes_of, finding
 from .engine import classify, score
 from .results import EvaluationResult, Finding, LineResult, Severity, Status
 from .rules import LineCase, comparable_numbers
-from .ruleset import STANDARD, RuleSet
+from .ruleset_model import STANDARD, RuleSet
 
 __all__ = [
     "LineView", "TableView", "Check", "DocumentCheck", "TABLE_CHECKS", "DOCUMENT_CHECKS", "ENGINE_CODES",
@@ -44,18 +46,9 @@ P = fmt_points
 #: The engine's findings that compare a line's recorded score with the rule's.
 RECORDED_CODES = frozenset({"unexplained_deduction", "recorded_below_rule", "score_above_rule"})
 
-#: Codes the engine emits while scoring (scoring/engine.py), with their usual severity.
-ENGINE_CODES: dict[str, Severity] = {
-    "unexplained_deduction": Severity.WARNING,
-    "recorded_below_rule": Severity.INFO,
-    "score_above_rule": Severity.WARNING,
-    "nature_direction_conflict": Severity.WARNING,
-    "needs_judgment": Severity.WARNING,
-    "weight_missing": Severity.ERROR,
-    "weights_assigned": Severity.INFO,
-    "deduction_not_applied": Severity.INFO,
-    "deduction_unattached": Severity.INFO,
-}
+#: Codes the engine emits while scoring (scoring/engine.py), with their default severity — taken
+#: from the registry (scoring/codes.py), so it cannot miss one.
+ENGINE_CODES: dict[str, Severity] = codes_of("engine")
 
 #: An actual this far above its target is 指标偏离 (scoring-rules.md §9: "≥ 30% above its target").
 FAR_ABOVE = Decimal("0.3")
@@ -141,11 +134,7 @@ def _funds_source(table: TableView, field: str) -> Source | None:
 
 
 def _budget_name(line: LineResult) -> str:
-    return line.name if line.name == "预算执行率" else f"预算执行率（{line.name}）"
-
-
-def _sum_text(parts: Iterable[Decimal]) -> str:
-    return " + ".join(P(part) for part in parts)
+    return M.budget_name(line.name)
 
 
 def _amount(text: str | None) -> Decimal | None | str:
@@ -202,7 +191,8 @@ def _same(text: str | None) -> str:
 
 def _finding(code: str, severity: Severity, message: str, *, line: str | None = None, index: int | None = None,
              source: Source | None = None) -> Finding:
-    return Finding(code=code, severity=severity, message=message, line=line, index=index, source=source)
+    """A finding through the registry (scoring/codes.py): an unregistered code cannot be emitted."""
+    return finding(code, message, severity=severity, line=line, index=index, source=source)
 
 
 # --- recorded scores and totals --------------------------------------------------------------------
@@ -227,14 +217,13 @@ def check_judgment_out_of_range(table: TableView) -> list[Finding]:
         if line.recorded is not None and not ZERO <= line.recorded <= line.weight:
             found.append(_finding(
                 "judgment_out_of_range", Severity.ERROR, line=line.name, index=line.index, source=source,
-                message=(f"“{name}”表上得分{fmt2(line.recorded)}超出0到分值{P(line.weight)}分的范围，"
-                         f"不能作为评价判断")))
+                message=M.judgment_recorded_out_of_range(name, line.recorded, line.weight)))
         judgment = indicator.judgment if indicator is not None else None
         if judgment is not None and judgment.score is not None and judgment.score > line.weight:
             found.append(_finding(
                 "judgment_out_of_range", Severity.ERROR, line=line.name, index=line.index,
                 source=judgment.source or _field_source(indicator, "judgment"),
-                message=f"“{name}”的评价判断得分{P(judgment.score)}分超过分值{P(line.weight)}分"))
+                message=M.judgment_given_out_of_range(name, judgment.score, line.weight)))
     return found
 
 
@@ -266,11 +255,9 @@ def check_total_not_sum(table: TableView) -> list[Finding]:
     if total == recorded_total:
         return []
     budget = table.budget_line
-    budget_note = f"（含预算执行率{fmt2(budget.recorded)}分）" if budget is not None and budget.recorded is not None else ""
     return [_finding(
         "total_not_sum", Severity.WARNING, source=_table_field(table, "recorded_total"),
-        message=(f"表上总分{fmt2(recorded_total)}，但表上各行得分{budget_note}合计{fmt2(total)}，"
-                 f"相差{P(abs(recorded_total - total))}分"))]
+        message=M.total_not_sum(recorded_total, budget.recorded if budget is not None else None, total))]
 
 
 def check_total_differs(table: TableView) -> list[Finding]:
@@ -290,18 +277,15 @@ def check_total_differs(table: TableView) -> list[Finding]:
              and line.score is not None]
     explained = sum((line.recorded - line.score for line in lines), ZERO)
     residual = gap - explained
-    head = f"表上总分{fmt2(recorded_total)}与按规则计算的总分{fmt2(result.total)}相差{P(abs(gap))}分"
-    names = "、".join(f"“{line.name}”" for line in lines)
+    head = M.total_differs_head(recorded_total, result.total, gap)
     if residual == 0:
         return [_finding("total_differs", Severity.INFO, source=_table_field(table, "recorded_total"),
-                         message=f"{head}，全部来自逐行列出的表上得分与规则得分之差（{names}）")]
+                         message=M.total_differs_explained(head, [line.name for line in lines]))]
     if not result.complete and ZERO <= residual <= result.pending_weight:
         return [_finding("total_differs", Severity.INFO, source=_table_field(table, "recorded_total"),
-                         message=(f"{head}；另有{P(result.pending_weight)}分的指标待评价人判断、尚未计入，"
-                                  f"差额在其范围内"))]
-    part = f"逐行差异只能解释{P(abs(explained))}分，" if lines else ""
+                         message=M.total_differs_pending(head, result.pending_weight))]
     return [_finding("total_differs", Severity.WARNING, source=_table_field(table, "recorded_total"),
-                     message=f"{head}，{part}其余{P(abs(residual))}分无从解释")]
+                     message=M.total_differs_unexplained(head, explained if lines else None, residual))]
 
 
 def check_goal_total_not_sum(table: TableView) -> list[Finding]:
@@ -320,8 +304,7 @@ def check_goal_total_not_sum(table: TableView) -> list[Finding]:
             found.append(_finding(
                 "goal_total_not_sum", Severity.WARNING, line=name, index=members[0].index if members else None,
                 source=goal.source,
-                message=(f"“{name}”合计印作{fmt2(goal.recorded)}分，其下各行表上得分合计{fmt2(total)}分"
-                         f"（{_sum_text(parts)}），相差{P(abs(goal.recorded - total))}分")))
+                message=M.goal_total_not_sum(name, goal.recorded, total, parts)))
     return found
 
 
@@ -350,7 +333,7 @@ def check_subtotal_mismatch(table: TableView) -> list[Finding]:
         weight = goal.weight if goal.weight is not None else declared
         if weight is None:
             continue
-        label = goal.name.strip() if declared is not None else f"{name}({P(weight)}分)"
+        label = goal.name.strip() if declared is not None else M.goal_label(name, weight)
         members = [view for view in table.lines if view.goal_index == index]
         groups[("目标", index)] = (label, weight, members, goal.source)
 
@@ -364,8 +347,7 @@ def check_subtotal_mismatch(table: TableView) -> list[Finding]:
         if total != declared:
             found.append(_finding(
                 "subtotal_mismatch", Severity.WARNING, line=label, index=members[0].result.index, source=source,
-                message=(f"声明“{label}”，其下各行分值合计{P(total)}分（{_sum_text(parts)}），"
-                         f"相差{P(abs(declared - total))}分")))
+                message=M.subtotal_mismatch(label, declared, total, parts)))
     return found
 
 
@@ -378,9 +360,8 @@ def check_weights_not_100(table: TableView) -> list[Finding]:
         return []
     skipped = sum((view.indicator.weight for view in table.lines if view.result.status is Status.NOT_APPLICABLE
                    and view.indicator.weight is not None), ZERO)
-    note = f"（不适用的行另有{P(skipped)}分，未计入）" if skipped else ""
     return [_finding("weights_not_100", Severity.WARNING, source=table.evaluation.source,
-                     message=f"各行分值合计{P(result.max_total)}分{note}，不是100分，相差{P(abs(HUNDRED - result.max_total))}分")]
+                     message=M.weights_not_100(result.max_total, skipped))]
 
 
 # --- the funds block -----------------------------------------------------------------------------
@@ -399,10 +380,9 @@ def check_amount_not_money(table: TableView) -> list[Finding]:
             value = _amount(getattr(row, field))
             if not isinstance(value, str):
                 continue
-            what = "是百分数而不是金额" if "%" in value or "％" in value else "不是金额"
             found.append(_finding(
                 "amount_not_money", Severity.WARNING, line=row.name, index=1, source=row.source or funds.source,
-                message=f"资金明细“{row.name}”的{chinese}印作“{value}”，{what}（万元）：这一栏应填金额"))
+                message=M.amount_not_money(row.name, chinese, value)))
     return found
 
 
@@ -414,8 +394,8 @@ def _figures(rows: Sequence[FundRow], field: str) -> list[Decimal] | None:
     return [value if isinstance(value, Decimal) else ZERO for value in values]
 
 
-def _row_sum_text(rows: Sequence[FundRow], parts: list[Decimal]) -> str:
-    return " + ".join(f"{row.name}{fmt_amount(part)}" for row, part in zip(rows, parts))
+def _rows(rows: Sequence[FundRow], parts: list[Decimal]) -> list[tuple[str, Decimal]]:
+    return [(row.name, part) for row, part in zip(rows, parts)]
 
 
 def check_breakdown_not_sum(table: TableView) -> list[Finding]:
@@ -445,9 +425,7 @@ def check_breakdown_not_sum(table: TableView) -> list[Finding]:
                 continue
             found.append(_finding(
                 "breakdown_not_sum", Severity.WARNING, line=label, index=1, source=_funds_source(table, field),
-                message=(f"资金来源各行{_FIELD_NAMES[field]}{_row_sum_text(sources, parts)} = "
-                         f"{fmt_amount(sum(parts, ZERO))}，不等于{label}的{_FIELD_NAMES[field]}{fmt_amount(total)}，"
-                         f"相差{fmt_amount(abs(sum(parts, ZERO) - total))}")))
+                message=M.sources_not_sum(_FIELD_NAMES[field], _rows(sources, parts), label, total)))
     if spending:
         for field in ("budget", "executed"):
             parts = _figures(spending, field)
@@ -456,9 +434,7 @@ def check_breakdown_not_sum(table: TableView) -> list[Finding]:
             found.append(_finding(
                 "breakdown_not_sum", Severity.WARNING, line=label, index=1,
                 source=spending[0].source or funds.source,
-                message=(f"支出类别各行{_row_sum_text(spending, parts)} = {fmt_amount(sum(parts, ZERO))}，"
-                         f"既不等于{label}的预算数{fmt_amount(funds.budget)}，也不等于执行数"
-                         f"{fmt_amount(funds.executed)}")))
+                message=M.spending_not_sum(_rows(spending, parts), label, funds.budget, funds.executed)))
     return found
 
 
@@ -468,14 +444,13 @@ def _rate_finding(printed_text: str, budget: Decimal, executed: Decimal, what: s
     if printed is None or budget == 0:
         return None
     value, half = printed
-    computed = executed / budget * HUNDRED
+    computed = exact(executed) * 100 / exact(budget)  # exact, so the tolerance test is exact too
     # Some forms cap the printed rate at 100% when more than the budget was spent.
-    if abs(value - computed) <= half or (computed > HUNDRED and abs(value - HUNDRED) <= half):
+    if abs(exact(value) - computed) <= exact(half) or (computed > 100 and abs(value - HUNDRED) <= half):
         return None
     return _finding(
         "rate_mismatch", Severity.WARNING, line=line, index=1, source=source,
-        message=(f"{what}执行率印作“{printed_text}”，按执行数{fmt_amount(executed)}÷预算数{fmt_amount(budget)}"
-                 f"应为{fmt2(computed)}%，相差{fmt2(abs(value - computed))}个百分点，超出印出位数的四舍五入范围"))
+        message=M.rate_mismatch(what, printed_text, executed, budget, computed, abs(exact(value) - computed)))
 
 
 def check_rate_mismatch(table: TableView) -> list[Finding]:
@@ -486,14 +461,14 @@ def check_rate_mismatch(table: TableView) -> list[Finding]:
     found: list[Finding] = []
     label = funds.label or "资金总额"
     if funds.rate is not None:
-        finding = _rate_finding(funds.rate, funds.budget, funds.executed, f"{label}的", label,
+        finding = _rate_finding(funds.rate, funds.budget, funds.executed, M.rate_of_total(label), label,
                                 _funds_source(table, "rate"))
         found.extend([finding] if finding else [])
     for row in funds.breakdown:
         budget, executed = _amount(row.budget), _amount(row.executed)
         if row.rate is None or not isinstance(budget, Decimal) or not isinstance(executed, Decimal):
             continue
-        finding = _rate_finding(row.rate, budget, executed, f"资金明细“{row.name}”的", row.name,
+        finding = _rate_finding(row.rate, budget, executed, M.rate_of_row(row.name), row.name,
                                 row.source or funds.source)
         found.extend([finding] if finding else [])
     return found
@@ -505,12 +480,10 @@ def check_over_executed(table: TableView) -> list[Finding]:
     if funds is None or funds.budget <= 0 or funds.executed <= funds.budget:
         return []
     label = funds.label or "资金总额"
-    rate = funds.executed / funds.budget * HUNDRED
+    rate = exact(funds.executed) * 100 / exact(funds.budget)
     return [_finding(
         "over_executed", Severity.INFO, line=label, index=1, source=_funds_source(table, "executed"),
-        message=(f"{label}执行数{fmt_amount(funds.executed)}高于预算数{fmt_amount(funds.budget)}，"
-                 f"超出{fmt_amount(funds.executed - funds.budget)}万元（执行率{fmt2(rate)}%），"
-                 f"预算执行率按满分计，不多给分；请核对"))]
+        message=M.over_executed(label, funds.executed, funds.budget, rate))]
 
 
 # --- how lines are written -----------------------------------------------------------------------
@@ -526,12 +499,11 @@ def check_target_without_number(table: TableView) -> list[Finding]:
             continue
         if line.target_value.kind not in (ValueKind.TEXT, ValueKind.EMPTY):
             continue
-        target = line.target.strip() or "（空）"
+        target = line.target.strip() or M.EMPTY
         found.append(_finding(
             "target_without_number", Severity.WARNING, line=view.result.name, index=view.result.index,
             source=_field_source(line, "target"),
-            message=(f"“{view.result.name}”指标性质为“{line.nature.value}”（定量），年度指标值“{target}”却没有数字，"
-                     f"无法按规则计分")))
+            message=M.target_without_number(view.result.name, line.nature.value, target)))
     return found
 
 
@@ -551,11 +523,10 @@ def check_loss_unexplained(table: TableView) -> list[Finding]:
         words = ("执行", "预算", budget.name)
         if not any(word and word in analysis for word in words):
             rate = table.result.budget.rate if table.result.budget is not None else None
-            rate_text = f"（执行率{fmt2(rate)}%）" if rate is not None else ""
             found.append(_finding(
                 "loss_unexplained", Severity.INFO, line=budget.name, index=budget.index,
                 source=_funds_source(table, "executed"),
-                message=f"{_budget_name(budget)}失分{P(budget.lost)}分{rate_text}，表级原因分析中没有说明"))
+                message=M.budget_loss_unexplained(_budget_name(budget), budget.lost, rate)))
     # named on its own: a 原因分析 about 服务对象满意度 does not explain the 满意度 line
     named = set(named_in(analysis, [view.indicator.name_clean for view in table.lines]))
     for position, view in enumerate(table.lines):
@@ -566,8 +537,7 @@ def check_loss_unexplained(table: TableView) -> list[Finding]:
             continue
         found.append(_finding(
             "loss_unexplained", Severity.INFO, line=line.name, index=line.index, source=view.indicator.source,
-            message=(f"“{line.name}”失分{P(line.lost)}分（得{P(line.score or ZERO)}分，分值{P(line.weight or ZERO)}分），"
-                     f"但该行没有偏差原因，表级原因分析中也没有提到它")))
+            message=M.loss_unexplained(line.name, line.lost, line.score or ZERO, line.weight or ZERO)))
     return found
 
 
@@ -595,13 +565,12 @@ def check_actual_far_above_target(table: TableView) -> list[Finding]:
         if target <= 0 or actual < target * (1 + FAR_ABOVE):
             continue
         line = view.indicator
-        above = (actual / target - 1) * HUNDRED
+        above = (exact(actual) / exact(target) - 1) * 100
         found.append(_finding(
             "actual_far_above_target", Severity.INFO, line=view.result.name, index=view.result.index,
             source=_field_source(line, "actual"),
-            message=(f"“{view.result.name}”实际完成值{line.actual_value.display}比年度指标值"
-                     f"{line.target_value.display}高出{P(above)}%（达到{P(FAR_ABOVE * HUNDRED)}%即为指标偏离），"
-                     f"年度指标值可能定得过低，请核对")))
+            message=M.actual_far_above_target(view.result.name, line.actual_value.display,
+                                              line.target_value.display, above, FAR_ABOVE * HUNDRED)))
     return found
 
 
@@ -629,8 +598,7 @@ def check_actuals_equal_targets(table: TableView) -> list[Finding]:
         return []
     return [_finding(
         "actuals_equal_targets", Severity.INFO, source=table.evaluation.source,
-        message=(f"表中{len(readable)}项可读数的实际完成值全部与年度指标值相同，"
-                 f"可能是照抄了年度指标值，值得核对"))]
+        message=M.actuals_equal_targets(len(readable)))]
 
 
 # --- across the tables of one document ---------------------------------------------------------
@@ -663,11 +631,10 @@ def check_header_mismatch(tables: Sequence[TableView]) -> list[list[Finding]]:
             if key == majority:
                 continue
             if majority is not None:
-                message = (f"{chinese}写作“{value}”，同一文件（{document}）中其他{counts[majority]}张表写作"
-                           f"“{shown[majority]}”，请核对")
+                message = M.header_mismatch_majority(chinese, value, document, counts[majority], shown[majority])
             else:
-                others = "、".join(f"“{shown[k]}”（{n}张）" for k, n in ranked if k != key)
-                message = f"{chinese}写作“{value}”，同一文件（{document}）中其他表写作{others}，请核对"
+                message = M.header_mismatch_split(chinese, value, document,
+                                                  [(shown[k], n) for k, n in ranked if k != key])
             found[i].append(_finding("header_mismatch", Severity.WARNING, line=chinese,
                                      source=_table_field(tables[i], field), message=message))
     return found
@@ -699,9 +666,29 @@ DOCUMENT_CHECKS: dict[str, DocumentCheck] = {
 }
 
 
+def _run_check(code: str, check: Check, table: TableView) -> list[Finding]:
+    """One check's findings; a check that raises becomes a ``check_failed`` finding, not a failed run.
+
+    Any exception is caught on purpose: it is a bug in that check, and it must not cost the
+    reviewer the other checks or the other tables.
+    """
+    try:
+        return list(check(table))
+    except Exception as exc:  # noqa: BLE001 - isolation is the point (see the docstring)
+        return [_check_failed(code, exc, table)]
+
+
+def _check_failed(code: str, exc: Exception, table: TableView) -> Finding:
+    return finding("check_failed", M.check_failed(code, type(exc).__name__), line=code,
+                   source=table.evaluation.source)
+
+
 def check_table(table: TableView) -> list[Finding]:
-    """Run every table-level check on one table; the engine's findings are not repeated."""
-    return [finding for check in TABLE_CHECKS.values() for finding in check(table)]
+    """Run every table-level check on one table; the engine's findings are not repeated.
+
+    A check that raises gives a ``check_failed`` error finding in place of its own.
+    """
+    return [found for code, check in TABLE_CHECKS.items() for found in _run_check(code, check, table)]
 
 
 def document_key(evaluation: Evaluation) -> tuple[str, str]:
@@ -716,6 +703,14 @@ def _ordered(findings: Iterable[Finding]) -> tuple[Finding, ...]:
     return tuple(sorted(findings, key=lambda f: (f.severity.rank, f.index or 0)))
 
 
+def _reviewed(table: TableView, more: list[Finding], ruleset: RuleSet) -> EvaluationResult:
+    """The engine's result with the checks' findings; a failed check leaves the table pending (待定)."""
+    update: dict = {"findings": _ordered(table.result.findings + tuple(more))}
+    if any(f.code == "check_failed" for f in more):
+        update.update(complete=False, grade=ruleset.pending_grade)
+    return table.result.model_copy(update=update)
+
+
 def check_evaluations(evaluations: Sequence[Evaluation], ruleset: RuleSet = STANDARD) -> list[EvaluationResult]:
     """Score and review tables; tables of one document are also checked against each other.
 
@@ -726,7 +721,9 @@ def check_evaluations(evaluations: Sequence[Evaluation], ruleset: RuleSet = STAN
 
     Returns:
         One result per table, in order: the engine's result with its findings plus every
-        check's, most severe first.
+        check's, most severe first. A check that raised on a table adds a ``check_failed``
+        error finding naming it; that table's review is incomplete, so its result is marked
+        ``complete=False`` with the rule set's pending grade. The other checks and tables go on.
     """
     tables = [table_view(evaluation, score(evaluation, ruleset)) for evaluation in evaluations]
     extra = [check_table(table) for table in tables]
@@ -736,11 +733,15 @@ def check_evaluations(evaluations: Sequence[Evaluation], ruleset: RuleSet = STAN
     for members in groups.values():
         if len(members) < 2:
             continue
-        for check in DOCUMENT_CHECKS.values():
-            for i, findings in zip(members, check([tables[i] for i in members])):
+        for code, check in DOCUMENT_CHECKS.items():
+            group = [tables[i] for i in members]
+            try:
+                found = check(group)
+            except Exception as exc:  # noqa: BLE001 - as in _run_check: one check's bug stays there
+                found = [[_check_failed(code, exc, table)] for table in group]
+            for i, findings in zip(members, found):
                 extra[i].extend(findings)
-    return [table.result.model_copy(update={"findings": _ordered(table.result.findings + tuple(more))})
-            for table, more in zip(tables, extra)]
+    return [_reviewed(table, more, ruleset) for table, more in zip(tables, extra)]
 
 
 def check_evaluation(evaluation: Evaluation, ruleset: RuleSet = STANDARD) -> EvaluationResult:

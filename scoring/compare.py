@@ -24,23 +24,14 @@ from indicators.problems import Source
 from indicators.values import MULTIPLIERS, Comparison, ValueKind
 from indicators.yaml_io import is_target_table
 
+from .codes import codes_of, finding
 from .results import EvaluationResult, Finding, Severity
 
 __all__ = ["Plan", "Pairing", "pair_tables", "compare_with_plan", "plan_findings", "with_plan_findings", "split_plans",
            "COMPARE_CODES", "table_key"]
 
-#: Codes this module emits, with their default severity (an eased target is an error).
-COMPARE_CODES: dict[str, Severity] = {
-    "plan_target_eased": Severity.ERROR,
-    "plan_indicator_missing": Severity.WARNING,
-    "plan_indicator_added": Severity.WARNING,
-    "plan_target_changed": Severity.WARNING,
-    "plan_weight_changed": Severity.WARNING,
-    "plan_direction_changed": Severity.WARNING,
-    "plan_budget_changed": Severity.WARNING,
-    "plan_not_found": Severity.WARNING,
-    "plan_ambiguous": Severity.WARNING,
-}
+#: Codes this module emits, with their default severity (registered in scoring/codes.py).
+COMPARE_CODES: dict[str, Severity] = codes_of("compare")
 
 _NOISE = re.compile(r"[\s（）()【】\[\]“”\"'《》：:、，,。.\-—_]|项目|绩效目标表|绩效自评表|自评表|年度|绩效")
 
@@ -89,7 +80,7 @@ def pair_tables(tables: Sequence[Evaluation], plans: Sequence[Evaluation]) -> li
 
 def _finding(code: str, source: Source | None, *, message: str, line: str | None = None,
              index: int | None = None) -> Finding:
-    return Finding(code=code, severity=COMPARE_CODES[code], message=message, line=line, index=index, source=source)
+    return finding(code, message, line=line, index=index, source=source)
 
 
 def _where(source: Source | None) -> str:

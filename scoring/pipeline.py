@@ -29,7 +29,8 @@ from indicators.problems import Problem, Source
 
 from .checks import check_evaluations
 from .engine import score
-from .results import EvaluationResult, Finding, Severity
+from .codes import finding
+from .results import EvaluationResult
 from .ruleset import STANDARD, RuleSet
 
 __all__ = ["FileResult", "JudgmentKey", "INTERNAL_CODES", "load_files", "score_files", "run", "score_tables",
@@ -99,14 +100,14 @@ def load_files(sources: Iterable["str | Input"], *, targets: bool = False,
 def failed_result(evaluation: Evaluation, ruleset: RuleSet, error: BaseException) -> EvaluationResult:
     """The result of a table whose scoring failed: no lines, nothing counted, 待定, one error finding."""
     source = evaluation.source
-    finding = Finding(code="table_failed", severity=Severity.ERROR, source=source,
+    failure = finding("table_failed", source=source,
                       message=(f"评分时发生内部错误（{type(error).__name__}），这张表没有评分；"
                                f"其他表不受影响。请报告此问题"))
     return EvaluationResult(
         file=source.file if source else "", location=source.location if source else "", title=evaluation.title,
         kind=evaluation.kind.value, rules=ruleset.name, total=ZERO, max_total=ZERO,
         recorded_total=evaluation.recorded_total, grade=ruleset.pending_grade, complete=False, pending_weight=ZERO,
-        lines=(), findings=(finding,))
+        lines=(), findings=(failure,))
 
 
 def _score_only(evaluation: Evaluation, ruleset: RuleSet) -> EvaluationResult:

@@ -7,6 +7,7 @@ from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict
 
+from indicators.model import Kind
 from indicators.problems import Source
 
 __all__ = ["Status", "Severity", "Finding", "LineResult", "BudgetResult", "EvaluationResult"]
@@ -22,6 +23,8 @@ class Status(StrEnum):
 
 
 class Severity(StrEnum):
+    """How serious a finding is; each code's default is registered in scoring/codes.py."""
+
     ERROR = "error"
     WARNING = "warning"
     INFO = "info"
@@ -88,7 +91,8 @@ class EvaluationResult(_Frozen):
     file: str
     location: str
     title: str
-    kind: str
+    #: project or department (a StrEnum: ``result.kind == "department"`` still holds; JSON writes the value)
+    kind: Kind
     rules: str
     total: Decimal
     max_total: Decimal

@@ -1,229 +1,35 @@
-"""Rule sets: what each scoring case does, weights, rounding, tiers, caps and grades.
+"""Rule sets: loading built-in and user rule-set files, with ``extends``, into a :class:`RuleSet`.
 
-``standard`` is scoring-rules.md §1–8 (the model's defaults). Other rule sets are
-YAML files that ``extends`` another and override a few keys; the ones shipped with
-perfscore live in ``scoring/rulesets/``. Every formula is checked when the file
-loads, so a mistake is reported at file:line before any table is scored.
+``standard`` is scoring-rules.md §1–8 (the model's defaults, ``scoring/ruleset_model.py``).
+Other rule sets are YAML files that ``extends`` another and override a few keys; the ones
+shipped with perfscore live in ``scoring/rulesets/``. Every formula, case rule and wording
+template is checked when the file loads, so a mistake is reported at file:line before
+any table is scored. The model's names are re-exported here, so ``scoring.ruleset`` stays
+the one import for callers.
 """
 
 from __future__ import annotations
 
-from decimal import Decimal
-from functools import cached_property
 from importlib import resources
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
-from pydantic import BaseModel, ConfigDict, ValidationError, field_validator, model_validator
+from pydantic import ValidationError
 
-from indicators.numbers import D, round_half_up, truncate
-from indicators.problems import PerfscoreError, Problem, Source, did_you_mean
-from indicators.yaml_nodes import LineMap, compose_documents
+from indicators.problems import Problem, Source, did_you_mean
+from indicators.yaml_nodes import EncodingError, LineMap, compose_documents, decode_yaml_bytes
 
-from .formulas import Formula, FormulaError, compile_formula, evaluate
+from .formulas import FormulaError
+from .rules import RULES, UnknownRule, rule_named
+from .ruleset_model import (
+    CASES, FORMULA_CASES, STANDARD, Band, Cap, Grade, Penalty, RuleSet, RuleSetError, Tier, UnknownRuleSet,
+)
 
-__all__ = ["Tier", "Grade", "Band", "Cap", "Penalty", "RuleSet", "RuleSetError", "STANDARD", "builtin_names",
-           "get_ruleset", "load_ruleset", "FORMULA_CASES"]
+__all__ = ["Tier", "Grade", "Band", "Cap", "Penalty", "RuleSet", "RuleSetError", "UnknownRuleSet", "STANDARD",
+           "builtin_names", "get_ruleset", "load_ruleset", "FORMULA_CASES", "CASES"]
 
-#: Cases a formula may take over, and the names each provides (see scoring/rules.py).
-FORMULA_CASES: dict[str, tuple[str, ...]] = {
-    "higher_short": ("weight", "target", "actual", "ratio"),
-    "over": ("weight", "target", "actual", "ratio"),
-    "lower_exceeded": ("weight", "target", "actual", "ratio"),
-    "equal": ("weight", "target", "actual", "ratio"),
-    "range_outside": ("weight", "actual", "lower", "upper"),
-    "yes_no_mismatch": ("weight",),
-    "date_late": ("weight", "late_days", "late_months"),
-    "budget": ("weight", "rate", "budget", "executed"),
-}
-_ALIASES = {"分值": "weight", "目标": "target", "指标值": "target", "实际": "actual", "实际值": "actual",
-            "完成率": "ratio", "执行率": "rate", "预算数": "budget", "执行数": "executed"}
-
-
-class RuleSetError(PerfscoreError, ValueError):
-    """A rule set that cannot be loaded; ``problems`` say where and why, in Chinese."""
-
-    def __init__(self, problems: list[Problem]) -> None:
-        super().__init__("; ".join(f"{p.source}: {p.message}" for p in problems))
-        self.problems = problems
-
-
-class _Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-
-class Tier(_Frozen):
-    """A qualitative tier: a name, aliases, and its share of 分值 [low, high] (low == high: a fixed fraction)."""
-
-    name: str
-    aliases: tuple[str, ...] = ()
-    low: Decimal
-    high: Decimal
-
-    @model_validator(mode="after")
-    def _ordered(self) -> "Tier":
-        if not (0 <= self.low <= self.high <= 1):
-            raise ValueError(f"档次“{self.name}”的比例应满足 0 ≤ low ≤ high ≤ 1")
-        return self
-
-
-class Grade(_Frozen):
-    """Totals at or above ``floor`` get ``name`` (the highest matching band wins)."""
-
-    floor: Decimal
-    name: str
-
-
-class Band(_Frozen):
-    """Banded budget scoring: 执行率 at or above ``min_rate`` (a percentage) earns ``fraction`` of 分值."""
-
-    min_rate: Decimal
-    fraction: Decimal
-
-
-class Cap(_Frozen):
-    """A cap on the table's total when 执行率 (a percentage) is below ``below``."""
-
-    below: Decimal
-    max_total: Decimal
-
-
-class Penalty(_Frozen):
-    """指标偏离: an actual at least ``threshold`` percent above its target loses ``points``."""
-
-    threshold: Decimal = Decimal(30)
-    points: Decimal = Decimal(2)
-
-
-class RuleSet(_Frozen):
-    """Everything a rule set decides. The defaults are the ``standard`` rules."""
-
-    name: str = "standard"
-    description: str = "标准规则：财预〔2020〕10号自评表通行做法（执行率×分值、正向按比例、反向超标不得分、定性三档）"
-    extends: str | None = None
-    #: case → built-in rule in scoring.rules.RULES
-    cases: dict[str, str] = {
-        "budget": "budget_line", "higher": "higher_is_better", "lower": "lower_is_better",
-        "equal": "equal_as_higher", "range": "in_range", "yes_no": "yes_no", "date": "date_deadline",
-        "qualitative": "qualitative",
-    }
-    #: formula case (see FORMULA_CASES) → expression; a formula replaces that branch of the built-in rule
-    formulas: dict[str, str] = {}
-    budget_in_total: bool = True
-    budget_scoring: Literal["proportional", "banded"] = "proportional"
-    budget_bands: tuple[Band, ...] = ()
-    budget_rate: Literal["computed", "printed"] = "computed"
-    total_caps: tuple[Cap, ...] = ()
-    deviation_penalty: Penalty | None = None
-    not_applicable: Literal["skip", "rescale"] = "skip"
-    line_places: int = 2
-    line_rounding: Literal["half_up", "truncate"] = "half_up"
-    total_places: int = 2
-    total_rounding: Literal["half_up", "truncate"] = "half_up"
-    # Central guidance for self-evaluation: 达成 100–80%, 部分达成 80–60%, 未达成 60–0%.
-    tiers: tuple[Tier, ...] = (
-        Tier(name="达成预期指标", aliases=("达成", "达成预期", "完成"), low=Decimal("0.8"), high=Decimal("1")),
-        Tier(name="部分达成并具有一定效果", aliases=("部分达成", "基本达成", "基本完成"),
-             low=Decimal("0.6"), high=Decimal("0.8")),
-        Tier(name="未达成且效果较差", aliases=("未达成", "未完成"), low=Decimal("0"), high=Decimal("0.6")),
-    )
-    #: 财预〔2020〕10号 default weights for a table with none: budget line and first-level groups.
-    default_scheme: dict[str, Decimal] = {
-        "预算执行率": Decimal(10), "产出指标": Decimal(50), "效益指标": Decimal(30), "满意度指标": Decimal(10),
-    }
-    #: first-level names counted under another scheme group (成本 is scored under 产出).
-    scheme_aliases: dict[str, str] = {"成本指标": "产出指标"}
-    grades: tuple[Grade, ...] = (
-        Grade(floor=Decimal(90), name="优"), Grade(floor=Decimal(80), name="良"),
-        Grade(floor=Decimal(60), name="中"), Grade(floor=Decimal(0), name="差"),
-    )
-    pending_grade: str = "待定"
-    #: Chinese wording a rule set wants instead of perfscore's: reason key → template (see docs/rules.md)
-    wording: dict[str, str] = {}
-
-    @field_validator("line_places", "total_places")
-    @classmethod
-    def _places(cls, value: int) -> int:
-        if not 0 <= value <= 4:
-            raise ValueError("小数位数应在 0 到 4 之间")
-        return value
-
-    @field_validator("formulas")
-    @classmethod
-    def _formulas(cls, value: dict[str, str]) -> dict[str, str]:
-        for case, text in value.items():
-            if case not in FORMULA_CASES:
-                raise ValueError(f"没有名为“{case}”的公式情形{did_you_mean(case, FORMULA_CASES)}"
-                                 f"（可用：{'、'.join(FORMULA_CASES)}）")
-            allowed = frozenset(FORMULA_CASES[case]) | {k for k, v in _ALIASES.items() if v in FORMULA_CASES[case]}
-            formula = compile_formula(text, allowed)
-            # A trial run on ordinary values catches what only evaluation shows (9**9**9, 1/0 constants).
-            evaluate(formula, {"weight": D(10), "target": D(100), "actual": D(80), "ratio": D("0.8"),
-                               "lower": D(1), "upper": D(2), "rate": D("0.9"), "budget": D(100),
-                               "executed": D(90), "late_days": D(10), "late_months": D(1)})
-        return value
-
-    @field_validator("cases")
-    @classmethod
-    def _cases(cls, value: dict[str, str]) -> dict[str, str]:
-        from .rules import RULES  # the registry imports this module
-
-        for case, rule in value.items():
-            if rule not in RULES:
-                raise ValueError(f"情形“{case}”的规则“{rule}”不存在{did_you_mean(rule, RULES)}")
-        return value
-
-    @cached_property
-    def compiled(self) -> dict[str, Formula]:
-        """The checked formulas, by case."""
-        return {case: compile_formula(text) for case, text in self.formulas.items()}
-
-    def round_line(self, value: Decimal) -> Decimal:
-        """Round one line's score as the rule set says (standard: 0.01, 四舍五入)."""
-        return _round(value, self.line_places, self.line_rounding)
-
-    def round_total(self, value: Decimal) -> Decimal:
-        """Round the total as the rule set says."""
-        return _round(value, self.total_places, self.total_rounding)
-
-    def grade(self, total: Decimal) -> str:
-        """The grade band of ``total``; 90 exactly is 优 (bands include their floor)."""
-        for band in sorted(self.grades, key=lambda g: g.floor, reverse=True):
-            if total >= band.floor:
-                return band.name
-        return sorted(self.grades, key=lambda g: g.floor)[0].name
-
-    def find_tier(self, text: str) -> Tier | None:
-        """The tier named by ``text`` (full name or alias), or None."""
-        wanted = text.strip()
-        for tier in self.tiers:
-            if wanted == tier.name or wanted in tier.aliases:
-                return tier
-        return None
-
-    def total_cap(self, rate_percent: Decimal | None) -> Decimal | None:
-        """The cap on the total for this 执行率, or None."""
-        if rate_percent is None:
-            return None
-        caps = [cap.max_total for cap in self.total_caps if rate_percent < cap.below]
-        return min(caps) if caps else None
-
-    def say(self, key: str, default: str, **fields: Any) -> str:
-        """A reason sentence: the rule set's own wording for ``key`` if it has one, else ``default``."""
-        template = self.wording.get(key)
-        if not template:
-            return default
-        try:
-            return template.format(**fields)
-        except (KeyError, IndexError, ValueError):
-            return default
-
-
-def _round(value: Decimal, places: int, mode: str) -> Decimal:
-    return round_half_up(value, places) if mode == "half_up" else truncate(value, places)
-
-
-STANDARD = RuleSet()
+#: Keys whose mapping a rule set merges into its parent's (the others replace the parent's value).
+_MERGED = ("cases", "formulas", "wording", "default_scheme")
 
 
 def _package_files() -> dict[str, Any]:
@@ -240,8 +46,7 @@ def builtin_names() -> list[str]:
 def _merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
     merged = dict(base)
     for key, value in override.items():
-        if isinstance(value, dict) and isinstance(merged.get(key), dict) and key in ("cases", "formulas", "wording",
-                                                                                      "default_scheme"):
+        if isinstance(value, dict) and isinstance(merged.get(key), dict) and key in _MERGED:
             merged[key] = {**merged[key], **value}
         else:
             merged[key] = value
@@ -255,10 +60,37 @@ def _problem_message(error: dict[str, Any]) -> str:
         return f"未知的规则集字段“{name}”{did_you_mean(name, RuleSet.model_fields)}"
     if error["type"] == "missing":
         return f"缺少必填项 {loc}"
+    if error["type"] == "too_short":
+        return f"{loc}：至少要有一项"
     cause = error.get("ctx", {}).get("error")
-    text = str(cause) if cause is not None else error["msg"]
+    expected = _EXPECTED.get(error["type"])
+    if error["type"] == "literal_error":
+        expected = f"应是 {error.get('ctx', {}).get('expected', '')} 之一".replace("' or '", "'、'")
+    text = str(cause) if cause is not None else expected or error["msg"]
     given = error.get("input")
-    return f"{loc}：{text}" + (f"（实际为“{given}”）" if error["type"] != "value_error" and given is not None else "")
+    if error["type"] == "value_error" or given is None:
+        return f"{loc}：{text}"
+    shown = f"“{given}”" if isinstance(given, (str, int)) else _kind(given)  # never echo a whole structure
+    return f"{loc}：{text}（实际为{shown}）"
+
+
+#: pydantic's error types, said in Chinese (what was expected).
+_EXPECTED = {
+    "bool_type": "应是 true 或 false", "bool_parsing": "应是 true 或 false",
+    "int_type": "应是整数", "int_parsing": "应是整数", "int_from_float": "应是整数",
+    "decimal_type": "应是数字", "decimal_parsing": "应是数字", "finite_number": "应是有限的数字",
+    "string_type": "应是一段文字", "dict_type": "应是“键: 值”的映射", "model_type": "应是“键: 值”的映射",
+    "model_attributes_type": "应是“键: 值”的映射", "tuple_type": "应是列表", "list_type": "应是列表",
+}
+
+
+def _kind(value: object) -> str:
+    """What a YAML value is, in Chinese, for a message that must not echo a whole structure."""
+    return {list: "列表", dict: "映射", type(None): "空值", bool: "是/否"}.get(type(value), type(value).__name__)
+
+
+def _at(file: str, lines: LineMap, path: tuple, message: str) -> Problem:
+    return Problem(source=Source(file=file, line=lines.line_of(path)), message=message)
 
 
 def _load_text(text: str, file: str, seen: tuple[str, ...]) -> RuleSet:
@@ -269,17 +101,20 @@ def _load_text(text: str, file: str, seen: tuple[str, ...]) -> RuleSet:
         raise RuleSetError([Problem(source=Source(file=file, line=1),
                                     message="规则集文件应是一个“键: 值”的映射（name、extends、formulas……）")])
     data, lines = documents[0]
-    base_name = data.get("extends") or ("standard" if data.get("name") != "standard" else None)
+    extends = data.get("extends")
+    if extends is not None and not isinstance(extends, str):
+        raise RuleSetError([_at(file, lines, ("extends",), f"extends 应是一个规则集的名称或 .yaml 文件的路径（一段文字），"
+                                                            f"实际为{_kind(extends)}；一个规则集只能继承一个")])
+    base_name = extends or ("standard" if data.get("name") != "standard" else None)
     base: dict[str, Any] = {}
     if base_name:
         if base_name in seen:
-            raise RuleSetError([Problem(source=Source(file=file, line=lines.line_of(("extends",))),
-                                        message=f"规则集之间循环继承：{' → '.join(seen + (base_name,))}")])
+            raise RuleSetError([_at(file, lines, ("extends",),
+                                    f"规则集之间循环继承：{' → '.join(seen + (base_name,))}")])
         try:
             parent = _resolve(base_name, seen + (base_name,), relative_to=Path(file).parent)
-        except KeyError as exc:
-            raise RuleSetError([Problem(source=Source(file=file, line=lines.line_of(("extends",))),
-                                        message=str(exc.args[0]))]) from None
+        except UnknownRuleSet as exc:
+            raise RuleSetError([_at(file, lines, ("extends",), str(exc))]) from None
         base = parent.model_dump(exclude={"extends"}, mode="python")
     entry_problems = _check_entries(data, lines, file)
     if entry_problems:
@@ -290,31 +125,76 @@ def _load_text(text: str, file: str, seen: tuple[str, ...]) -> RuleSet:
     try:
         return RuleSet.model_validate(merged)
     except ValidationError as exc:
-        problems = [Problem(source=Source(file=file, line=_line(lines, error["loc"])), message=_problem_message(error))
-                    for error in exc.errors(include_url=False)]
-        raise RuleSetError(problems) from None
-    except FormulaError as exc:  # pragma: no cover - validators wrap it
-        raise RuleSetError([Problem(source=Source(file=file, line=1), message=str(exc))]) from None
+        errors = exc.errors(include_url=False)
+        # A list whose items were all refused is also "too short": say only what was wrong with the items.
+        errors = [e for e in errors if e["type"] != "too_short" or not any(
+            o is not e and tuple(o["loc"][:len(e["loc"])]) == tuple(e["loc"]) for o in errors)]
+        raise RuleSetError([_at(file, lines, tuple(error["loc"]), _problem_message(error))
+                            for error in errors]) from None
+
+
+def _check_formula(case: str, text: object) -> None:
+    if not isinstance(text, str):
+        raise FormulaError(f"公式应是一段文字，实际为{_kind(text)}")
+    RuleSet._formulas({case: text})
+
+
+def _check_case(case: str, rule: object) -> None:
+    RuleSet._cases({case: ""})
+    if not isinstance(rule, str):
+        raise UnknownRule(f"规则应写作规则的名称（一段文字），实际为{_kind(rule)}")
+    try:
+        rule_named(rule)
+    except UnknownRule as exc:
+        raise UnknownRule(f"情形“{case}”的规则“{rule}”不存在{did_you_mean(rule, RULES)}") from exc
+
+
+def _check_wording(key: str, template: object) -> None:
+    RuleSet._wording({key: template})  # type: ignore[dict-item]
+
+
+_ENTRY_CHECKS = (("formulas", _check_formula), ("cases", _check_case), ("wording", _check_wording))
 
 
 def _check_entries(data: dict[str, Any], lines: LineMap, file: str) -> list[Problem]:
-    """Each formula and case rule checked on its own line, so every mistake is reported where it is."""
+    """Each formula, case rule and wording template checked on its own line, so every mistake is
+    reported where it is (the model's validation would report the whole mapping at once)."""
     problems: list[Problem] = []
-    for field, check in (("formulas", RuleSet._formulas), ("cases", RuleSet._cases)):
+    for field, check in _ENTRY_CHECKS:
         entries = data.get(field)
+        if entries is None:
+            continue
         if not isinstance(entries, dict):
+            problems.append(_at(file, lines, (field,), f"{field} 应是“键: 值”的映射，实际为{_kind(entries)}"))
             continue
         for key, value in entries.items():
             try:
-                check({key: value})
-            except (ValueError, FormulaError) as exc:
-                problems.append(Problem(source=Source(file=file, line=lines.line_of((field, key))),
-                                        message=f"{field}.{key}：{exc}"))
+                check(key, value)
+            except (ValueError, KeyError) as exc:  # FormulaError, UnknownRule, InputError, WordingError
+                problems.append(_at(file, lines, (field, key), f"{field}.{key}：{exc}"))
     return problems
 
 
-def _line(lines: LineMap, loc: tuple) -> int | None:
-    return lines.line_of(tuple(loc))
+def _read(path: Path, shown: str) -> str:
+    """A rule file's text: UTF-8 (BOM or not) or GB18030, as Windows tools write it."""
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise RuleSetError([Problem(source=Source(file=shown), message="规则集文件不存在")]) from None
+    except OSError as exc:
+        raise RuleSetError([Problem(source=Source(file=shown),
+                                    message=f"无法读取规则集文件：{exc.strerror or type(exc).__name__}")]) from None
+    try:
+        return decode_yaml_bytes(data).text
+    except EncodingError as exc:
+        raise RuleSetError([Problem(source=Source(file=shown), message=str(exc))]) from None
+
+
+def _exists(path: Path) -> bool:
+    try:
+        return path.is_file()
+    except (OSError, ValueError):  # a name with a NUL byte, too long a path …
+        return False
 
 
 def _resolve(name: str, seen: tuple[str, ...], relative_to: Path | None = None) -> RuleSet:
@@ -324,23 +204,36 @@ def _resolve(name: str, seen: tuple[str, ...], relative_to: Path | None = None) 
     if name in files:
         return _load_text(files[name].read_text(encoding="utf-8"), f"scoring/rulesets/{name}.yaml", seen)
     path = Path(name)
-    if relative_to is not None and not path.is_absolute() and not path.exists():
+    if relative_to is not None and not path.is_absolute() and not _exists(path):
         path = relative_to / name
-    if path.suffix in (".yaml", ".yml") and path.exists():
-        return _load_text(path.read_text(encoding="utf-8"), str(name), seen)
+    if path.suffix in (".yaml", ".yml") and _exists(path):
+        return _load_text(_read(path, name), str(name), seen)
     known = builtin_names()
-    raise KeyError(f"没有名为“{name}”的规则集{did_you_mean(name, known, '用')}（内置：{'、'.join(known)}；"
-                   f"也可以给出 .yaml 规则集文件的路径）")
+    raise UnknownRuleSet(f"没有名为“{name}”的规则集{did_you_mean(name, known, '用')}（内置：{'、'.join(known)}；"
+                         f"也可以给出 .yaml 规则集文件的路径）")
+
+
+def _guarded(load: Any, *args: Any, file: str) -> RuleSet:
+    """Run a load; anything but a reported problem becomes one, so a rule file never shows a traceback."""
+    try:
+        return load(*args)
+    except (RuleSetError, UnknownRuleSet):
+        raise
+    except RecursionError:
+        raise RuleSetError([Problem(source=Source(file=file), message="规则集文件嵌套太深，无法读取")]) from None
+    except Exception as exc:  # a bug of ours: reported, with its type, instead of a traceback
+        raise RuleSetError([Problem(source=Source(file=file),
+                                    message=f"读取规则集时发生内部错误（{type(exc).__name__}），请报告此问题")]) from exc
 
 
 def get_ruleset(name: str) -> RuleSet:
     """A built-in rule set by name, or a rule-set file by path.
 
     Raises:
-        KeyError: no such rule set (the message suggests the nearest name).
+        UnknownRuleSet: no such rule set (a ``KeyError`` too; the message suggests the nearest name).
         RuleSetError: the file has mistakes (each with file:line).
     """
-    return _resolve(name, (name,))
+    return _guarded(_resolve, name, (name,), file=name)
 
 
 def load_ruleset(path: str | Path) -> RuleSet:
@@ -349,10 +242,4 @@ def load_ruleset(path: str | Path) -> RuleSet:
     Raises:
         RuleSetError: a missing file, YAML error, unknown key, bad formula … each with file:line.
     """
-    try:
-        text = Path(path).read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise RuleSetError([Problem(source=Source(file=str(path)), message="规则集文件不存在")]) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise RuleSetError([Problem(source=Source(file=str(path)), message=f"无法读取规则集文件：{exc}")]) from None
-    return _load_text(text, str(path), (str(path),))
+    return _guarded(lambda: _load_text(_read(Path(path), str(path)), str(path), (str(path),)), file=str(path))

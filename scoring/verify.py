@@ -11,13 +11,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
+from fractions import Fraction
 from typing import Callable
 
 from hypothesis import HealthCheck, Verbosity, given, settings
 from hypothesis import strategies as st
 
 from indicators.model import Evaluation, Funds, Indicator, Kind
-from indicators.numbers import fmt2, fmt_points
+from indicators.numbers import exact, fmt2, fmt_points
 from indicators.values import parse_value
 
 from .engine import score
@@ -57,7 +58,8 @@ def _case(kind: str, target: Decimal, actual: Decimal, weight: Decimal) -> LineC
                     comparison=parse_value(text).comparison)
 
 
-def _rule_score(ruleset: RuleSet, kind: str, target: Decimal, actual: Decimal, weight: Decimal) -> Decimal | None:
+def _rule_score(ruleset: RuleSet, kind: str, target: Decimal, actual: Decimal, weight: Decimal) -> Fraction | None:
+    """The rule's exact unrounded score for one generated line (None when it needs judgment)."""
     return RULES[ruleset.cases[kind]](_case(kind, target, actual, weight), ruleset).score
 
 
@@ -71,7 +73,7 @@ def _table(lines: list[tuple[str, Decimal, Decimal, Decimal]], budget: Decimal =
 
 
 def _row(kind: str, target: Decimal, actual: Decimal, weight: Decimal, got: object, why: str) -> str:
-    shown = fmt2(got) if isinstance(got, Decimal) else str(got)
+    shown = fmt2(got) if isinstance(got, (Decimal, Fraction)) else str(got)
     word = {"higher": "正向", "lower": "反向", "equal": "等于"}.get(kind, kind)
     return f"{word} | 目标 {fmt_points(target)} | 实际 {fmt_points(actual)} | 分值 {fmt_points(weight)} | 得分 {shown} | {why}"
 
@@ -136,7 +138,8 @@ def verify(ruleset: RuleSet, examples: int = 200) -> list[PropertyResult]:
         result = score(_table([(kind, target, actual, weight)]), ruleset)
         line = result.lines[1]
         expected = weight
-        if penalty is not None and kind in ("higher", "equal") and actual >= target * (1 + penalty.threshold / 100):
+        if penalty is not None and kind in ("higher", "equal") and \
+                exact(actual) >= exact(target) * (1 + exact(penalty.threshold) / 100):
             expected = max(weight - penalty.points, D(0))
         expected = min(ruleset.round_line(expected), weight)
         if line.score != expected:
@@ -179,8 +182,8 @@ def verify(ruleset: RuleSet, examples: int = 200) -> list[PropertyResult]:
         if raw is None or line.status is not Status.SCORED or line.score is None:
             return None
         if penalty is not None and any("指标偏离" in reason for reason in line.reasons):
-            raw -= penalty.points
-        expected = min(ruleset.round_line(max(raw, D(0))), weight)
+            raw -= exact(penalty.points)
+        expected = min(ruleset.round_line(max(raw, Fraction(0))), weight)
         if line.score != expected:
             mode = "四舍五入" if ruleset.line_rounding == "half_up" else "去尾"
             return _row(kind, target, actual, weight, line.score,

@@ -14,13 +14,17 @@ worth 100 (see ``scaled_scheme``).
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
-from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal
+from decimal import Decimal
+from fractions import Fraction
 
 from indicators.model import Evaluation, Goal, Indicator, split_declared_weight
+from indicators.numbers import exact, round_half_up
 
+from . import messages as M
 from . import reasons as R
-from .ruleset import RuleSet
+from .ruleset_model import RuleSet
 
 __all__ = ["WeightPlan", "split_equally", "resolve_weights", "scheme_group", "scaled_scheme"]
 
@@ -50,8 +54,8 @@ def split_equally(total: Decimal, count: int, places: int = 2) -> list[Decimal]:
     if count <= 0:
         return []
     unit = Decimal(1).scaleb(-places)
-    units = (total / unit).to_integral_value(rounding=ROUND_FLOOR)
-    base, extra = divmod(int(units), count)
+    units = math.floor(exact(total) * 10 ** places)  # exact: never a quotient cut to 28 digits
+    base, extra = divmod(units, count)
     return [(Decimal(base + (1 if i < extra else 0)) * unit) for i in range(count)]
 
 
@@ -117,7 +121,7 @@ def resolve_weights(evaluation: Evaluation, ruleset: RuleSet) -> WeightPlan:
         goal, line = lines[i]
         options = groups(goal, line)
         if not options:
-            notes[i] = R.weight_missing()
+            notes[i] = R.say(ruleset.wording, "weight_missing", name=line.name_clean)
             pending.pop(0)
             continue
         key, label, declared = options[0]
@@ -127,7 +131,8 @@ def resolve_weights(evaluation: Evaluation, ruleset: RuleSet) -> WeightPlan:
         shares = split_equally(max(declared - given, Decimal(0)), len(open_members))
         for j, share in zip(open_members, shares):
             weights[j] = share
-            notes[j] = R.weight_split(label, declared - given, len(open_members))
+            notes[j] = R.say(ruleset.wording, "weight_split", name=lines[j][1].name_clean, group=label,
+                             total=R.P(declared - given), count=len(open_members))
         pending = [j for j in pending if j not in open_members]
 
     budget_weight = funds.weight if funds is not None else None
@@ -148,13 +153,15 @@ def scaled_scheme(groups: dict[str, Decimal], pool: Decimal, places: int = 2) ->
     if not groups or total <= 0:
         return dict(groups)
     unit = Decimal(1).scaleb(-places)
-    exact = {group: pool * weight / total for group, weight in groups.items()}
-    shares = {group: value.quantize(unit, rounding=ROUND_HALF_UP) for group, value in exact.items()}
-    units = int(((pool - sum(shares.values(), Decimal(0))) / unit).to_integral_value(rounding=ROUND_HALF_UP))
+    # pool × weight / total as an exact quotient, rounded once (80 × 50 / 100 = 40.005 → 40.01, never 40.00).
+    quotients = {group: exact(pool) * exact(weight) / exact(total) for group, weight in groups.items()}
+    shares = {group: round_half_up(value, places) for group, value in quotients.items()}
+    # shares and pool are multiples of the unit, so this count is a whole number.
+    units = int((exact(pool) - sum((exact(share) for share in shares.values()), Fraction(0))) * 10 ** places)
     if units:
         step = unit if units > 0 else -unit
         # sorted() is stable, so the scheme's order breaks ties.
-        order = sorted(groups, key=lambda g: (shares[g] - exact[g]) * (1 if units > 0 else -1))
+        order = sorted(groups, key=lambda g: (exact(shares[g]) - quotients[g]) * (1 if units > 0 else -1))
         for k in range(abs(units)):
             shares[order[k % len(order)]] += step
     return shares
@@ -187,17 +194,18 @@ def _scheme(lines, applicable, weights, notes, evaluation: Evaluation, ruleset: 
             continue
         group = scheme_group(line.level1, ruleset)
         if group is None:
-            notes[i] = R.weight_missing()
+            notes[i] = R.say(ruleset.wording, "weight_missing", name=line.name_clean)
             continue
         groups.setdefault(group, []).append(i)
     for group, members in groups.items():
         total = group_weights.get(group, ruleset.default_scheme[group])
         for j, share in zip(members, split_equally(total, len(members))):
             weights[j] = share
+            fields = dict(name=lines[j][1].name_clean, group=group, total=R.P(total), count=len(members))
             if pool is None:
-                notes[j] = R.weight_scheme(group, total, len(members))
+                notes[j] = R.say(ruleset.wording, "weight_scheme", **fields)
             else:
-                notes[j] = R.weight_scheme_scaled(printed, pool, group, total, len(members))
+                notes[j] = R.say(ruleset.wording, "weight_scheme_scaled", **fields, budget=R.P(printed), pool=R.P(pool))
 
     budget_weight, budget_note = None, ""
     if funds is not None:
@@ -205,12 +213,13 @@ def _scheme(lines, applicable, weights, notes, evaluation: Evaluation, ruleset: 
             budget_weight = printed
         else:
             budget_weight = scheme_budget
-            budget_note = R.budget_weight_scheme(budget_weight) if budget_weight is not None else ""
+            budget_note = R.say(ruleset.wording, "budget_weight_scheme", name=funds.label or "预算执行率",
+                                weight=R.P(budget_weight)) if budget_weight is not None else ""
 
     if pool is None:
         shown_budget = budget_weight if budget_weight is not None else scheme_budget
-        message = R.weights_assigned(_scheme_parts(shown_budget, group_weights))
+        message = M.weights_assigned(_scheme_parts(shown_budget, group_weights))
     else:
-        message = R.weights_assigned_scaled(printed, pool, _scheme_parts(None, scheme_groups),
+        message = M.weights_assigned_scaled(printed, pool, _scheme_parts(None, scheme_groups),
                                             _scheme_parts(printed, group_weights))
     return WeightPlan(tuple(weights), tuple(notes), budget_weight, budget_note, True, message)

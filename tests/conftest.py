@@ -16,10 +16,18 @@ ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "samples"
 GOLDEN = Path(__file__).resolve().parent / "golden"
 
-# CI: derandomized and bounded so a run is repeatable and fits the time limit.
+# Profiles (docs/testing.md):
+# - ci (CI=true): derandomized and bounded, so a run is repeatable and fits the time limit. New
+#   examples still reach CI through tests/test_exact.py::test_random_run, which runs the exact-score
+#   properties on a fresh random seed and prints the seed (PERFSCORE_SEED=…) when one fails.
+# - dev (default): random, 100 examples per property.
+# - thorough (HYPOTHESIS_PROFILE=thorough): random, 10,000 examples per property, the blob to
+#   reproduce a failure printed; meant for `pytest tests/test_exact.py` before a release.
 settings.register_profile("ci", derandomize=True, max_examples=150, deadline=None,
                           suppress_health_check=[HealthCheck.too_slow])
 settings.register_profile("dev", max_examples=100, deadline=None)
+settings.register_profile("thorough", max_examples=10_000, deadline=None, print_blob=True, database=None,
+                          suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
 settings.load_profile("ci" if os.environ.get("CI") else os.environ.get("HYPOTHESIS_PROFILE", "dev"))
 
 

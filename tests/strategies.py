@@ -7,9 +7,12 @@ officer writes them (``≥95%``, ``600盒以上``, ``25``), formatted from a Dec
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, replace
 from decimal import Decimal
+from fractions import Fraction
 
+from hypothesis import assume
 from hypothesis import strategies as st
 
 from indicators.model import Deduction, Evaluation, Funds, Goal, Indicator, Judgment, Kind, Nature
@@ -18,6 +21,7 @@ __all__ = [
     "UNITS", "HIGHER_OPS", "LOWER_OPS", "amounts", "positive_amounts", "weights", "names", "units",
     "QuantSpec", "quant_specs", "quant_indicators", "qualitative_indicators", "pending_qualitative",
     "indicators", "funds", "evaluations", "goal_tables", "fmt", "sheet_xml", "sheet_rows",
+    "EXACT_KINDS", "ExactCase", "tie_scores", "ratio_pair", "tie_partner", "exact_cases", "scheme_tables",
 ]
 
 #: 计量单位 the quantitative lines use.
@@ -350,3 +354,176 @@ def merged_sheet(draw) -> tuple[list[list[object]], list[tuple[tuple[int, int], 
             taken |= cells
             merged.append(((r0, c0), (r1, c1)))
     return rows, merged
+
+
+# --------------------------------------------------------------------------- exact scores (issue 21)
+#
+# A rounding bug hides at ties: a line whose exact score is x.xx5 rounds up under 四舍五入, and
+# any ratio cut to 28 digits before it is scaled lands a hair below the tie and rounds down
+# (12.61 × 0.81 / 5.82 = 1.755 exactly). Drawing numbers at random almost never hits a tie, so
+# these strategies draw the tie first and then the weight, target and actual that produce it.
+
+#: The scoring cases the exact oracle covers (tests/test_exact.py).
+EXACT_KINDS = ("higher", "lower", "lower_proportional", "equal", "closer", "range", "budget", "budget_banded",
+               "budget_printed", "judged_fraction")
+
+
+@dataclass(frozen=True)
+class ExactCase:
+    """One line to score, described by numbers only; the test builds the table and the oracle.
+
+    ``kind`` names the rule branch; ``target``/``actual`` are the line's numbers (for the budget
+    line: 预算数 and 执行数); ``low``/``high`` a range target; ``printed`` the 执行率 the table
+    printed (a percentage); ``band`` a banded-scoring (min_rate %, fraction) pair; ``fraction``
+    an evaluator's judgment as a share of 分值; ``deductions`` manual deductions in points.
+    """
+
+    kind: str
+    weight: Decimal
+    target: Decimal = Decimal(0)
+    actual: Decimal = Decimal(0)
+    low: Decimal | None = None
+    high: Decimal | None = None
+    printed: Decimal | None = None
+    band: tuple[Decimal, Decimal] | None = None
+    fraction: Decimal | None = None
+    deductions: tuple[Decimal, ...] = ()
+    nature: Nature | None = None
+
+
+def _decimal(value: Fraction) -> Decimal:
+    """A Fraction whose denominator divides a power of ten, as the Decimal an officer would write."""
+    places = 0
+    while (value * 10 ** places).denominator != 1:
+        places += 1
+    return Decimal(int(value * 10 ** places)).scaleb(-places)
+
+
+def _terminates(value: Fraction) -> bool:
+    d = value.denominator
+    for p in (2, 5):
+        while d % p == 0:
+            d //= p
+    return d == 1
+
+
+@st.composite
+def tie_scores(draw, below: Decimal) -> Fraction:
+    """An exact score x.xx5 in (0, ``below``): the value 四舍五入 must round up."""
+    cents = int(below * 100)
+    assume(cents >= 1)
+    return Fraction(10 * draw(st.integers(0, cents - 1)) + 5, 1000)
+
+
+@st.composite
+def ratio_pair(draw, ratio: Fraction, max_value: int = 10 ** 6) -> tuple[Decimal, Decimal]:
+    """Decimals (p, q) with p / q exactly ``ratio``: scaled copies of its numerator and denominator."""
+    m = draw(st.integers(1, 60))
+    e = draw(st.integers(0, 3))
+    p, q = Fraction(ratio.numerator * m, 10 ** e), Fraction(ratio.denominator * m, 10 ** e)
+    assume(q <= max_value and p <= max_value)
+    return _decimal(p), _decimal(q)
+
+
+@st.composite
+def tie_partner(draw, weight: Decimal, places: int, max_value: Fraction) -> Decimal:
+    """A decimal x with ``places`` places, 0 < x ≤ ``max_value``, such that 分值 × x is x.xx5
+    when such an x exists (else any x in range).
+
+    With w = W/100 and x = X/10^places, w × x is a tie when W × X = 5 × 10^(places−1) × odd.
+    """
+    big_w = int(weight * 100)
+    t = 5 * 10 ** (places - 1)
+    g = math.gcd(big_w, t)
+    bound = max_value * 10 ** places
+    if (big_w // g) % 2 == 1:
+        unit = t // g  # X = unit × odd u
+        top = int(bound // unit)
+        if top >= 1:
+            u = draw(st.integers(0, (top - 1) // 2)) * 2 + 1
+            return Decimal(unit * u).scaleb(-places)
+    return Decimal(draw(st.integers(1, max(int(bound), 1)))).scaleb(-places)
+
+
+@st.composite
+def exact_cases(draw, kinds: tuple[str, ...] = EXACT_KINDS, ties: bool | None = None) -> ExactCase:
+    """A line of any scoring case, most often built to land exactly on an x.xx5 score."""
+    kind = draw(st.sampled_from(kinds))
+    tie = draw(st.booleans()) if ties is None else ties
+    w = draw(weights())
+    if kind in ("budget_printed", "budget_banded", "judged_fraction"):
+        places = draw(st.integers(1, 4))
+        # A share of 分值 (0–1) that makes 分值 × share a tie when one exists.
+        share = draw(tie_partner(w, places + 2 if kind == "budget_printed" else places, Fraction(1)))
+        if kind == "budget_printed":  # the printed 执行率 is share as a percentage (75.3215%)
+            budget = draw(positive_amounts())
+            return ExactCase(kind, w, target=budget, actual=draw(amounts(0, budget)), printed=share * 100)
+        if kind == "budget_banded":  # 预算数 100, so 执行数 is the rate in percent
+            return ExactCase(kind, w, target=D100, actual=draw(amounts(0, 120)),
+                             band=(draw(amounts(0, 100)), share))
+        return ExactCase(kind, w, fraction=share)
+    deductions: tuple[Decimal, ...] = ()
+    if kind in ("higher", "equal", "closer", "lower_proportional", "range") and draw(st.booleans()):
+        deductions = tuple(draw(st.lists(amounts("0.01", w), max_size=2)))
+    if not tie:
+        return _free_case(draw, kind, w, deductions)
+    room = w - sum(deductions, Decimal(0))
+    if room <= Decimal("0.01"):
+        deductions, room = (), w
+    final = draw(tie_scores(room))
+    # The rule's own score: the tie plus what the deductions take away (still below 分值).
+    rule = final + sum((Fraction(d) for d in deductions), Fraction(0))
+    ratio = rule / Fraction(w)
+    assume(0 < ratio < 1)
+    p, q = draw(ratio_pair(ratio))
+    nature = draw(st.sampled_from((None, Nature.POSITIVE))) if kind == "higher" else None
+    if kind in ("higher", "equal"):
+        return ExactCase(kind, w, target=q, actual=p, deductions=deductions, nature=nature)
+    if kind == "lower_proportional":  # 分值 × 目标 / 实际
+        return ExactCase(kind, w, target=p, actual=q, deductions=deductions)
+    if kind == "closer":  # actual above: 分值 × (2 × 目标 − 实际) / 目标
+        above = draw(st.booleans())
+        actual = p if not above else _decimal(2 * Fraction(q) - Fraction(p))
+        return ExactCase(kind, w, target=q, actual=actual, deductions=deductions)
+    if kind == "range":
+        if draw(st.booleans()):  # below the lower bound: 分值 × 实际 / 下限
+            return ExactCase(kind, w, actual=p, low=q, high=q + draw(amounts()), deductions=deductions)
+        return ExactCase(kind, w, actual=q, low=draw(amounts(0, p)), high=p, deductions=deductions)
+    if kind == "budget":  # 分值 × 执行数 / 预算数
+        return ExactCase(kind, w, target=q, actual=p)
+    # lower (standard): exceeded → 0; met → full
+    return ExactCase(kind, w, target=q, actual=draw(st.sampled_from((p, q + p))), nature=draw(
+        st.sampled_from((None, Nature.NEGATIVE))))
+
+
+D100 = Decimal(100)
+
+
+def _free_case(draw, kind: str, w: Decimal, deductions: tuple[Decimal, ...]) -> ExactCase:
+    """A case with any numbers (met, short, over): the oracle must agree everywhere, not only at ties."""
+    target, actual = draw(positive_amounts()), draw(amounts())
+    if kind == "range":
+        low = draw(amounts())
+        return ExactCase(kind, w, actual=actual, low=low, high=low + draw(amounts()), deductions=deductions)
+    if kind == "budget":
+        return ExactCase(kind, w, target=target, actual=actual)
+    nature = None
+    if kind == "higher":
+        nature = draw(st.sampled_from((None, Nature.POSITIVE)))
+    elif kind == "lower":
+        nature = draw(st.sampled_from((None, Nature.NEGATIVE)))
+    return ExactCase(kind, w, target=target, actual=actual, deductions=deductions, nature=nature)
+
+
+@st.composite
+def scheme_tables(draw) -> tuple[dict[str, Decimal], Decimal, tuple[int, int, int]]:
+    """A default scheme (产出/效益/满意度 weights), a printed budget 分值 and how many lines each
+    group holds, chosen so that pool × weight / sum often lands on x.xx5."""
+    total = draw(st.sampled_from((Decimal(50), Decimal(80), Decimal(90), Decimal(100), Decimal(125),
+                                  Decimal(160), Decimal(200))))
+    first = draw(amounts("0.01", total - Decimal("0.02")))
+    second = draw(amounts("0.01", total - first - Decimal("0.01")))
+    groups = {"产出指标": first, "效益指标": second, "满意度指标": total - first - second}
+    budget = draw(amounts("0.01", "99.99"))
+    counts = (draw(st.integers(1, 4)), draw(st.integers(1, 4)), draw(st.integers(1, 4)))
+    return groups, budget, counts

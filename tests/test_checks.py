@@ -28,8 +28,10 @@ from scoring.checks import (
     DOCUMENT_CHECKS, ENGINE_CODES, RECORDED_CODES, TABLE_CHECKS, ResultMismatchError, at_or_above, check_evaluation,
     check_evaluations, count_by_severity, table_view,
 )
+from scoring.codes import CODES
 from scoring.engine import score
 from scoring.results import EvaluationResult, Finding, Severity, Status
+from scoring.ruleset import RuleSet, get_ruleset
 
 from .conftest import ROOT, SAMPLES, check_golden, load_doc
 
@@ -221,8 +223,34 @@ CASES: dict[str, tuple[str, str]] = {
 }
 
 
+# code → (the rule set that can emit it, a table that triggers it, one that does not).
+RULESET_CASES: dict[str, tuple[RuleSet, str, str]] = {
+    "formula_failed": (RuleSet(name="除零", formulas={"higher_short": "分值 * target / (target - actual - 5)"}),
+                       table(SHORT), table(FULL)),
+    "formula_out_of_range": (RuleSet(name="两倍", formulas={"higher_short": "分值 * 2"}), table(SHORT), table(FULL)),
+    "rescaled": (RuleSet(name="折算", not_applicable="rescale"),
+                 table(FULL.replace("weight: 90", "weight: 80").replace("recorded: 90", "recorded: 80")
+                       + "- {level1: 产出指标, level2: 数量指标, name: 此项目不涉及, target: '0', actual: '0', weight: 0}\n"),
+                 table(FULL)),
+    "total_capped": (get_ruleset("rate-caps-deviation"),
+                     table(FULL, funds="{weight: 10, budget: '100', executed: '75'}"), table(FULL)),
+}
+#: Codes emitted only when a rule or a check fails: tested by making one fail (below).
+FAILURE_CODES = {"rule_failed", "check_failed"}
+
+
 def test_every_code_has_a_case():
-    assert set(CASES) == set(ENGINE_CODES) | set(TABLE_CHECKS)
+    registered = {code for code, entry in CODES.items() if entry.layer in ("engine", "check")}
+    assert set(CASES) | set(RULESET_CASES) | set(DOCUMENT_CHECKS) | FAILURE_CODES == registered
+    assert set(ENGINE_CODES) == {code for code, entry in CODES.items() if entry.layer == "engine"}
+
+
+@pytest.mark.parametrize("code", sorted(RULESET_CASES))
+def test_rule_set_code_is_triggered_and_not(code):
+    ruleset, trigger, calm = RULESET_CASES[code]
+    found = [f for f in check_evaluation(load_doc(trigger), ruleset).findings if f.code == code]
+    assert found and all(f.severity is CODES[code].severity and f.message for f in found), found
+    assert not [f for f in check_evaluation(load_doc(calm), ruleset).findings if f.code == code]
 
 
 @pytest.mark.parametrize("code", sorted(CASES))
@@ -798,3 +826,32 @@ def test_header_findings_point_at_the_header_cell_in_a_workbook():
     results = check_evaluations(list(load_path(SAMPLES / "u-wuhai-2023.xlsx").evaluations))
     found = [(f.source.location, f.message[:4]) for r in results for f in r.findings if f.code == "header_mismatch"]
     assert found == [("医疗保障政务服务综合柜员工作经费!C4", "主管部门"), ("医疗保障政务服务综合柜员工作经费!I4", "实施单位")]
+
+
+# --- failure isolation: a check that raises is reported, the others go on -----------------------------
+
+def _broken(*_):
+    raise RuntimeError("a bug in a check")
+
+
+def test_a_table_check_that_raises_is_reported_and_the_run_goes_on(monkeypatch):
+    evaluations = list(load_path(SAMPLES / "u-wuhai-2023.xlsx").evaluations)[:3]
+    before = check_evaluations(evaluations)
+    monkeypatch.setitem(TABLE_CHECKS, "total_not_sum", _broken)
+    after = check_evaluations(evaluations)
+    assert len(after) == len(before)
+    for old, new in zip(before, after):
+        (failed,) = of(new, "check_failed")
+        assert failed.severity is Severity.ERROR and "total_not_sum" in failed.message and "RuntimeError" in failed.message
+        assert (new.complete, new.grade) == (False, "待定")
+        assert new.lines == old.lines and new.total == old.total  # scores untouched
+        rest = [f for f in new.findings if f.code != "check_failed"]
+        assert rest == [f for f in old.findings if f.code != "total_not_sum"]
+
+
+def test_a_document_check_that_raises_is_reported_on_each_table(monkeypatch):
+    evaluations = list(load_path(SAMPLES / "u-wuhai-2023.xlsx").evaluations)
+    monkeypatch.setitem(DOCUMENT_CHECKS, "header_mismatch", _broken)
+    results = check_evaluations(evaluations)
+    assert all(len(of(result, "check_failed")) == 1 and not result.complete for result in results)
+    assert all("header_mismatch" in of(result, "check_failed")[0].message for result in results)

@@ -423,3 +423,61 @@ def test_rounding_to_full_marks_never_says_zero_lost():
     _, line = line_of(one_line(name="指标", target="1", actual="0.99", weight=0.5))
     assert line.score == D("0.50")
     assert "扣0分" not in line.reasons[0] and "四舍五入后为满分" in line.reasons[0]
+
+
+# --- failure isolation: a rule that raises costs one line, not the table ---------------------------
+
+TWO_TABLES = ["""
+kind: project
+title: 甲表
+funds: {weight: 10, budget: "100", executed: "80"}
+indicators:
+  - {level1: 产出指标, level2: 数量指标, name: 检查机构, target: "≥10家", actual: "5家", weight: 45}
+  - {level1: 产出指标, level2: 数量指标, name: 聘用人数, target: "≤5人", actual: "6人", weight: 45}
+""", """
+kind: project
+title: 乙表
+funds: {weight: 10, budget: "100", executed: "100"}
+indicators:
+  - {level1: 产出指标, level2: 数量指标, name: 聘用人数, target: "≤5人", actual: "4人", weight: 90}
+"""]
+
+
+def test_a_rule_that_raises_leaves_its_line_pending_and_the_rest_scored(monkeypatch):
+    from scoring.rules import RULES
+
+    before = [score(load_doc(text)) for text in TWO_TABLES]
+
+    def broken(case, ruleset):
+        raise ZeroDivisionError("a bug in a rule")
+
+    monkeypatch.setitem(RULES, "higher_is_better", broken)
+    after = [score(load_doc(text)) for text in TWO_TABLES]
+    line = after[0].lines[1]
+    assert line.status is Status.NEEDS_JUDGMENT and line.score is None
+    assert line.reasons == ("规则“higher_is_better”在计算“检查机构”时发生内部错误（ZeroDivisionError），"
+                            "该行需要评价人判断，请报告此问题",)
+    (failed,) = [f for f in after[0].findings if f.code == "rule_failed"]
+    assert failed.severity.value == "error" and "higher_is_better" in failed.message and failed.line == "检查机构"
+    assert (after[0].complete, after[0].grade) == (False, "待定")
+    assert after[0].lines[0] == before[0].lines[0] and after[0].lines[2] == before[0].lines[2]
+    assert after[1] == before[1]  # a table that does not use the rule is scored identically
+
+
+def test_a_rule_set_naming_an_unknown_rule_is_refused_before_scoring():
+    from scoring.rules import UnknownRule
+    from scoring.ruleset import RuleSet
+
+    rules = RuleSet.model_construct(**{**STANDARD.model_dump(), "cases": {**STANDARD.cases, "lower": "lower_is_beter"}})
+    with pytest.raises(UnknownRule) as caught:
+        score(load_doc(TWO_TABLES[1]), rules)
+    assert "是否想写“lower_is_better”" in str(caught.value) and isinstance(caught.value, KeyError)
+
+
+def test_result_kind_is_the_kind_enum():
+    from indicators.model import Kind
+    from scoring.reports.json_report import evaluation_to_dict
+
+    result = score(load_doc(TWO_TABLES[1]))
+    assert result.kind is Kind.PROJECT and result.kind == "project"
+    assert evaluation_to_dict(result)["kind"] == "project"

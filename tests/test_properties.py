@@ -7,6 +7,7 @@ directly from the models (see ``tests/strategies.py``); every number is a Decima
 from __future__ import annotations
 
 from decimal import Decimal
+from fractions import Fraction
 
 from hypothesis import assume, example, given
 from hypothesis import strategies as st
@@ -131,7 +132,7 @@ def test_short_of_a_higher_target_scores_in_proportion(spec: QuantSpec, ratio: i
     assume(actual < spec.target)
     line = first_indicator(score(single(spec.with_actual(actual))))
     assert line.status is Status.SCORED, line.reasons
-    assert line.score == round_half_up(spec.weight * actual / spec.target, 2)
+    assert line.score == round_half_up(Fraction(spec.weight) * Fraction(actual) / Fraction(spec.target), 2)
     assert line.score <= line.weight and line.reasons  # 0.99 of 0.5 rounds back up to 0.50
 
 
@@ -204,13 +205,16 @@ def test_budget_line_scores_weight_times_capped_rate(fund: Funds, others: tuple[
     result = score(Evaluation(kind=Kind.PROJECT, title="测试", funds=fund, indicators=others))
     line = result.lines[0]
     assert line.kind == "budget" and line.status is Status.SCORED
-    assert line.score == round_half_up(fund.weight * min(fund.executed / fund.budget, D(1)), 2)
+    rate = Fraction(fund.executed) / Fraction(fund.budget)
+    assert line.score == round_half_up(Fraction(fund.weight) * min(rate, Fraction(1)), 2)
     if fund.executed >= fund.budget:
         assert line.score == fund.weight and line.lost == 0
     else:
         assert line.score <= fund.weight
     assert result.budget is not None and result.budget.score == line.score
-    assert result.budget.rate == fund.executed / fund.budget * 100
+    # The rate kept for reports: exact, or within 10**-20 and shown (to 0.01) as the exact rate rounds.
+    assert abs(Fraction(result.budget.rate) - rate * 100) < Fraction(1, 10**20)
+    assert round_half_up(result.budget.rate, 2) == round_half_up(rate * 100, 2)
 
 
 @given(fund=funds(budget=st.just(D(0))))

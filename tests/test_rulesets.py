@@ -8,7 +8,10 @@ import tracemalloc
 from decimal import Decimal
 
 import pytest
+import yaml
 from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from cli.main import main
 from indicators.load import load_path
@@ -221,6 +224,35 @@ BAD_RULE_FILES = [
     ("unknown-rule", "name: x\ncases:\n  lower: lower_is_beter\n", 3, "是否想写“lower_is_better”"),
     ("bad-rounding", "name: x\nline_rounding: ceil\n", 2, "line_rounding"),
     ("extends-missing", "name: x\nextends: no-such-rules\n", 2, "没有名为“no-such-rules”的规则集"),
+    # issue 19: hostile rule files give a Chinese problem at file:line, never a traceback
+    ("extends-list", "name: x\nextends: [standard]\n", 2, "extends 应是一个规则集的名称"),
+    ("extends-mapping", "name: x\nextends: {a: 1}\n", 2, "实际为映射"),
+    ("grades-empty", "name: x\ngrades: []\n", 2, "grades：至少要有一项"),
+    ("tiers-empty", "name: x\ntiers: []\n", 2, "tiers：至少要有一项"),
+    ("cases-rule-list", "name: x\ncases: {budget: [x]}\n", 2, "规则应写作规则的名称"),
+    ("cases-unknown-case", "name: x\ncases:\n  lowr: lower_is_better\n", 3, "是否想写“lower”"),
+    ("cases-list", "name: x\ncases: [budget_line]\n", 2, "cases 应是“键: 值”的映射"),
+    ("formulas-list", "name: x\nformulas: [分值]\n", 2, "formulas 应是“键: 值”的映射"),
+    ("formula-list", "name: x\nformulas:\n  higher_short: [分值]\n", 3, "公式应是一段文字"),
+    ("wording-attribute", "name: x\nwording:\n  met: '{actual.foo}'\n", 3, "“{actual.foo}”不是字段名"),
+    ("wording-index", "name: x\nwording:\n  met: '{actual[0]}'\n", 3, "不是字段名"),
+    ("wording-spec", "name: x\nwording:\n  met: '{actual:>300000000}'\n", 3, "带有格式或转换"),
+    ("wording-conversion", "name: x\nwording:\n  met: '{actual!r}'\n", 3, "带有格式或转换"),
+    ("wording-positional", "name: x\nwording:\n  met: '得{}分'\n", 3, "不是字段名"),
+    ("wording-unknown-field", "name: x\nwording:\n  met: '{actul}'\n", 3, "是否想写“actual”"),
+    ("wording-unknown-key", "name: x\nwording:\n  mett: '{actual}'\n", 3, "没有名为“mett”的措辞，是否想写“met”"),
+    ("wording-braces", "name: x\nwording:\n  met: '{actual'\n", 3, "花括号不成对"),
+    ("wording-list", "name: x\nwording:\n  met: [a]\n", 3, "措辞应是一段文字"),
+    ("bool-type", "name: x\nbudget_in_total: maybe\n", 2, "budget_in_total：应是 true 或 false（实际为“maybe”）"),
+    ("name-list", "name: [1]\n", 1, "name：应是一段文字（实际为列表）"),
+    ("tier-number", "name: x\ntiers: [{name: a, low: x, high: 1}]\n", 2, "tiers.0.low：应是数字"),
+    ("banded-without-bands", "name: x\nbudget_scoring: banded\n", 1, "须给出 budget_bands"),
+    ("top-level-list", "- name: x\n", 1, "应是一个“键: 值”的映射"),
+    ("recursive-alias", "name: x\ntiers: &a [*a]\n", 2, "递归别名"),
+    ("billion-laughs", "name: x\na: &a [lol,lol,lol,lol,lol,lol,lol,lol,lol]\n" + "".join(
+        f"{c}: &{c} [" + ",".join([f"*{p}"] * 9) + "]\n" for p, c in zip("abcdefgh", "bcdefghi")), 6, "展开后超过"),
+    ("deep-nesting", "name: x\ntiers: " + "[" * 5000 + "]" * 5000 + "\n", 2, "嵌套超过 100 层"),
+    ("deep-mapping", "name: x\ntiers: " + "{a: " * 10000 + "1" + "}" * 10000 + "\n", 2, "嵌套超过 100 层"),
 ]
 
 
@@ -256,3 +288,131 @@ def test_a_formula_that_fails_on_one_line_reports_that_line():
     assert first.status is Status.NEEDS_JUDGMENT and "除数为 0" in first.reasons[-1]
     assert [(f.code, f.line) for f in result.findings if f.severity.value == "error"] == [("formula_failed", "甲")]
     assert result.lines[2].status is Status.SCORED
+
+
+# --- wording: every sentence rewordable, templates safe (issue 17, 19) ----------------------------
+
+def test_any_registered_sentence_can_be_reworded(tmp_path):
+    rules = load_ruleset(write(tmp_path, """
+        name: 本地措辞
+        wording:
+          budget_partial: "{lead}；{name}得{score}分，少{lost}分"
+          note_positive: "（越高越好）"
+          needs_judgment: "“{name}”待评价（{tiers}）"
+        """))
+    text = """
+        kind: project
+        title: 测试
+        funds: {weight: 10, budget: "100", executed: "50"}
+        indicators:
+          - {level1: 产出指标, name: 甲, nature: 正向, target: "10", actual: "5", weight: 45}
+          - {level1: 效益指标, name: 乙, nature: 定性, target: 有效, actual: 有效, weight: 45}
+        """
+    result = score(load_doc(text), rules)
+    assert result.lines[0].reasons == ("执行率50.00%（执行数50/预算数100）；预算执行率得5分，少5分",)
+    assert result.lines[1].reasons[0].endswith("（越高越好），按完成比例50.00%计得22.5分，扣22.5分")
+    assert result.lines[2].reasons[-1].startswith("“乙”待评价（达成预期指标（80%–100%）")
+
+
+@pytest.mark.parametrize("template", ["{actual:>300000000}", "{actual.__class__}", "{actual[0]}", "{actual!r}", "{}",
+                                      "{0}", "{actual", "{nope}"],
+                         ids=["spec", "attribute", "index", "conversion", "empty", "positional", "unbalanced",
+                              "unknown-field"])
+def test_a_rule_set_built_in_code_refuses_unsafe_wording(template):
+    with pytest.raises(ValueError) as caught:
+        RuleSet(name="t", wording={"met": template})
+    assert "措辞“met”" in str(caught.value)
+
+
+def test_a_template_that_slipped_past_validation_is_never_formatted():
+    """model_copy skips validation; say() still only substitutes plain fields, else the default."""
+    rules = STANDARD_RULES.model_copy(update={"wording": {"met": "{actual:>300000000}", "over_achieved": "{x.y}"}})
+    tracemalloc.start()
+    result = score(load_doc(budget_only("100", "100")), rules)
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    assert peak < 20 * 1024 * 1024
+    assert result.lines[1].reasons == ("实际完成值1达到年度指标值1（年度指标值未写比较方向，按正向“越高越好”计），得满分90分",)
+
+
+STANDARD_RULES = get_ruleset("standard")
+
+
+def test_docs_list_every_sentence_key():
+    from scoring.reasons import SENTENCES
+
+    text = (SAMPLES.parent / "docs" / "wording.md").read_text(encoding="utf-8")
+    assert all(f"`{key}`" in text for key in SENTENCES)
+    assert len(SENTENCES) > 60
+
+
+# --- encodings of rule files ----------------------------------------------------------------------
+
+RULES_TEXT = "name: 本地\ndescription: 反向按比例\ncases:\n  lower: lower_is_better_proportional\n"
+
+
+@pytest.mark.parametrize("encoded", [RULES_TEXT.encode("utf-8"), b"\xef\xbb\xbf" + RULES_TEXT.encode("utf-8"),
+                                     RULES_TEXT.encode("gbk"), RULES_TEXT.encode("gb18030"),
+                                     RULES_TEXT.encode("utf-16")],
+                         ids=["utf-8", "utf-8-bom", "gbk", "gb18030", "utf-16-bom"])
+def test_rule_files_as_windows_tools_write_them(tmp_path, encoded):
+    path = tmp_path / "rules.yaml"
+    path.write_bytes(encoded)
+    rules = load_ruleset(path)
+    assert (rules.name, rules.description, rules.cases["lower"]) == ("本地", "反向按比例", "lower_is_better_proportional")
+    assert get_ruleset(str(path)) == rules
+
+
+def test_a_rule_file_in_no_known_encoding_is_a_problem(tmp_path):
+    path = tmp_path / "rules.yaml"
+    path.write_bytes(b"name: \x80\xff\xfe\x81")
+    with pytest.raises(RuleSetError) as caught:
+        load_ruleset(path)
+    assert "无法识别文件的编码" in caught.value.problems[0].message
+
+
+# --- unknown names, one exception root ------------------------------------------------------------
+
+def test_unknown_rule_set_is_a_perfscore_key_error():
+    from indicators.problems import PerfscoreError
+    from scoring.ruleset import UnknownRuleSet
+
+    with pytest.raises(KeyError) as caught:
+        get_ruleset("integer-trunc")
+    assert isinstance(caught.value, UnknownRuleSet) and isinstance(caught.value, PerfscoreError)
+    assert str(caught.value).startswith("没有名为“integer-trunc”的规则集，是否想用“integer-truncate”")
+
+
+# --- hostile rule files, generated ----------------------------------------------------------------
+
+_json = st.recursive(st.none() | st.booleans() | st.integers(-10, 10**6) | st.text(max_size=8)
+                     | st.sampled_from(["{actual}", "{actual:>9}", "standard", "分值 * ratio", "half_up", "banded"]),
+                     lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=6), inner, max_size=3),
+                     max_leaves=8)
+_keys = st.sampled_from(sorted(RuleSet.model_fields) + ["extend", "wordings"])
+_values_for = {
+    "cases": st.dictionaries(st.sampled_from(["budget", "lower", "lowr", "higher"]), _json, max_size=2),
+    "formulas": st.dictionaries(st.sampled_from(["higher_short", "budget", "nope"]), _json, max_size=2),
+    "wording": st.dictionaries(st.sampled_from(["met", "loss", "mett", "short_of_target"]), _json, max_size=2),
+}
+
+
+@st.composite
+def rule_documents(draw) -> dict:
+    keys = draw(st.lists(_keys, max_size=4, unique=True))
+    return {key: draw(_values_for.get(key, _json)) for key in keys}
+
+
+@given(document=rule_documents())
+@settings(max_examples=150, deadline=None)
+def test_any_rule_document_loads_or_reports_problems(document, tmp_path_factory):
+    """Whatever a rule file holds, loading it gives a RuleSet or Chinese problems — never a traceback,
+    and never the catch-all "内部错误" (that would be a path the loader does not handle on purpose)."""
+    path = tmp_path_factory.mktemp("rules") / "rules.yaml"
+    path.write_text(yaml.safe_dump(document, allow_unicode=True), encoding="utf-8")
+    try:
+        rules = load_ruleset(path)
+    except RuleSetError as exc:
+        assert exc.problems and all(p.message and "内部错误" not in p.message for p in exc.problems), exc.problems
+    else:
+        assert isinstance(rules, RuleSet)

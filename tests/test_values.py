@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from fractions import Fraction
 
 import pytest
 
 from indicators.deductions import named_in
+from indicators.numbers import NumberError, exact, round_half_up, to_decimal, truncate
+from indicators.problems import PerfscoreError
 from indicators.values import Comparison, ValueKind, parse_comparison_word, parse_value
 
 GE, GT, LE, LT, EQ = Comparison.GE, Comparison.GT, Comparison.LE, Comparison.LT, Comparison.EQ
@@ -174,3 +177,48 @@ def test_a_number_with_a_dot_is_never_a_date(text):
 ])
 def test_named_in(text, names, named):
     assert named_in(text, names) == named
+
+
+# --- numbers: one rounding, exact ------------------------------------------------------------------
+
+ROUNDINGS = [
+    # (value, places, half_up, truncate)
+    (Fraction(1755, 1000), 2, "1.76", "1.75"),  # the tie of issue 21, exact
+    (Fraction(1261 * 81, 582 * 100), 2, "1.76", "1.75"),  # 12.61 × 0.81 / 5.82 as one quotient
+    (Fraction(1754999999, 10 ** 9), 2, "1.75", "1.75"),
+    (Fraction(2, 3), 2, "0.67", "0.66"),
+    (Fraction(-1, 1000), 2, "-0.00", "-0.00"),  # as Decimal.quantize gives it
+    (Fraction(5, 10), 0, "1", "0"),
+    (Decimal("7.532"), 2, "7.53", "7.53"),  # scoring-rules.md §6
+    (Decimal("3.766"), 2, "3.77", "3.76"),
+    (Decimal("9.91"), 0, "10", "9"),
+    (5, 2, "5.00", "5.00"),
+]
+
+
+@pytest.mark.parametrize("value,places,half_up,cut", ROUNDINGS, ids=[f"{r[0]}@{r[1]}" for r in ROUNDINGS])
+def test_round_half_up_and_truncate_are_exact(value, places, half_up, cut):
+    assert str(round_half_up(value, places)) == half_up
+    assert str(truncate(value, places)) == cut
+
+
+@pytest.mark.parametrize("value", [Fraction(2, 3) * 100, Fraction(1, 7), Fraction(1255, 1000) - Fraction(1, 10 ** 40),
+                                   Fraction(1255, 1000) + Fraction(1, 10 ** 40), Fraction(1255, 1000)],
+                         ids=["two-thirds", "seventh", "just-below-tie", "just-above-tie", "tie"])
+def test_to_decimal_rounds_again_as_the_exact_value(value):
+    """A kept rate cut to 28 digits by rounding to odd rounds to 0.01 as its exact value does
+    (the default half-even cut would make 1.255 − 10**-40 a tie and round it up)."""
+    kept = to_decimal(value)
+    assert round_half_up(kept, 2) == round_half_up(value, 2)
+    assert abs(Fraction(kept) - value) <= abs(value) / 10 ** 27
+
+
+def test_round_half_up_of_a_wide_decimal():
+    assert round_half_up(Decimal(10) ** 30 + Decimal("0.005"), 2) == Decimal(10) ** 30 + Decimal("0.01")
+
+
+def test_exact_refuses_what_is_not_a_number_already():
+    for bad in (1.5, "1.5", True, None, Decimal("NaN")):
+        with pytest.raises(NumberError):
+            exact(bad)
+    assert issubclass(NumberError, PerfscoreError) and issubclass(NumberError, ValueError)

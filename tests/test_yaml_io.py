@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 
-from indicators.yaml_io import load_yaml_file, load_yaml_text
+from indicators.yaml_io import load_yaml_bytes, load_yaml_file, load_yaml_text
 
 from .conftest import load_doc, load_problems
 
@@ -118,10 +118,13 @@ def test_missing_file(tmp_path):
     assert [p.message for p in result.problems] == ["文件不存在"]
 
 
-def test_file_that_is_not_utf8(tmp_path):
+def test_file_that_is_not_utf8_is_read_as_gbk_with_a_notice(tmp_path):
     path = tmp_path / "gbk.yaml"
-    path.write_bytes("title: 测试\n".encode("gbk"))
-    assert "UTF-8" in load_yaml_file(path).problems[0].message
+    path.write_bytes("kind: project\ntitle: 测试\nindicators:\n- {name: 办结率, target: '≥95%', actual: 96%, weight: 90}\n"
+                     .encode("gbk"))
+    loaded = load_yaml_file(path)
+    assert loaded.evaluations[0].title == "测试"
+    assert "GB18030" in loaded.notices[0].message
 
 
 def test_loading_never_changes_the_file(tmp_path):
@@ -145,3 +148,24 @@ def test_a_table_without_any_actual_is_a_target_table():
     assert [p.message for p in result.target_tables] == ["这是绩效目标表（只有指标值，没有实际完成值），还不能评分"]
     (targets,) = load_yaml_text(textwrap.dedent(text), "t.yaml", targets=True).evaluations
     assert [line.target for _, line in targets.lines()] == ["≥10家", "100%"]
+
+
+@pytest.mark.parametrize("encoding,notice", [
+    ("gbk", "GB18030"), ("gb18030", "GB18030"), ("utf-8-sig", None), ("utf-16", "UTF-16"), ("utf-8", None)])
+def test_yaml_bytes_in_the_encodings_windows_tools_write_are_read(encoding, notice):
+    """中文 Windows' 记事本 and WPS save GBK: the table is read the same, with a notice saying how."""
+    text = "kind: project\ntitle: 测试项目\nindicators:\n- {name: 检查机构, target: '≥10家', actual: '10家', weight: 90}\n"
+    loaded = load_yaml_bytes(text.encode(encoding), "表.yaml")
+    assert not loaded.problems
+    [evaluation] = loaded.evaluations
+    assert evaluation.title == "测试项目" and evaluation.indicators[0].target == "≥10家"
+    if notice is None:
+        assert not loaded.notices
+    else:
+        assert notice in loaded.notices[0].message and loaded.notices[0].source.file == "表.yaml"
+
+
+def test_yaml_bytes_in_no_known_encoding_are_a_problem_not_a_guess():
+    loaded = load_yaml_bytes(b"title: \xff\xfe\xfd\x80\x80", "表.yaml")
+    assert not loaded.evaluations
+    assert loaded.problems[0].source.file == "表.yaml" and "编码" in loaded.problems[0].message

@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-import tempfile
-from pathlib import Path
 from typing import Any
 
 from indicators.load import Input
-from indicators.problems import PerfscoreError, Problem, Source, format_problem
+from indicators.problems import PerfscoreError, format_problem
 from scoring.pipeline import load_files
-from scoring.ruleset import RuleSet, RuleSetError, load_ruleset
 
 from .settings import DRAIN_LIMIT, FORM_OVERHEAD, Settings, size_text
-from .workspaces import Store, Workspace, display_name, rule_options
+from .workspaces import Store, Workspace, display_name, read_rules_file, rule_options
 
 __all__ = ["UploadRefused", "read_form", "read_small_form", "take_upload", "read_rules_file", "SMALL_FORM_LIMIT"]
 
@@ -99,21 +96,6 @@ async def read_small_form(request: Any, limit: int = SMALL_FORM_LIMIT) -> dict[s
         return dict(parse_qsl(body.decode("utf-8"), keep_blank_values=True, max_num_fields=20))
     except (UnicodeDecodeError, ValueError):
         raise UploadRefused("提交的内容格式不对，请刷新页面后再试", 400) from None
-
-
-def read_rules_file(name: str, data: bytes) -> tuple[RuleSet | None, list[Problem]]:
-    """Load an uploaded rule-set file (``extends`` may name a built-in); problems point into the file by its name."""
-    suffix = Path(name).suffix.lower()
-    if suffix not in (".yaml", ".yml"):
-        return None, [Problem(source=Source(file=name), message="规则集文件应为 .yaml 或 .yml 文件")]
-    with tempfile.TemporaryDirectory(prefix="perfscore-web-") as folder:
-        path = Path(folder) / f"rules{suffix}"
-        path.write_bytes(data)
-        try:
-            return load_ruleset(path), []
-        except RuleSetError as exc:
-            return None, [problem.model_copy(update={"source": problem.source.model_copy(update={"file": name})})
-                          if problem.source.file == str(path) else problem for problem in exc.problems]
 
 
 async def take_upload(store: Store, workspace: Workspace, form: Any, settings: Settings) -> str:

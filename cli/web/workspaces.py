@@ -8,6 +8,7 @@ workspace shows the results of the last scoring, so viewing costs no re-scoring.
 from __future__ import annotations
 
 import secrets
+import tempfile
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass, field
@@ -15,7 +16,8 @@ from pathlib import Path, PurePosixPath, PureWindowsPath
 
 from indicators.model import Judgment
 from scoring.pipeline import FileResult, JudgmentKey, load_files, score_files
-from scoring.ruleset import RuleSet, builtin_names, get_ruleset
+from indicators.problems import Problem, Source
+from scoring.ruleset import RuleSet, RuleSetError, builtin_names, get_ruleset, load_ruleset
 
 from .settings import MAX_WORKSPACES, Settings
 from .state import StateFile, StoredWorkspace
@@ -113,8 +115,6 @@ class Store:
 
         from indicators.load import Input
 
-        from .uploads import read_rules_file
-
         workspace = Workspace(id=saved.id, rules_choice=saved.rules_choice)
         workspace.files = load_files([Input.from_bytes(name, data) for name, data in saved.files],
                                      limits=self.settings.limits)
@@ -186,3 +186,18 @@ def rule_options(workspace: Workspace | None, settings: Settings) -> list[dict[s
         options.append({"value": "@upload", "label": f"上传的规则集文件（{workspace.uploaded_rules_name}）："
                                                       f"{workspace.uploaded_rules.name}"})
     return options
+
+
+def read_rules_file(name: str, data: bytes) -> tuple[RuleSet | None, list[Problem]]:
+    """Load an uploaded rule-set file (``extends`` may name a built-in); problems point into the file by its name."""
+    suffix = Path(name).suffix.lower()
+    if suffix not in (".yaml", ".yml"):
+        return None, [Problem(source=Source(file=name), message="规则集文件应为 .yaml 或 .yml 文件")]
+    with tempfile.TemporaryDirectory(prefix="perfscore-web-") as folder:
+        path = Path(folder) / f"rules{suffix}"
+        path.write_bytes(data)
+        try:
+            return load_ruleset(path), []
+        except RuleSetError as exc:
+            return None, [problem.model_copy(update={"source": problem.source.model_copy(update={"file": name})})
+                          if problem.source.file == str(path) else problem for problem in exc.problems]
