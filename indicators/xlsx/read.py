@@ -9,7 +9,6 @@ not handed to the engine.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -20,15 +19,14 @@ from ..model import FIELD_NAMES, Evaluation
 from ..problems import Problem, Source
 from ..validation import validation_message
 from ..loaded import TARGET_TABLE_MESSAGE, LoadResult
-from .cells import (Cell, SheetGrid, WorkbookError, _convert, _split_coordinate, column_letter, coordinate,
-                    read_workbook)
+from .cells import Cell, SheetGrid, WorkbookError, column_letter, coordinate, read_workbook
 from .gcpause import collector_paused
 from .metadata import META_SHEET, apply_metadata, read_metadata
 from .headers import (FUNDS_COLUMNS, REVIEW_COLUMNS, SUBMITTED, WORDS, fold, label_head, match_column,
                       match_label, normalize)
 from .locate import TOLD, IndicatorBlock, TableSpan, is_funds_header, is_goal, locate_tables, points_in, row_kinds
 
-__all__ = ["load_xlsx_file", "HEADING_KEY"]
+__all__ = ["load_xlsx_file", "read_grids", "HEADING_KEY"]
 
 Path_ = tuple[str | int, ...]
 #: The details key of a form's printed heading (项目支出绩效自评表) when 项目名称 gives the title.
@@ -552,6 +550,17 @@ def _load(path: str | Path, targets: bool, name: str) -> LoadResult:
         grids = read_workbook(path)
     except WorkbookError as exc:
         return LoadResult(problems=(Problem(source=Source(file=name), message=str(exc)),))
+    return read_grids(grids, name, targets)
+
+
+def read_grids(grids: list[SheetGrid], name: str, targets: bool = False) -> LoadResult:
+    """Find and read every self-evaluation table on ``grids``: the locator every format reader shares.
+
+    A format reader (xlsx, and the others in :mod:`indicators.formats`) turns its file into
+    :class:`SheetGrid` objects — values as written, merged ranges filled, a name that says
+    where each grid stands (a sheet, ``表3`` of a Word document, ``第2页`` of a PDF) — and
+    this reads them the same way whatever the format. ``name`` is the file in every source.
+    """
     evaluations: list[Evaluation] = []
     problems: list[Problem] = []
     notices: list[Problem] = []
