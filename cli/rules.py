@@ -42,11 +42,20 @@ def verify_command(name: str, examples: int) -> None:
 
     退出码：0 全部通过；1 有性质不成立或规则集文件有错误。
     """
-    from scoring.verify import verify  # Hypothesis is only imported when verifying
+    from hypothesis.configuration import set_hypothesis_home_dir  # only imported when verifying
+
+    from scoring.verify import verify
+
+    from .userdirs import user_cache_dir
 
     ruleset = resolve_rules(name)
     click.echo(f"验证规则集“{ruleset.name}”：{ruleset.description}")
-    results = verify(ruleset, examples)
+    # Hypothesis keeps caches in ./.hypothesis by default: an officer's folder is no place for them.
+    set_hypothesis_home_dir(user_cache_dir() / "hypothesis")
+    try:
+        results = verify(ruleset, examples)
+    finally:
+        set_hypothesis_home_dir(None)
     for result in results:
         if result.ok:
             click.echo(f"  成立　{result.name}（{result.examples} 个例子）")

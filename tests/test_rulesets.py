@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import signal
+import subprocess
+import sys
 import textwrap
 import tracemalloc
 from decimal import Decimal
@@ -416,3 +419,15 @@ def test_any_rule_document_loads_or_reports_problems(document, tmp_path_factory)
         assert exc.problems and all(p.message and "内部错误" not in p.message for p in exc.problems), exc.problems
     else:
         assert isinstance(rules, RuleSet)
+
+
+def test_verify_leaves_no_hypothesis_folder_where_it_runs(tmp_path):
+    """An officer runs `rules verify` in the folder of their tables: nothing may appear there."""
+    work, cache = tmp_path / "表格", tmp_path / "cache"
+    work.mkdir()
+    done = subprocess.run([sys.executable, "-m", "cli", "rules", "verify", "standard", "--examples", "10"],
+                          cwd=work, env={**os.environ, "XDG_CACHE_HOME": str(cache)},
+                          capture_output=True, text=True, encoding="utf-8")
+    assert done.returncode == 0, done.stderr
+    assert list(work.iterdir()) == []
+    assert (cache / "perfscore" / "hypothesis").is_dir()
