@@ -3,7 +3,7 @@
 Officers often write a manual deduction into the actual-value or 偏差原因 cell
 instead of a column of its own (W1's 投诉举报上级转办办结率). This module only
 *reads* such sentences; whether one applies is the engine's decision
-(scoring-rules.md §5), because the same words are also used to describe a loss
+(docs/rules.md §5), because the same words are also used to describe a loss
 that the rule already counts.
 """
 

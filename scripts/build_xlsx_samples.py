@@ -4,7 +4,7 @@ Every cell value comes from the YAML samples in ``samples/*.yaml`` (read with
 ``indicators.yaml_io.load_yaml_file``); the layout of each workbook — which cells
 are merged, which labels sit where, the form's own fixed wording — follows the
 published form the sample was copied from, as it appears in the seed text under
-``shared/seeds/`` (see ``shared/reference/seed-tables.md``):
+the five seed documents (see samples/README.md):
 
 * ``w1-wuhan-2023-department.xlsx``   湖北/武汉 部门整体支出绩效自评表 (seed 000, line 637)
 * ``w2-wuhan-2023-project.xlsx``      湖北/武汉 项目自评表 (seed 000, line 675), as published

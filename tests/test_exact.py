@@ -1,6 +1,6 @@
 """Exact scores (issue 21): every line's score equals an independent exact oracle.
 
-The oracle below is written from scoring-rules.md with :class:`fractions.Fraction` and
+The oracle below is written from docs/rules.md with :class:`fractions.Fraction` and
 integer rounding only; it calls none of perfscore's own helpers (no ``exact``, no
 ``round_half_up``), so a shared mistake cannot hide. The strategies in
 ``tests/strategies.py`` aim at x.xx5 ties, where a ratio cut to 28 digits before it is
@@ -46,7 +46,7 @@ def oracle_round(x: Fraction, places: int = 2) -> Decimal:
 
 
 def oracle_rule(case: ExactCase) -> Fraction:
-    """The rule's exact score before deductions (scoring-rules.md §1–3, §9 variants)."""
+    """The rule's exact score before deductions (docs/rules.md §1–3, §9 variants)."""
     w, t, a = F(case.weight), F(case.target), F(case.actual)
     if case.kind in ("higher", "equal"):
         return w if a >= t else w * a / t

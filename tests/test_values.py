@@ -1,4 +1,4 @@
-"""parse_value over every target and actual string in the seeds (seed-tables.md), and bad ones."""
+"""parse_value over every target and actual string in the seeds (the seed tables of samples/), and bad ones."""
 
 from __future__ import annotations
 
@@ -68,7 +68,7 @@ def test_numbers_from_the_seeds(text, comparison, number, unit):
     assert not value.needs_judgment
 
 
-# The comparison words of scoring-rules.md §2, written before or after the number.
+# The comparison words of docs/rules.md §2, written before or after the number.
 WORDS = [
     ("≥80%", GE), ("＞80%", GT), (">80%", GT), ("大于等于80%", GE), ("不低于80%", GE), ("不少于80%", GE),
     ("80%以上", GE), ("至少80%", GE), ("≤80%", LE), ("<80%", LT), ("小于等于80%", LE), ("不高于80%", LE),
@@ -189,7 +189,7 @@ ROUNDINGS = [
     (Fraction(2, 3), 2, "0.67", "0.66"),
     (Fraction(-1, 1000), 2, "-0.00", "-0.00"),  # as Decimal.quantize gives it
     (Fraction(5, 10), 0, "1", "0"),
-    (Decimal("7.532"), 2, "7.53", "7.53"),  # scoring-rules.md §6
+    (Decimal("7.532"), 2, "7.53", "7.53"),  # docs/rules.md §6
     (Decimal("3.766"), 2, "3.77", "3.76"),
     (Decimal("9.91"), 0, "10", "9"),
     (5, 2, "5.00", "5.00"),

@@ -1,7 +1,7 @@
 """The fast cell reader, and what it must not lose.
 
 python-calamine reads values and merged ranges about 20× faster than openpyxl's
-read-only mode (shared/reference/io-speed.md: 0.47 ms against 8.5 ms a seed-size
+read-only mode (docs/performance.md, reference measurements: 0.47 ms against 8.5 ms a seed-size
 workbook) but turns an error cell (``#DIV/0!``) and a formula with no cached value
 into an empty string and exposes no number formats or hidden columns. Those are
 recovered here by one scan over each sheet's XML bytes, looking only for the few
