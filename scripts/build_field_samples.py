@@ -55,8 +55,8 @@ def cell_value(value: object) -> tuple[object, str | None]:
     return value, None
 
 
-def build(spec) -> Path:
-    """Write one spec's table to ``samples/field/<spec.FILE>``."""
+def build(spec, out: Path = FIELD) -> Path:
+    """Write one spec's table to ``<out>/<spec.FILE>`` (``samples/field/`` by default)."""
     wb = Workbook()
     wb.properties.creator = "perfscore scripts/build_field_samples.py"
     ws = wb.active
@@ -87,8 +87,8 @@ def build(spec) -> Path:
         ws.merge_cells(ref)
     for c, w in enumerate(getattr(spec, "WIDTHS", []), 1):
         ws.column_dimensions[get_column_letter(c)].width = w
-    FIELD.mkdir(parents=True, exist_ok=True)
-    path = FIELD / spec.FILE
+    out.mkdir(parents=True, exist_ok=True)
+    path = out / spec.FILE
     wb.save(path)
     return path
 
