@@ -16,8 +16,8 @@ from indicators.problems import format_problem
 from scoring.batch import FileReport, discover, export_path, run_batch, unique_exports
 from scoring.reports.batch_workbook import SUMMARY_HEADERS, SummaryBook, summary_row
 
-from .common import (Echo, check_output_path, check_outputs, force_option, quiet_option, read_plans, resolve_rules,
-                     targets_option)
+from .common import (Echo, check_output_path, check_outputs, decisions_option, force_option, quiet_option,
+                     read_decisions_option, read_plans, resolve_rules, targets_option)
 
 
 class _Lines:
@@ -81,10 +81,12 @@ class _Lines:
 @click.option("--export", "export_dir", type=click.Path(file_okay=False), default=None,
               help="同时把每个输入的评分工作簿（与 perfscore export 相同）写入此文件夹，保持原来的文件夹结构。")
 @targets_option
+@decisions_option
 @force_option
 @quiet_option
 def batch_command(paths: tuple[str, ...], output: str | None, rules_name: str, jobs: int | None, output_format: str,
-                  db: str | None, export_dir: str | None, targets: tuple[str, ...], force: bool, quiet: bool) -> None:
+                  db: str | None, export_dir: str | None, targets: tuple[str, ...], decisions_path: str | None,
+                  force: bool, quiet: bool) -> None:
     """批量评分：PATH 可以是文件或文件夹（递归查找其中的 .xlsx、.yaml、.yml），多进程并行。
 
     读不了的文件、不支持的文件类型列出中文说明（文件、工作表、单元格）后继续处理其他文件，最后退出码为 1；
@@ -92,6 +94,7 @@ def batch_command(paths: tuple[str, ...], output: str | None, rules_name: str, j
     """
     resolve_rules(rules_name)  # a bad rule file stops the batch before any work, with file:line
     plans = read_plans(targets)
+    decisions = read_decisions_option(decisions_path)
     files, missing, skipped = discover(paths)
     inputs = [str(f) for f in files]
     check_output_path(output, inputs, force)
@@ -118,8 +121,13 @@ def batch_command(paths: tuple[str, ...], output: str | None, rules_name: str, j
     progress, advance = _progress(len(files), quiet)
     store = _store(db, rules_name, list(paths))
     problems_json: list[dict[str, str]] = [{"source": str(p.source), "message": p.message} for p in missing]
+    decided_blocks: set[int] = set()
     with progress, store as database:
-        for report in run_batch(files, rules_name, jobs, progress=advance, exports=exports, plans=plans):
+        for report in run_batch(files, rules_name, jobs, progress=advance, exports=exports, plans=plans,
+                                decisions=decisions):
+            decided_blocks |= report.decided_blocks
+            for notice in report.notices:
+                _say(quiet, f"提示：{notice['source']}: {notice['message']}")
             if book:
                 book.add(report)
             if database is not None:
@@ -134,6 +142,10 @@ def batch_command(paths: tuple[str, ...], output: str | None, rules_name: str, j
             tables += len(report.evaluations)
             lines.add(report)
     lines.close(problems_json)
+    if decisions is not None:
+        for k, (ref, source) in enumerate(decisions.blocks):
+            if k not in decided_blocks:
+                _say(quiet, f"提示：{source}: 复核决定所说的表{ref}不在本次批量评分的文件中，其中的决定未使用")
     if book:
         book.write(output)
     _say(quiet, f"共 {len(files)} 个文件、{tables} 张表；{problem_count} 处问题。"

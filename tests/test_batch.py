@@ -40,7 +40,8 @@ def test_batch_over_the_samples_writes_the_summary_workbook(tmp_path):
     header, rows = summary[0], summary[1:]
     assert header[:8] == ("文件", "工作表", "位置", "单位", "表名", "类型", "总分", "等级")
     assert len(rows) == SAMPLE_TABLES
-    assert book["汇总"].auto_filter.ref == f"A1:P{SAMPLE_TABLES + 1}"
+    assert book["汇总"].auto_filter.ref == f"A1:T{SAMPLE_TABLES + 1}"
+    assert header[16:] == ("年度", "主管部门", "已复核", "复核意见")  # added at the end: earlier columns stay
     totals = sorted(row[6] for row in rows if row[4] == "反欺诈经费")
     assert totals == [99.66, 99.66]  # the YAML table and the workbook sheet
     w2 = [row for row in rows if row[4] == "医疗保障管理工作经费"]
