@@ -773,3 +773,51 @@ def test_the_report_of_each_table_downloads_with_the_scored_numbers(client):
     assert scored["total"] in text and scored["grade"] in text
     assert client.get(url + "/report/0-9.docx").status_code == 404
     assert client.get(url + "/report/x.docx").status_code == 404
+
+
+def _serve(state: Path) -> tuple[subprocess.Popen, str]:
+    process = subprocess.Popen([sys.executable, "-m", "cli", "serve", "--port", "0", "--state", str(state)], cwd=ROOT,
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    match = re.search(r"http://127\.0\.0\.1:\d+", process.stdout.readline())
+    assert match, process.stderr.read()
+    deadline = time.monotonic() + 20
+    while True:
+        try:
+            urllib.request.urlopen(match.group(0) + "/", timeout=5).close()
+            return process, match.group(0)
+        except OSError:
+            if time.monotonic() > deadline:
+                process.terminate()
+                raise
+            time.sleep(0.1)
+
+
+def test_a_decision_survives_a_real_restart_of_the_server(tmp_path):
+    import httpx
+
+    state = tmp_path / "state.sqlite"
+    process, base = _serve(state)
+    try:
+        with httpx.Client(base_url=base, follow_redirects=False) as http:
+            posted = http.post("/upload", files=[part(W2)])
+            assert posted.status_code == 303
+            url = posted.headers["location"].split("#")[0]
+            page = http.get(url)
+            number = finding_number(page, "0-0", "subtotal_mismatch")
+            decided = http.post(url + "/decide", data={"table": "0-0", "finding": str(number),
+                                                       "code": "subtotal_mismatch", "verdict": "不采纳",
+                                                       "reason": "表样印错", "action": "set"})
+            assert decided.status_code == 303
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+    process, base = _serve(state)  # the same state file, a new process
+    try:
+        with httpx.Client(base_url=base) as http:
+            page = http.get(url)
+            assert page.status_code == 200
+            assert roles(page, "verdict") == ["不采纳"]
+            assert "复核：不采纳，表样印错" in finding_item(page, "0-0", number)
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
