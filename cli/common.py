@@ -88,7 +88,7 @@ decisions_option = click.option("--decisions", "decisions_path", type=click.Path
 #: ``--decisions-template``: write a decisions file listing the current findings, ready to fill in.
 decisions_template_option = click.option(
     "--decisions-template", "decisions_template", type=click.Path(dir_okay=False), default=None,
-    help="把本次的发现写成复核决定文件（YAML），逐条填写 verdict 和 reason 后用 --decisions 读入；"
+    help="把本次的发现写成复核决定文件（YAML），逐条填写决定（已核实 / 不采纳）和理由后用 --decisions 读入；"
          "同时给出 --decisions 时保留已有的决定。")
 
 
