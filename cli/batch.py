@@ -49,8 +49,9 @@ class _Lines:
                 self.csv.writerow(["" if value is None else value for value in summary_row(report.file, item)])
             else:
                 counts = item["counts"]
+                decided = f" 已复核{item['decided']}" if item.get("decided") else ""
                 self.out(f"{report.file}\t{item['location']}\t{item['title']}\t{item['total']}\t{item['grade']}"
-                         f"\t错误{counts['error']} 警告{counts['warning']} 提示{counts['info']}")
+                         f"\t错误{counts['error']} 警告{counts['warning']} 提示{counts['info']}{decided}")
         for target in report.targets:
             if self.format == "jsonl":
                 self.out(json.dumps({"type": "target_table", **target}, ensure_ascii=False))

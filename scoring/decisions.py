@@ -360,7 +360,7 @@ def apply_decisions(results: Sequence[EvaluationResult], decisions: Decisions | 
     updated = []
     for result in results:
         findings = list(result.findings)
-        taken: set[int] = set()
+        taken: dict[int, Entry] = {}
         opinion = result.opinion
         for entry_opinion in decisions.opinions:
             if entry_opinion.table.matches(result):
@@ -377,16 +377,22 @@ def apply_decisions(results: Sequence[EvaluationResult], decisions: Decisions | 
             if holding:
                 k = _pick(holding, findings, entry.index)
                 findings[k] = findings[k].model_copy(update={"decision": _decision(entry)})
-                taken.add(k)
+                taken[k] = entry
                 outcome.applied += 1
             elif same:
                 k = _pick(same, findings, entry.index)
                 now = cited_values(findings[k].message)
                 findings[k] = findings[k].model_copy(update={"decision": _decision(entry, lapsed=True)})
-                taken.add(k)
+                taken[k] = entry
                 outcome.notices.append(Problem(source=entry.source, message=(
                     f"对表{entry.table}“{entry.line or '全表'}”的 {entry.code} 的复核决定（{entry.verdict.chinese}）已失效："
                     f"这条发现所引的数值已变（原为 {_shown(entry.values or ())}，现为 {_shown(now)}），请重新复核")))
+            elif any(f.code == entry.code and _same(f.line, entry.line) for f in findings):
+                first = next(taken[k] for k, f in enumerate(findings)
+                             if k in taken and f.code == entry.code and _same(f.line, entry.line))
+                outcome.problems.append(Problem(source=entry.source, message=(
+                    f"重复的决定：表{entry.table}的这条发现（{entry.code}，{entry.line or '全表'}）已由"
+                    f"{first.source}的决定处理，请删去其中一条")))
             else:
                 outcome.problems.append(Problem(source=entry.source, message=(
                     f"表{entry.table}中找不到这条发现（{entry.code}，{entry.line or '全表'}）：代码或指标名写错了，"

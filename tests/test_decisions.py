@@ -12,12 +12,15 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
+from hypothesis import given, settings
+
 from cli.main import main
 from scoring.decisions import (DecisionsError, apply_decisions, cited_values, decisions_yaml, parse_decisions,
                                read_decisions)
-from scoring.pipeline import run as run_pipeline
+from scoring.pipeline import run as run_pipeline, score_tables
 
 from .conftest import SAMPLES
+from .strategies import evaluations
 
 #: A small 项目支出 table whose only finding is one 无说明扣分 on 合格率 (recorded 35 of 40, no reason).
 TABLE = """\
@@ -256,3 +259,31 @@ def test_batch_applies_decisions_and_stores_them(tmp_path):
     (item,) = [json.loads(line) for line in again.stdout.splitlines()]
     assert item["decided"] == 0 and item["findings"][0]["decision"]["lapsed"] is True
     assert re.search(r"提示：.*d\.yaml:\d+: .*已失效", again.stderr)
+
+
+def test_two_decisions_on_one_finding_are_a_problem(tmp_path):
+    table = write_table(tmp_path)
+    entry = ("      - code: unexplained_deduction\n        line: 合格率\n        verdict: 不采纳\n"
+             "        reason: x\n")
+    decisions = tmp_path / "d.yaml"
+    decisions.write_text("tables:\n  - title: 示例项目经费\n    findings:\n" + entry + entry, encoding="utf-8")
+    result = cli("check", str(table), "--decisions", str(decisions))
+    assert result.exit_code == 1
+    assert f"错误：{decisions}:8: 重复的决定：表“示例项目经费”的这条发现（unexplained_deduction，合格率）已由" \
+           f"{decisions}:4的决定处理" in result.stderr
+
+
+@settings(max_examples=30, deadline=None)
+@given(evaluations())
+def test_a_filled_template_decides_every_finding_of_any_table(evaluation):
+    """For any table: the template reads back, decides every finding once filled, and re-running on the same
+    table changes nothing but the decisions (no lapse, no problem)."""
+    results = score_tables([evaluation])
+    data = yaml.safe_load(decisions_yaml(results))
+    for block in data["tables"]:
+        for item in block["findings"]:
+            item["verdict"], item["reason"] = "不采纳", "理由"
+    decided, outcome = apply_decisions(results, parse_decisions(yaml.safe_dump(data, allow_unicode=True), "d.yaml"))
+    assert outcome.problems == [] and outcome.notices == []
+    assert all(finding.decided for result in decided for finding in result.findings)
+    assert [f.model_copy(update={"decision": None}) for f in decided[0].findings] == list(results[0].findings)
