@@ -45,7 +45,7 @@ from .results import Decision, EvaluationResult, Finding, Severity, Verdict
 
 __all__ = ["DecisionsError", "TableRef", "Entry", "Opinion", "Decisions", "Outcome", "VERDICT_WORDS",
            "cited_values", "read_decisions", "parse_decisions", "apply_decisions", "decisions_yaml", "table_ref",
-           "entry_key", "opinion_key", "entry_data", "opinion_data", "from_stored"]
+           "entry_key", "opinion_key", "entry_data", "template_block", "dump_template"]
 
 #: What a verdict may be written as.
 VERDICT_WORDS = {"已核实": Verdict.ACCEPTED, "accepted": Verdict.ACCEPTED, "accept": Verdict.ACCEPTED,
@@ -416,15 +416,6 @@ def opinion_key(result: EvaluationResult) -> str:
     return "|".join(str(part) for part in (result.title, result.unit or "", result.year or "", "@opinion"))
 
 
-def _table_data(ref: TableRef) -> dict[str, Any]:
-    data: dict[str, Any] = {"title": ref.title}
-    if ref.unit is not None:
-        data["unit"] = ref.unit
-    if ref.year is not None:
-        data["year"] = ref.year
-    return data
-
-
 def entry_data(result: EvaluationResult, finding: Finding, verdict: Verdict | None, reason: str | None
                ) -> dict[str, Any]:
     """A finding's entry as the file writes it (``verdict`` None: listed, not decided)."""
@@ -441,47 +432,53 @@ def entry_data(result: EvaluationResult, finding: Finding, verdict: Verdict | No
     return data
 
 
-def opinion_data(result: EvaluationResult, text: str) -> dict[str, Any]:
-    return {**_table_data(table_ref(result)), "opinion": text}
+def template_block(item: dict[str, Any], minimum: Severity = Severity.INFO) -> dict[str, Any]:
+    """One table of a decisions file, from the table's JSON contract item (``evaluations[]``): its identity,
+    its 复核意见 and its findings at or above ``minimum``.
 
-
-def decisions_yaml(results: Sequence[EvaluationResult], *, minimum: Severity = Severity.INFO,
-                   only_decided: bool = False) -> str:
-    """A decisions file for ``results``: each table with its findings at or above ``minimum``.
-
-    Findings already decided (or whose decision lapsed) carry that decision, so a template made
-    with ``--decisions`` keeps what was decided; the others have an empty verdict to fill in.
-    With ``only_decided`` only the decided findings and the opinions are written (the web page's
-    download).
+    Findings already decided carry that decision, so a template made with ``--decisions`` keeps what was
+    decided; the others (and those whose decision lapsed, which say so in ``reason``) have an empty verdict.
     """
-    tables = []
-    for result in results:
-        block = _table_data(table_ref(result))
-        block["opinion"] = result.opinion
-        items = []
-        for finding in result.findings:
-            if finding.severity.rank > minimum.rank and finding.decision is None:
-                continue
-            decision = finding.decision
-            if decision is not None and not decision.lapsed:
-                items.append(entry_data(result, finding, decision.verdict, decision.reason))
-            elif not only_decided:
-                item = entry_data(result, finding, None, None)
-                if decision is not None:
-                    item["reason"] = f"（原决定“{decision.verdict.chinese}：{decision.reason}”因数值改变已失效）"
-                items.append(item)
-        if only_decided and not items and not result.opinion:
+    block: dict[str, Any] = {"title": item["title"]}
+    for name in ("unit", "year"):
+        if item.get(name) is not None:
+            block[name] = item[name]
+    block["opinion"] = item.get("opinion")
+    entries = []
+    for finding in item["findings"]:
+        decision = finding.get("decision")
+        if Severity(finding["severity"]).rank > minimum.rank and decision is None:
             continue
-        block["findings"] = items
-        tables.append(block)
+        entry: dict[str, Any] = {"code": finding["code"]}
+        if finding["line"] is not None:
+            entry["line"] = finding["line"]
+        if finding["index"] is not None:
+            entry["index"] = finding["index"]
+        entry["values"] = list(cited_values(finding["message"]))
+        entry["severity"] = Severity(finding["severity"]).chinese
+        entry["message"] = finding["message"]
+        if decision is not None and not decision["lapsed"]:
+            entry["verdict"], entry["reason"] = decision["verdict_text"], decision["reason"]
+        else:
+            entry["verdict"] = None
+            entry["reason"] = (f"（原决定“{decision['verdict_text']}：{decision['reason']}”因数值改变已失效）"
+                               if decision is not None else None)
+        entries.append(entry)
+    block["findings"] = entries
+    return block
+
+
+def dump_template(blocks: Iterable[dict[str, Any]]) -> str:
+    """A decisions file of these table blocks, with a short head saying how to fill it in."""
     head = ("# perfscore 复核决定文件（格式见 docs/decisions.md）\n"
             "# 每条发现填 verdict：已核实 或 不采纳，并写 reason；verdict 留空表示尚未决定。\n"
             "# values 是这条发现所引的数值：数值改变后决定自动失效，需要重新复核。\n")
-    return head + yaml.safe_dump({"tables": tables}, allow_unicode=True, sort_keys=False, width=120,
+    return head + yaml.safe_dump({"tables": list(blocks)}, allow_unicode=True, sort_keys=False, width=120,
                                  default_flow_style=None)
 
 
-def from_stored(entries: dict[str, dict[str, Any]], name: str = "网页") -> Decisions:
-    """Decisions from the web page's stored entries (each a table block with one finding or an opinion)."""
-    text = yaml.safe_dump({"tables": list(entries.values())}, allow_unicode=True, sort_keys=False)
-    return parse_decisions(text, name)
+def decisions_yaml(results: Sequence[EvaluationResult], *, minimum: Severity = Severity.INFO) -> str:
+    """A decisions file listing the findings of ``results`` at or above ``minimum`` (``--decisions-template``)."""
+    from .reports.json_report import evaluation_to_dict
+
+    return dump_template(template_block(evaluation_to_dict(result), minimum) for result in results)

@@ -287,3 +287,21 @@ def test_a_filled_template_decides_every_finding_of_any_table(evaluation):
     assert outcome.problems == [] and outcome.notices == []
     assert all(finding.decided for result in decided for finding in result.findings)
     assert [f.model_copy(update={"decision": None}) for f in decided[0].findings] == list(results[0].findings)
+
+
+def test_batch_writes_a_template_for_a_whole_folder(tmp_path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    write_table(folder, name="a.yaml")
+    (folder / "w2.yaml").write_bytes((SAMPLES / "w2-wuhan-2023-project.yaml").read_bytes())
+    template = tmp_path / "all.yaml"
+    result = cli("batch", str(folder), "--decisions-template", str(template), "--jobs", "1")
+    assert result.exit_code == 0, result.output
+    listed = yaml.safe_load(template.read_text(encoding="utf-8"))["tables"]
+    assert [block["title"] for block in listed] == ["示例项目经费", "医疗保障管理工作经费"]
+    assert len(listed[1]["findings"]) == 4  # every severity: a year's template lists all
+    fill(template, "已核实", "已核")
+    again = cli("batch", str(folder), "--decisions", str(template), "--format", "jsonl", "--jobs", "1")
+    assert again.exit_code == 0
+    items = [json.loads(line) for line in again.stdout.splitlines()]
+    assert [item["decided"] for item in items] == [1, 4]
