@@ -77,8 +77,12 @@ def cited_values(message: str) -> tuple[str, ...]:
     return tuple(values)
 
 
+def _key(text: str | None) -> str:
+    return " ".join((text or "").split())
+
+
 def _same(a: str | None, b: str | None) -> bool:
-    return " ".join((a or "").split()) == " ".join((b or "").split())
+    return _key(a) == _key(b)
 
 
 @dataclass(frozen=True)
@@ -138,6 +142,20 @@ class Decisions:
     #: Each table block's reference and line, in file order.
     blocks: list[tuple[TableRef, Source]] = field(default_factory=list)
 
+    def for_title(self, title: str) -> tuple[list[int], list[Entry], list[Opinion]]:
+        """The blocks, decisions and opinions whose table has this title (a year's file may hold thousands)."""
+        index = self.__dict__.get("_by_title")
+        if index is None:
+            index = {}
+            for k, (ref, _) in enumerate(self.blocks):
+                index.setdefault(_key(ref.title), ([], [], []))[0].append(k)
+            for entry in self.entries:
+                index.setdefault(_key(entry.table.title), ([], [], []))[1].append(entry)
+            for opinion in self.opinions:
+                index.setdefault(_key(opinion.table.title), ([], [], []))[2].append(opinion)
+            self.__dict__["_by_title"] = index
+        return index.get(_key(title), ([], [], []))
+
 
 @dataclass
 class Outcome:
@@ -150,12 +168,6 @@ class Outcome:
     #: Blocks of the file whose table was in the run.
     matched_blocks: set[int] = field(default_factory=set)
     applied: int = 0
-
-    def merge(self, other: "Outcome") -> None:
-        self.problems.extend(other.problems)
-        self.notices.extend(other.notices)
-        self.matched_blocks |= other.matched_blocks
-        self.applied += other.applied
 
     def unmatched(self, decisions: Decisions) -> list[Problem]:
         """A notice for each table of the file that was not in the run."""
@@ -362,13 +374,14 @@ def apply_decisions(results: Sequence[EvaluationResult], decisions: Decisions | 
         findings = list(result.findings)
         taken: dict[int, Entry] = {}
         opinion = result.opinion
-        for entry_opinion in decisions.opinions:
+        blocks, entries, opinions = decisions.for_title(result.title)
+        for entry_opinion in opinions:
             if entry_opinion.table.matches(result):
                 opinion = entry_opinion.text
-        for k, (ref, _source) in enumerate(decisions.blocks):
-            if ref.matches(result):
+        for k in blocks:
+            if decisions.blocks[k][0].matches(result):
                 outcome.matched_blocks.add(k)
-        for entry in decisions.entries:
+        for entry in entries:
             if not entry.table.matches(result):
                 continue
             same = [k for k, f in enumerate(findings) if k not in taken and f.code == entry.code
