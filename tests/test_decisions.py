@@ -15,7 +15,7 @@ from click.testing import CliRunner
 from hypothesis import given, settings
 
 from cli.main import main
-from scoring.decisions import (DecisionsError, apply_decisions, cited_values, decisions_yaml, parse_decisions,
+from scoring.decisions import (apply_decisions, cited_values, decisions_yaml, parse_decisions,
                                read_decisions)
 from scoring.pipeline import run as run_pipeline, score_tables
 
