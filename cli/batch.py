@@ -16,8 +16,9 @@ from indicators.problems import format_problem
 from scoring.batch import FileReport, discover, export_path, run_batch, unique_exports
 from scoring.reports.batch_workbook import SUMMARY_HEADERS, SummaryBook, summary_row
 
-from .common import (Echo, check_output_path, check_outputs, force_option, quiet_option, read_plans, resolve_rules,
-                     targets_option)
+from .common import (Echo, check_output_path, check_outputs, decisions_option, decisions_template_option,
+                     force_option, quiet_option, read_decisions_option, read_plans, resolve_rules, targets_option,
+                     write_text_atomically)
 
 
 class _Lines:
@@ -49,8 +50,9 @@ class _Lines:
                 self.csv.writerow(["" if value is None else value for value in summary_row(report.file, item)])
             else:
                 counts = item["counts"]
+                decided = f" 已复核{item['decided']}" if item.get("decided") else ""
                 self.out(f"{report.file}\t{item['location']}\t{item['title']}\t{item['total']}\t{item['grade']}"
-                         f"\t错误{counts['error']} 警告{counts['warning']} 提示{counts['info']}")
+                         f"\t错误{counts['error']} 警告{counts['warning']} 提示{counts['info']}{decided}")
         for target in report.targets:
             if self.format == "jsonl":
                 self.out(json.dumps({"type": "target_table", **target}, ensure_ascii=False))
@@ -81,10 +83,13 @@ class _Lines:
 @click.option("--export", "export_dir", type=click.Path(file_okay=False), default=None,
               help="同时把每个输入的评分工作簿（与 perfscore export 相同）写入此文件夹，保持原来的文件夹结构。")
 @targets_option
+@decisions_option
+@decisions_template_option
 @force_option
 @quiet_option
 def batch_command(paths: tuple[str, ...], output: str | None, rules_name: str, jobs: int | None, output_format: str,
-                  db: str | None, export_dir: str | None, targets: tuple[str, ...], force: bool, quiet: bool) -> None:
+                  db: str | None, export_dir: str | None, targets: tuple[str, ...], decisions_path: str | None,
+                  decisions_template: str | None, force: bool, quiet: bool) -> None:
     """批量评分：PATH 可以是文件或文件夹（递归查找其中的 .xlsx、.yaml、.yml），多进程并行。
 
     读不了的文件、不支持的文件类型列出中文说明（文件、工作表、单元格）后继续处理其他文件，最后退出码为 1；
@@ -92,9 +97,12 @@ def batch_command(paths: tuple[str, ...], output: str | None, rules_name: str, j
     """
     resolve_rules(rules_name)  # a bad rule file stops the batch before any work, with file:line
     plans = read_plans(targets)
+    decisions = read_decisions_option(decisions_path)
     files, missing, skipped = discover(paths)
     inputs = [str(f) for f in files]
     check_output_path(output, inputs, force)
+    check_output_path(decisions_template, inputs + ([decisions_path] if decisions_path else []), force,
+                      "--decisions-template")
     if db is not None:
         check_output_path(db, inputs, force=True, option="--db")  # appending to a database is normal
     exports = None
@@ -118,8 +126,18 @@ def batch_command(paths: tuple[str, ...], output: str | None, rules_name: str, j
     progress, advance = _progress(len(files), quiet)
     store = _store(db, rules_name, list(paths))
     problems_json: list[dict[str, str]] = [{"source": str(p.source), "message": p.message} for p in missing]
+    decided_blocks: set[int] = set()
+    template_blocks: list[dict[str, Any]] = []  # small: identity and findings of each table, for --decisions-template
     with progress, store as database:
-        for report in run_batch(files, rules_name, jobs, progress=advance, exports=exports, plans=plans):
+        for report in run_batch(files, rules_name, jobs, progress=advance, exports=exports, plans=plans,
+                                decisions=decisions):
+            decided_blocks |= report.decided_blocks
+            if decisions_template:
+                from scoring.decisions import template_block
+
+                template_blocks.extend(template_block(item) for item in report.evaluations)
+            for notice in report.notices:
+                _say(quiet, f"提示：{notice['source']}: {notice['message']}")
             if book:
                 book.add(report)
             if database is not None:
@@ -134,11 +152,20 @@ def batch_command(paths: tuple[str, ...], output: str | None, rules_name: str, j
             tables += len(report.evaluations)
             lines.add(report)
     lines.close(problems_json)
+    if decisions is not None:
+        for k, (ref, source) in enumerate(decisions.blocks):
+            if k not in decided_blocks:
+                _say(quiet, f"提示：{source}: 复核决定所说的表{ref}不在本次批量评分的文件中，其中的决定未使用")
+    if decisions_template:
+        from scoring.decisions import dump_template
+
+        write_text_atomically(decisions_template, dump_template(template_blocks))
     if book:
         book.write(output)
     _say(quiet, f"共 {len(files)} 个文件、{tables} 张表；{problem_count} 处问题。"
                 + (f" 汇总工作簿：{output}" if output else "") + (f" 数据库：{db}" if db else "")
-                + (f" 评分工作簿：{export_dir}" if export_dir else ""))
+                + (f" 评分工作簿：{export_dir}" if export_dir else "")
+                + (f" 复核决定文件：{decisions_template}" if decisions_template else ""))
     if problem_count or internal_failures:
         sys.exit(1)
 

@@ -80,6 +80,41 @@ targets_option = click.option("--targets", "targets", multiple=True, type=click.
                               help="绩效目标表文件（可多次给出）：同时对照绩效目标表检查每张自评表，差异排在最前。")
 
 
+#: ``--decisions``: a reviewer's decisions on findings (scoring/decisions.py, docs/decisions.md).
+decisions_option = click.option("--decisions", "decisions_path", type=click.Path(dir_okay=False), default=None,
+                                help="复核决定文件（YAML，格式见 docs/decisions.md）：已核实或不采纳的发现标为已复核，"
+                                     "不计入退出码；所引数值改变的决定自动失效。")
+
+#: ``--decisions-template``: write a decisions file listing the current findings, ready to fill in.
+decisions_template_option = click.option(
+    "--decisions-template", "decisions_template", type=click.Path(dir_okay=False), default=None,
+    help="把本次的发现写成复核决定文件（YAML），逐条填写决定（已核实 / 不采纳）和理由后用 --decisions 读入；"
+         "同时给出 --decisions 时保留已有的决定。")
+
+
+def read_decisions_option(path: str | None):
+    """The decisions file of ``--decisions`` (None without it); a file with mistakes stops the command with
+    every mistake at its line (exit 1) before any table is scored."""
+    if path is None:
+        return None
+    from scoring.decisions import DecisionsError, read_decisions
+
+    try:
+        return read_decisions(path)
+    except DecisionsError as exc:
+        report_problems(exc.problems)
+        click.echo("--decisions 给出的复核决定文件有问题，未检查。", err=True)
+        sys.exit(1)
+
+
+def show_decision_notices(notices: Iterable[Problem], quiet: bool = False) -> None:
+    """Lapsed decisions and decisions about tables not in the run, as 提示 on stderr (not with ``--quiet``)."""
+    if quiet:
+        return
+    for notice in notices:
+        click.echo(f"提示：{format_problem(notice)}", err=True)
+
+
 def report_problems(problems: Iterable[Problem]) -> None:
     """Print problems to stderr as ``path:location: message``, then a count."""
     problems = list(problems)

@@ -121,9 +121,18 @@ def summary_line(result: EvaluationResult) -> str:
 
 
 def finding_text(finding: Finding) -> str:
-    """``[警告] file!sheet!cell: message（code）``."""
+    """``[警告] file!sheet!cell: message（code）``, and the reviewer's decision on it when there is one:
+    ``[警告·不采纳] …（code）　复核：不采纳，理由……`` (a lapsed decision is said, and decides nothing)."""
     place = where(finding.source)
-    return f"[{finding.severity.chinese}] {place + ': ' if place else ''}{finding.message}（{finding.code}）"
+    decision = finding.decision
+    label = finding.severity.chinese
+    tail = ""
+    if decision is not None and not decision.lapsed:
+        label += f"·{decision.verdict.chinese}"
+        tail = f"　复核：{decision.verdict.chinese}，{decision.reason}"
+    elif decision is not None:
+        tail = f"　原复核决定（{decision.verdict.chinese}：{decision.reason}）已失效：所引数值已变，请重新复核"
+    return f"[{label}] {place + ': ' if place else ''}{finding.message}（{finding.code}）{tail}"
 
 
 def _line(line: LineResult, width: int, color: bool) -> list[str]:
@@ -188,7 +197,7 @@ def render_text(results: Iterable[EvaluationResult], width: int = UNWRAPPED, col
         for finding in result.findings:
             found = wrap(finding_text(finding), width)
             if color:
-                label = f"[{finding.severity.chinese}]"
+                label = f"[{finding.severity.chinese}"
                 found[0] = _styled(found[0], label, _SEVERITY_COLOR[finding.severity.value])
             out.extend(found)
     return "\n".join(out) + "\n"

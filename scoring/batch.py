@@ -48,6 +48,10 @@ class FileReport:
     #: What the run should say but that is no problem of the input (a text cut to fit an Excel cell).
     warnings: list[dict[str, str]] = field(default_factory=list)
     held: FileResult | None = None
+    #: Reviewer's decisions that lapsed on this file's tables (``--decisions``), as {source, message}.
+    notices: list[dict[str, str]] = field(default_factory=list)
+    #: Blocks of the decisions file whose table is in this file.
+    decided_blocks: set[int] = field(default_factory=set)
 
 
 def discover(paths: Iterable[str | Path]) -> tuple[list[Path], list[Problem], list[Problem]]:
@@ -86,19 +90,40 @@ def summary_extras(result: EvaluationResult) -> dict[str, Any]:
     for finding in result.findings:
         counts[finding.severity.value] += 1
     indicator_lines = [line for line in result.lines if line.kind == "indicator"]
+    decided = sum(1 for finding in result.findings if finding.decided)
     return {
         "unit": None, "sheet": result.location.split("!")[0] if "!" in result.location else None,
         "lost": f"{result.lost:.2f}",
         "needs_judgment": sum(1 for line in result.lines if line.status is Status.NEEDS_JUDGMENT),
-        "indicator_count": len(indicator_lines), "counts": counts,
+        "indicator_count": len(indicator_lines), "counts": counts, "decided": decided,
     }
 
 
-def file_report(file: FileResult) -> FileReport:
-    """A scored file as the rows the summary workbook, the database and the streamed output are made of."""
+def decide(file: FileResult, decisions: Any) -> tuple[FileResult, Any]:
+    """``file`` with the reviewer's decisions applied to its tables, and the outcome (scoring.decisions)."""
+    from .decisions import apply_decisions
+
+    results, outcome = apply_decisions(file.results, decisions)
+    return file.model_copy(update={"results": tuple(results)}), outcome
+
+
+def file_report(file: FileResult, decisions: Any = None) -> FileReport:
+    """A scored file as the rows the summary workbook, the database and the streamed output are made of.
+
+    With ``decisions`` (``--decisions``) the reviewer's decisions are applied first: a decision that
+    names a finding its table lacks is a problem of the run, a lapsed one a notice.
+    """
+    outcome = None
+    if decisions is not None:
+        file, outcome = decide(file, decisions)
     report = FileReport(file=file.name, failed=file.failed)
     report.problems = [{"source": str(p.source), "message": p.message} for p in file.problems]
     report.targets = [{"source": str(p.source), "message": p.message} for p in file.target_tables]
+    if outcome is not None:
+        report.problems += [{"source": str(p.source), "message": p.message} for p in outcome.problems]
+        report.notices = [{"source": str(p.source), "message": p.message} for p in outcome.notices]
+        report.decided_blocks = set(outcome.matched_blocks)
+        report.failed = report.failed or bool(outcome.problems)
     for evaluation, result in file.tables:
         item = evaluation_to_dict(result)
         item.update(summary_extras(result))
@@ -166,7 +191,7 @@ def _names_a_document(file: FileResult) -> bool:
 
 
 def score_file(path: str, rules: RuleSet | None = None, export_to: str | None = None,
-               plans: list | None = None) -> FileReport:
+               plans: list | None = None, decisions: Any = None) -> FileReport:
     """Read, score and review one file through the pipeline; never raises for bad input.
 
     With ``export_to``, also write its scored workbook there. A file whose tables name their
@@ -175,9 +200,10 @@ def score_file(path: str, rules: RuleSet | None = None, export_to: str | None = 
     """
     ruleset = rules or _RULESET or get_ruleset("standard")
     plans = plans if plans is not None else _PLANS
+    decisions = decisions if decisions is not None else _DECISIONS
     try:
         file = run([path], ruleset, plans=plans)[0]
-        report = file_report(file)
+        report = file_report(file, None if _names_a_document(file) else decisions)
     except Exception as exc:  # contained: one file's failure never loses the batch
         return FileReport(file=path, failed=True, problems=[
             {"source": path, "message": f"处理时发生内部错误（{type(exc).__name__}），请报告此问题"}])
@@ -190,12 +216,14 @@ def score_file(path: str, rules: RuleSet | None = None, export_to: str | None = 
 
 _RULESET: RuleSet | None = None
 _PLANS: list | None = None
+_DECISIONS: Any = None
 
 
-def _init_worker(rules: str, plans: list | None) -> None:
-    global _RULESET, _PLANS
+def _init_worker(rules: str, plans: list | None, decisions: Any = None) -> None:
+    global _RULESET, _PLANS, _DECISIONS
     _RULESET = get_ruleset(rules)
     _PLANS = plans
+    _DECISIONS = decisions
 
 
 def _score_item(item: tuple[str, str | None]) -> FileReport:
@@ -203,11 +231,11 @@ def _score_item(item: tuple[str, str | None]) -> FileReport:
 
 
 def _release_held(held: list[FileReport], ruleset: RuleSet, exports: dict[str, str],
-                  plans: list | None) -> Iterator[FileReport]:
+                  plans: list | None, decisions: Any = None) -> Iterator[FileReport]:
     """Review the held files together (their documents across files), export them, and report them in order."""
     files = [report.held for report in held if report.held is not None]
     for file in score_files(files, ruleset, plans=plans):
-        report = file_report(file)
+        report = file_report(file, decisions)
         target = exports.get(file.name)
         if target:
             _export(file, report, target, ruleset)
@@ -216,7 +244,8 @@ def _release_held(held: list[FileReport], ruleset: RuleSet, exports: dict[str, s
 
 def run_batch(files: list[Path], rules: str, jobs: int | None = None,
               progress: Callable[[FileReport], None] | None = None,
-              exports: dict[str, str] | None = None, plans: list | None = None) -> Iterator[FileReport]:
+              exports: dict[str, str] | None = None, plans: list | None = None,
+              decisions: Any = None) -> Iterator[FileReport]:
     """Score ``files`` over ``jobs`` processes (default: the machine's cores), yielding reports in file order.
 
     Files whose tables name their document are yielded after the others, once reviewed with
@@ -229,6 +258,7 @@ def run_batch(files: list[Path], rules: str, jobs: int | None = None,
         progress: called after each file, e.g. to advance a progress bar.
         exports: file → path of its scored workbook (``--export``), written in the worker.
         plans: 绩效目标表 to compare every table with (``--targets``).
+        decisions: a reviewer's decisions (``--decisions``, scoring.decisions.Decisions) applied to every table.
     """
     jobs = jobs or os.cpu_count() or 1
     exports = exports or {}
@@ -240,10 +270,10 @@ def run_batch(files: list[Path], rules: str, jobs: int | None = None,
     def reports() -> Iterator[FileReport]:
         if jobs == 1 or len(names) <= 1:
             for name, target in items:
-                yield score_file(name, ruleset, target, plans)
+                yield score_file(name, ruleset, target, plans, decisions)
             return
         chunk = max(1, min(32, len(names) // (jobs * 8) or 1))
-        pool = ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker, initargs=(rules, plans))
+        pool = ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker, initargs=(rules, plans, decisions))
         try:
             yield from pool.map(_score_item, items, chunksize=chunk)
         finally:
@@ -258,4 +288,4 @@ def run_batch(files: list[Path], rules: str, jobs: int | None = None,
         else:
             yield report
     if held:
-        yield from _release_held(held, ruleset, exports, plans)
+        yield from _release_held(held, ruleset, exports, plans, decisions)

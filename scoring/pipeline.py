@@ -34,7 +34,7 @@ from .results import EvaluationResult
 from .ruleset import STANDARD, RuleSet
 
 __all__ = ["FileResult", "JudgmentKey", "INTERNAL_CODES", "load_files", "score_files", "run", "score_tables",
-           "problems_of", "failed_result", "load_plans"]
+           "problems_of", "failed_result", "load_plans", "identified"]
 
 #: Findings that say perfscore itself failed on a line, a check or a table (never the table's fault).
 INTERNAL_CODES = frozenset({"rule_failed", "check_failed", "table_failed"})
@@ -97,6 +97,12 @@ def load_files(sources: Iterable["str | Input"], *, targets: bool = False,
     return files
 
 
+def identified(evaluation: Evaluation, result: EvaluationResult) -> EvaluationResult:
+    """``result`` with its table's 年度, 主管部门 and 实施单位 (the 主管部门 when no 实施单位 is named)."""
+    return result.model_copy(update={"year": evaluation.year, "department": evaluation.department,
+                                     "unit": evaluation.unit or evaluation.department})
+
+
 def failed_result(evaluation: Evaluation, ruleset: RuleSet, error: BaseException) -> EvaluationResult:
     """The result of a table whose scoring failed: no lines, nothing counted, 待定, one error finding."""
     source = evaluation.source
@@ -122,7 +128,13 @@ def score_tables(evaluations: Sequence[Evaluation], ruleset: RuleSet = STANDARD,
     """Score tables, and with ``review`` check them (per table, and across the tables of one document).
 
     One table's failure never stops the others: its result carries a ``table_failed`` finding.
+    Each result carries its table's 年度, 主管部门 and 实施单位 (:func:`identified`).
     """
+    return [identified(evaluation, result) for evaluation, result in zip(evaluations, _scored(evaluations, ruleset,
+                                                                                              review))]
+
+
+def _scored(evaluations: Sequence[Evaluation], ruleset: RuleSet, review: bool) -> list[EvaluationResult]:
     if not review:
         return [_score_only(evaluation, ruleset) for evaluation in evaluations]
     try:

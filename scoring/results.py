@@ -10,7 +10,7 @@ from pydantic import BaseModel, ConfigDict
 from indicators.model import Kind
 from indicators.problems import Source
 
-__all__ = ["Status", "Severity", "Finding", "LineResult", "BudgetResult", "EvaluationResult"]
+__all__ = ["Status", "Severity", "Verdict", "Decision", "Finding", "LineResult", "BudgetResult", "EvaluationResult"]
 
 
 class Status(StrEnum):
@@ -43,6 +43,29 @@ class _Frozen(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
 
+class Verdict(StrEnum):
+    """A reviewer's verdict on a finding (scoring/decisions.py)."""
+
+    ACCEPTED = "accepted"  # 已核实: the finding is right, the reviewer has dealt with it
+    DISMISSED = "dismissed"  # 不采纳: the finding does not hold for this table
+
+    @property
+    def chinese(self) -> str:
+        return {"accepted": "已核实", "dismissed": "不采纳"}[self.value]
+
+
+class Decision(_Frozen):
+    """A reviewer's decision attached to a finding; ``lapsed`` when the values it was made on have changed."""
+
+    verdict: Verdict
+    reason: str
+    #: The values the finding cited when the decision was made (see scoring.decisions.cited_values).
+    values: tuple[str, ...] | None = None
+    lapsed: bool = False
+    #: Where the decision was written (a decisions file's line, or the web page's workspace).
+    source: Source | None = None
+
+
 class Finding(_Frozen):
     """Something the table itself gets wrong or a reviewer should look at."""
 
@@ -52,6 +75,13 @@ class Finding(_Frozen):
     line: str | None = None
     index: int | None = None
     source: Source | None = None
+    #: The reviewer's decision on it, if any (a lapsed one is kept to say so, but decides nothing).
+    decision: Decision | None = None
+
+    @property
+    def decided(self) -> bool:
+        """Whether a reviewer's decision (not lapsed) settles this finding: it no longer counts towards the exit code."""
+        return self.decision is not None and not self.decision.lapsed
 
 
 class LineResult(_Frozen):
@@ -103,6 +133,12 @@ class EvaluationResult(_Frozen):
     budget: BudgetResult | None = None
     lines: tuple[LineResult, ...]
     findings: tuple[Finding, ...] = ()
+    #: 年度, 主管部门 and 实施单位 (the 主管部门 when a table names no 实施单位), from the table as read.
+    year: int | None = None
+    department: str | None = None
+    unit: str | None = None
+    #: The reviewer's 复核意见 on the whole table (scoring/decisions.py), if any.
+    opinion: str | None = None
 
     @property
     def lost(self) -> Decimal:

@@ -17,7 +17,7 @@ from typing import Any
 
 from indicators.problems import PerfscoreError
 
-__all__ = ["SCHEMA", "Store", "StoreError", "LOCK_WAIT_SECONDS"]
+__all__ = ["SCHEMA", "MIGRATIONS", "Store", "StoreError", "LOCK_WAIT_SECONDS", "migrate"]
 
 #: How long a batch waits for another batch writing to the same database before giving up.
 LOCK_WAIT_SECONDS = 30
@@ -48,7 +48,11 @@ CREATE TABLE IF NOT EXISTS evaluations (
     lost           TEXT NOT NULL,
     errors         INTEGER NOT NULL,
     warnings       INTEGER NOT NULL,
-    infos          INTEGER NOT NULL
+    infos          INTEGER NOT NULL,
+    year           INTEGER,             -- 年度
+    department     TEXT,                -- 主管部门
+    decided        INTEGER NOT NULL DEFAULT 0,  -- findings a reviewer decided (--decisions)
+    opinion        TEXT                 -- the reviewer's 复核意见
 );
 CREATE TABLE IF NOT EXISTS lines (
     evaluation_id INTEGER NOT NULL REFERENCES evaluations(evaluation_id),
@@ -62,7 +66,10 @@ CREATE TABLE IF NOT EXISTS lines (
 );
 CREATE TABLE IF NOT EXISTS findings (
     evaluation_id INTEGER NOT NULL REFERENCES evaluations(evaluation_id),
-    code TEXT NOT NULL, severity TEXT NOT NULL, line TEXT, idx INTEGER, source TEXT, message TEXT NOT NULL
+    code TEXT NOT NULL, severity TEXT NOT NULL, line TEXT, idx INTEGER, source TEXT, message TEXT NOT NULL,
+    verdict TEXT,                       -- accepted | dismissed (a reviewer's decision), NULL when none
+    decision_reason TEXT,
+    decision_lapsed INTEGER             -- 1 when the decision lapsed (the values changed)
 );
 CREATE TABLE IF NOT EXISTS problems (
     run_id INTEGER NOT NULL REFERENCES runs(run_id),
@@ -70,6 +77,39 @@ CREATE TABLE IF NOT EXISTS problems (
 );
 CREATE INDEX IF NOT EXISTS evaluations_by_file ON evaluations(file, run_id);
 """
+
+#: Columns added since the first schema: (table, column, declaration). A database written by an
+#: earlier perfscore gets them on its next batch (``ALTER TABLE … ADD COLUMN``; old rows read NULL or
+#: the default), so the year's earlier runs stay queryable beside the new ones.
+MIGRATIONS = (
+    ("evaluations", "year", "INTEGER"),
+    ("evaluations", "department", "TEXT"),
+    ("evaluations", "decided", "INTEGER NOT NULL DEFAULT 0"),
+    ("evaluations", "opinion", "TEXT"),
+    ("findings", "verdict", "TEXT"),
+    ("findings", "decision_reason", "TEXT"),
+    ("findings", "decision_lapsed", "INTEGER"),
+)
+#: Created after the migration (its columns may be new).
+INDEXES = "CREATE INDEX IF NOT EXISTS evaluations_by_year ON evaluations(year, department);"
+
+
+def migrate(connection: sqlite3.Connection) -> list[str]:
+    """Add the columns an older database lacks; returns ``table.column`` for each one added."""
+    added = []
+    for table, column, declaration in MIGRATIONS:
+        present = {row[1] for row in connection.execute(f"PRAGMA table_info({table})")}
+        if column not in present:
+            connection.execute(f"ALTER TABLE {table} ADD COLUMN {column} {declaration}")
+            added.append(f"{table}.{column}")
+    connection.execute(INDEXES)  # not executescript: that would commit the run's open transaction
+    return added
+
+
+def _decision_columns(decision: dict[str, Any] | None) -> tuple[Any, Any, Any]:
+    if not decision:
+        return None, None, None
+    return decision["verdict"], decision["reason"], int(decision["lapsed"])
 
 
 class StoreError(PerfscoreError):
@@ -108,6 +148,7 @@ class Store:
         try:
             self.connection.executescript(SCHEMA)  # idempotent; executescript commits, so before the run's BEGIN
             self.connection.execute("BEGIN IMMEDIATE")
+            self.migrated = migrate(self.connection)  # inside the run's transaction: all columns or none
             started = datetime.now(timezone.utc).isoformat(timespec="seconds")
             cursor = self.connection.execute("INSERT INTO runs (started_at, rules, inputs) VALUES (?, ?, ?)",
                                              (started, rules, json.dumps(inputs, ensure_ascii=False)))
@@ -149,12 +190,13 @@ class Store:
             counts = item["counts"]
             cursor = execute(
                 "INSERT INTO evaluations (run_id, file, location, title, kind, unit, total, max_total, recorded_total,"
-                " grade, complete, pending_weight, rate, lost, errors, warnings, infos)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                " grade, complete, pending_weight, rate, lost, errors, warnings, infos, year, department, decided,"
+                " opinion) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (self.run_id, report.file, item["location"], item["title"], item["kind"], item["unit"], item["total"],
                  item["max_total"], item["recorded_total"], item["grade"], int(item["complete"]),
                  item["pending_weight"], item["budget"]["rate"] if item["budget"] else None, item["lost"],
-                 counts["error"], counts["warning"], counts["info"]))
+                 counts["error"], counts["warning"], counts["info"], item.get("year"), item.get("department"),
+                 item.get("decided", 0), item.get("opinion")))
             evaluation_id = cursor.lastrowid
             self.connection.executemany(
                 "INSERT INTO lines VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -163,6 +205,8 @@ class Store:
                   line["recorded"], line["status"], json.dumps(line["reasons"], ensure_ascii=False), line["source"])
                  for line in item["lines"]])
             self.connection.executemany(
-                "INSERT INTO findings VALUES (?, ?, ?, ?, ?, ?, ?)",
-                [(evaluation_id, f["code"], f["severity"], f["line"], f["index"], f["source"], f["message"])
+                "INSERT INTO findings (evaluation_id, code, severity, line, idx, source, message, verdict,"
+                " decision_reason, decision_lapsed) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [(evaluation_id, f["code"], f["severity"], f["line"], f["index"], f["source"], f["message"],
+                  *_decision_columns(f.get("decision")))
                  for f in item["findings"]])

@@ -44,7 +44,8 @@ def test_batch_over_the_samples_writes_the_summary_workbook(tmp_path):
     header, rows = summary[0], summary[1:]
     assert header[:8] == ("文件", "工作表", "位置", "单位", "表名", "类型", "总分", "等级")
     assert len(rows) == SAMPLE_TABLES
-    assert book["汇总"].auto_filter.ref == f"A1:P{SAMPLE_TABLES + 1}"
+    assert book["汇总"].auto_filter.ref == f"A1:T{SAMPLE_TABLES + 1}"
+    assert header[16:] == ("年度", "主管部门", "已复核", "复核意见")  # added at the end: earlier columns stay
     totals = sorted(row[6] for row in rows if row[4] == "反欺诈经费")
     assert totals == [99.66, 99.66]  # the YAML table and the workbook sheet
     w2 = [row for row in rows if row[4] == "医疗保障管理工作经费"]
@@ -207,6 +208,46 @@ def test_csv_has_the_summary_columns_in_utf8_with_a_bom(tmp_path):
     assert rows[0][:8] == ["文件", "工作表", "位置", "单位", "表名", "类型", "总分", "等级"]
     assert [(row[4], row[6], row[7]) for row in rows[1:]] == [("医疗保障管理工作经费", "100.00", "优"),
                                                              ("医疗保障经办数字化改革及系统运行维护费", "96.30", "优")]
+    assert rows[0][16:] == ["年度", "主管部门", "已复核", "复核意见"]
+    assert [row[16:18] for row in rows[1:]] == [["2023", "武汉市医疗保障局"], ["2023", "乌海市医疗保障局(部门)"]]
+
+
+#: The database schema before 年度, 主管部门 and the reviewer's decisions were stored (perfscore before issue 22).
+OLD_SCHEMA = """
+CREATE TABLE runs (run_id INTEGER PRIMARY KEY, started_at TEXT NOT NULL, finished_at TEXT, rules TEXT NOT NULL,
+                   inputs TEXT NOT NULL);
+CREATE TABLE evaluations (evaluation_id INTEGER PRIMARY KEY, run_id INTEGER NOT NULL REFERENCES runs(run_id),
+    file TEXT NOT NULL, location TEXT, title TEXT NOT NULL, kind TEXT NOT NULL, unit TEXT, total TEXT NOT NULL,
+    max_total TEXT NOT NULL, recorded_total TEXT, grade TEXT NOT NULL, complete INTEGER NOT NULL,
+    pending_weight TEXT NOT NULL, rate TEXT, lost TEXT NOT NULL, errors INTEGER NOT NULL, warnings INTEGER NOT NULL,
+    infos INTEGER NOT NULL);
+CREATE TABLE findings (evaluation_id INTEGER NOT NULL REFERENCES evaluations(evaluation_id), code TEXT NOT NULL,
+    severity TEXT NOT NULL, line TEXT, idx INTEGER, source TEXT, message TEXT NOT NULL);
+INSERT INTO runs VALUES (1, '2025-01-01T00:00:00+00:00', '2025-01-01T00:00:01+00:00', 'standard', '[]');
+INSERT INTO evaluations VALUES (1, 1, 'old.yaml', 'old.yaml:1', '旧表', 'project', '某单位', '90.00', '100.00',
+    NULL, '优', 1, '0.00', '100.00', '10.00', 0, 1, 0);
+INSERT INTO findings VALUES (1, 'weights_not_100', 'warning', NULL, NULL, 'old.yaml:1', '旧发现');
+"""
+
+
+def test_an_older_database_gets_the_new_columns_and_keeps_its_rows(tmp_path):
+    db = tmp_path / "old.sqlite"
+    with sqlite3.connect(db) as connection:
+        connection.executescript(OLD_SCHEMA)
+    result = run("batch", str(SAMPLES / "w2-wuhan-2023-project.yaml"), "--db", str(db))
+    assert result.exit_code == 0, result.output
+    connection = sqlite3.connect(db)
+    rows = connection.execute("SELECT run_id, title, year, department, unit, decided FROM evaluations "
+                              "ORDER BY run_id").fetchall()
+    assert rows == [(1, "旧表", None, None, "某单位", 0),
+                    (2, "医疗保障管理工作经费", 2023, "武汉市医疗保障局", "武汉市医疗保障局（本级）", 0)]
+    assert connection.execute("SELECT code, verdict FROM findings WHERE evaluation_id = 1").fetchall() == \
+        [("weights_not_100", None)]
+    # filtering a year's results by department, as a bureau would
+    assert connection.execute("SELECT title FROM evaluations WHERE year = 2023 AND department = ?",
+                              ("武汉市医疗保障局",)).fetchall() == [("医疗保障管理工作经费",)]
+    # a second run on the migrated database adds nothing twice
+    assert run("batch", str(SAMPLES / "w2-wuhan-2023-project.yaml"), "--db", str(db)).exit_code == 0
 
 
 def test_quiet_keeps_errors_and_results_only(tmp_path):

@@ -36,6 +36,8 @@ def test_every_sample_scores_through_the_cli(path):
 
 CONTRACT_KEYS = ["source", "location", "title", "kind", "rules", "version", "total", "max_total", "recorded_total",
                  "grade", "complete", "pending_weight", "budget", "lines", "findings"]
+#: Added within version 1, after the fields above (docs/json.md).
+ADDED_KEYS = ["version_minor", "year", "department", "unit", "opinion"]
 LINE_KEYS = ["index", "kind", "goal", "level1", "level2", "name", "target", "actual", "weight", "score", "lost",
              "recorded", "status", "reasons", "source"]
 
@@ -45,8 +47,10 @@ def test_json_contract_shape():
     document = json.loads(result.stdout)
     assert list(document) == ["evaluations", "problems"]
     evaluation = document["evaluations"][0]
-    assert list(evaluation) == CONTRACT_KEYS
-    assert evaluation["version"] == 1
+    assert list(evaluation) == CONTRACT_KEYS + ADDED_KEYS
+    assert evaluation["version"] == 1 and evaluation["version_minor"] == 1
+    assert (evaluation["year"], evaluation["department"], evaluation["unit"], evaluation["opinion"]) == \
+        (2023, None, "武汉市医疗保障局（局本级）", None)
     assert evaluation["budget"] == {"budget": "4342.32", "executed": "4342.35", "rate": "100.00",
                                     "weight": "20.00", "score": "20.00"}
     assert (evaluation["total"], evaluation["recorded_total"], evaluation["grade"]) == ("99.50", "99.50", "优")

@@ -674,3 +674,150 @@ def test_serve_keeps_workspaces_in_the_users_data_folder_by_default(tmp_path, mo
     monkeypatch.setenv("LOCALAPPDATA", str(tmp_path))
     assert str(default_state_path()).startswith(str(tmp_path))
     assert default_state_path().name == "web-workspaces.sqlite"
+
+
+# --- a reviewer's decisions, the 复核意见 and the draft report -----------------------------------------------
+
+def finding_item(response, table: str, number: int) -> str:
+    match = re.search(rf'<li class="[^"]*" id="finding-{table}-{number}".*?</li>', response.text, flags=re.S)
+    assert match, f"no finding-{table}-{number}"
+    return html.unescape(match.group(0))
+
+
+def finding_number(response, table: str, code: str) -> int:
+    numbers = re.findall(rf'id="finding-{table}-(\d+)" data-code="{code}"', response.text)
+    assert numbers, f"no {code} finding on table {table}"
+    return int(numbers[0])
+
+
+def decide(client, url, number, code, table="0-0", **fields):
+    response = client.post(url + "/decide", data={"table": table, "finding": str(number), "code": code, **fields},
+                           follow_redirects=False)
+    assert response.status_code == 303, response.text
+    assert response.headers["location"] == f"{url}#finding-{table}-{number}"
+    return client.get(url)
+
+
+def test_decisions_and_the_opinion_survive_a_restart_and_download_as_the_cli_reads_them(tmp_path):
+    state = tmp_path / "state.sqlite"
+    first = make_client(state_path=state)
+    page, url = upload(first, part(W2))
+    number = finding_number(page, "0-0", "subtotal_mismatch")
+    assert "不采纳" not in roles(page, "verdict")
+    page = decide(first, url, number, "subtotal_mismatch", verdict="不采纳", reason="表样印错，已与单位核实", action="set")
+    assert roles(page, "verdict") == ["不采纳"]
+    assert "复核：不采纳，表样印错，已与单位核实" in finding_item(page, "0-0", number)
+    response = first.post(url + "/opinion", data={"table": "0-0", "opinion": "同意自评结果", "action": "set"},
+                          follow_redirects=False)
+    assert response.status_code == 303
+
+    restarted = make_client(state_path=state)  # a new server on the same state file
+    page = restarted.get(url)
+    assert roles(page, "verdict") == ["不采纳"]
+    assert "同意自评结果" in page.text
+    download = restarted.get(url + "/decisions.yaml")
+    assert download.status_code == 200 and "attachment" in download.headers["content-disposition"]
+
+    # the download is a decisions file the CLI reads: the same finding is dismissed there too
+    decisions = tmp_path / "decisions.yaml"
+    decisions.write_bytes(download.content)
+    checked = json.loads(CliRunner().invoke(main, ["check", str(W2), "--decisions", str(decisions), "--format",
+                                                   "json"], catch_exceptions=False).stdout)
+    evaluation = checked["evaluations"][0]
+    assert evaluation["opinion"] == "同意自评结果"
+    decided = [f for f in evaluation["findings"] if "decision" in f]
+    assert [(f["code"], f["decision"]["verdict"], f["decision"]["reason"]) for f in decided] == \
+        [("subtotal_mismatch", "dismissed", "表样印错，已与单位核实")]
+
+    # withdrawn, and still withdrawn after another restart
+    decide(restarted, url, number, "subtotal_mismatch", action="clear")
+    again = make_client(state_path=state).get(url)
+    assert roles(again, "verdict") == []
+
+
+def test_a_decision_needs_a_verdict_and_a_reason_and_a_stale_form_is_refused(client):
+    page, url = upload(client, part(W2))
+    number = finding_number(page, "0-0", "subtotal_mismatch")
+    assert "请写明不采纳的理由" in visible(decide(client, url, number, "subtotal_mismatch", verdict="不采纳", reason=" "))
+    assert "请选择 已核实 或 不采纳" in visible(decide(client, url, number, "subtotal_mismatch", verdict="x", reason="y"))
+    stale = client.post(url + "/decide", data={"table": "0-0", "finding": str(number), "code": "weights_not_100",
+                                               "verdict": "不采纳", "reason": "y"}, follow_redirects=False)
+    assert stale.status_code == 400 and "请刷新页面" in stale.text
+    foreign = client.post(url + "/decide", data={"table": "0-0", "finding": str(number), "code": "subtotal_mismatch"},
+                          headers={"origin": "http://evil.example"}, follow_redirects=False)
+    assert foreign.status_code == 403
+
+
+def test_a_decision_whose_finding_a_judgment_settled_is_said_and_kept(client):
+    page, url = upload(client, part(C1))
+    number = finding_number(page, "0-0", "needs_judgment")
+    decide(client, url, number, "needs_judgment", verdict="已核实", reason="待评价组判断")
+    page = judge(client, url, tier="达成预期指标", reason="项目带动了定点机构规范经营")
+    # judged: the needs_judgment finding is gone; the decision waits in the state and the download
+    assert "needs_judgment" not in re.findall(r'data-code="([^"]+)"', page.text)
+    assert "复核决定：表“" in visible(page) and "找不到这条发现（needs_judgment" in visible(page)
+    assert "待评价组判断" in client.get(url + "/decisions.yaml").text
+
+
+def test_the_report_of_each_table_downloads_with_the_scored_numbers(client):
+    docx = pytest.importorskip("docx")
+    page, url = upload(client, part(W1_YAML))
+    assert f'href="{url}/report/0-0.docx"' in page.text
+    response = client.get(url + "/report/0-0.docx")
+    assert response.status_code == 200
+    assert "attachment" in response.headers["content-disposition"]
+    document = docx.Document(io.BytesIO(response.content))
+    text = "\n".join(p.text for p in document.paragraphs) + "".join(
+        cell.text for table in document.tables for row in table.rows for cell in row.cells)
+    scored = json.loads(client.get(url + "/score.json").content)["evaluations"][0]
+    assert scored["total"] in text and scored["grade"] in text
+    assert client.get(url + "/report/0-9.docx").status_code == 404
+    assert client.get(url + "/report/x.docx").status_code == 404
+
+
+def _serve(state: Path) -> tuple[subprocess.Popen, str]:
+    process = subprocess.Popen([sys.executable, "-m", "cli", "serve", "--port", "0", "--state", str(state)], cwd=ROOT,
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    match = re.search(r"http://127\.0\.0\.1:\d+", process.stdout.readline())
+    assert match, process.stderr.read()
+    deadline = time.monotonic() + 20
+    while True:
+        try:
+            urllib.request.urlopen(match.group(0) + "/", timeout=5).close()
+            return process, match.group(0)
+        except OSError:
+            if time.monotonic() > deadline:
+                process.terminate()
+                raise
+            time.sleep(0.1)
+
+
+def test_a_decision_survives_a_real_restart_of_the_server(tmp_path):
+    import httpx
+
+    state = tmp_path / "state.sqlite"
+    process, base = _serve(state)
+    try:
+        with httpx.Client(base_url=base, follow_redirects=False) as http:
+            posted = http.post("/upload", files=[part(W2)])
+            assert posted.status_code == 303
+            url = posted.headers["location"].split("#")[0]
+            page = http.get(url)
+            number = finding_number(page, "0-0", "subtotal_mismatch")
+            decided = http.post(url + "/decide", data={"table": "0-0", "finding": str(number),
+                                                       "code": "subtotal_mismatch", "verdict": "不采纳",
+                                                       "reason": "表样印错", "action": "set"})
+            assert decided.status_code == 303
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+    process, base = _serve(state)  # the same state file, a new process
+    try:
+        with httpx.Client(base_url=base) as http:
+            page = http.get(url)
+            assert page.status_code == 200
+            assert roles(page, "verdict") == ["不采纳"]
+            assert "复核：不采纳，表样印错" in finding_item(page, "0-0", number)
+    finally:
+        process.terminate()
+        process.wait(timeout=10)

@@ -2,8 +2,11 @@
 
 Routes: ``GET /`` the empty page; ``POST /upload`` a new workspace from uploaded files;
 ``GET /s/{id}`` the workspace; ``POST /s/{id}/upload`` add files and/or choose or upload a rule set;
-``POST /s/{id}/judge`` enter or withdraw a judgment; ``GET /s/{id}/export.xlsx``,
-``/findings.xlsx`` and ``/score.json`` the downloads; ``/static`` the page's CSS and JavaScript.
+``POST /s/{id}/judge`` enter or withdraw a judgment; ``POST /s/{id}/decide`` a reviewer's decision on a
+finding (已核实 / 不采纳, with a reason) and ``POST /s/{id}/opinion`` a table's 复核意见, or their
+withdrawal; ``GET /s/{id}/export.xlsx``, ``/findings.xlsx``, ``/score.json``, ``/decisions.yaml`` (the
+decisions as ``check --decisions`` reads them) and ``/report/{table}.docx`` (a table's draft 自评报告)
+the downloads; ``/static`` the page's CSS and JavaScript.
 """
 
 from __future__ import annotations
@@ -33,6 +36,7 @@ __all__ = ["create_app", "WEB"]
 
 WEB = Path(__file__).resolve().parent
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 #: The answer to a form posted from another web site.
 FOREIGN_REFUSED = "拒绝来自其他网站的请求"
 #: How the judgment form's fields are named in its messages.
@@ -96,6 +100,7 @@ def create_app(settings: Settings | None = None) -> Any:
             "bad_uploads": [BadUpload(file.name, file.evaluations, file.problems + file.target_tables)
                             for file in files if file.problems or file.target_tables],
             "notices": [notice for file in files for notice in file.notices],
+            "decision_notes": list(workspace.decision_notes) if workspace is not None else [],
         }
         response = templates.TemplateResponse(request, "page.html", context, status_code=status_code)
         response.headers["Cache-Control"] = "no-store"
@@ -198,6 +203,117 @@ def create_app(settings: Settings | None = None) -> Any:
                     workspace.line_notes[key] = "；".join(_judgment_message(error) for error in exc.errors())
         return RedirectResponse(f"/s/{workspace.id}#line-{table}-{position}", status_code=303)
 
+    def text_response(message: str, status: int) -> Response:
+        return Response(message, status_code=status, media_type="text/plain; charset=utf-8")
+
+    def table_of(workspace: Workspace, key: str) -> tuple[Any, Any] | None:
+        """The (evaluation, result) of the table ``u-t`` as the page shows it (scored, decisions applied)."""
+        try:
+            u, t = (int(part) for part in key.split("-"))
+            if min(u, t) < 0:
+                raise IndexError
+            return workspace.scored(workspace_rules(workspace, settings))[u].tables[t]
+        except (ValueError, IndexError):
+            return None
+
+    async def decide(request: Request) -> Response:
+        workspace, refused = posted_to(request)
+        if refused is not None:
+            return refused
+        try:
+            form = await read_small_form(request)
+        except UploadRefused as exc:
+            return text_response(error_message(exc), exc.status)
+        return await run_in_threadpool(decide_sync, workspace, form)
+
+    def decide_sync(workspace: Workspace, form: dict[str, str]) -> Response:
+        from scoring.decisions import VERDICT_WORDS, entry_data, entry_key
+
+        key = form.get("table", "")
+        with store.lock:
+            pair = table_of(workspace, key)
+            try:
+                number = int(form.get("finding", ""))
+                finding = pair[1].findings[number] if pair is not None and number >= 0 else None
+            except (ValueError, IndexError):
+                finding = None
+            if finding is None or finding.code != form.get("code"):
+                return text_response("没有这条发现：请刷新页面后再试", 400)
+            result = pair[1]
+            stored = entry_key(result, finding)
+            verdict = VERDICT_WORDS.get(form.get("verdict", "").strip())
+            reason = form.get("reason", "").strip()
+            if form.get("action") == "clear":
+                workspace.decisions.pop(stored, None)
+                store.saved_decision(workspace, stored, None)
+            elif verdict is None:
+                workspace.messages.append(f"“{result.title}”的发现（{finding.code}）：请选择 已核实 或 不采纳")
+            elif not reason:
+                workspace.messages.append(f"“{result.title}”的发现（{finding.code}）：请写明{verdict.chinese}的理由")
+            else:
+                entry = _block(result, {"findings": [entry_data(result, finding, verdict, reason)]})
+                workspace.decisions[stored] = entry
+                store.saved_decision(workspace, stored, entry)
+            workspace.changed()
+        return RedirectResponse(f"/s/{workspace.id}#finding-{key}-{form.get('finding', '')}", status_code=303)
+
+    async def opinion(request: Request) -> Response:
+        workspace, refused = posted_to(request)
+        if refused is not None:
+            return refused
+        try:
+            form = await read_small_form(request)
+        except UploadRefused as exc:
+            return text_response(error_message(exc), exc.status)
+        return await run_in_threadpool(opinion_sync, workspace, form)
+
+    def opinion_sync(workspace: Workspace, form: dict[str, str]) -> Response:
+        from scoring.decisions import opinion_key
+
+        key = form.get("table", "")
+        with store.lock:
+            pair = table_of(workspace, key)
+            if pair is None:
+                return text_response("没有这张表：请刷新页面后再试", 400)
+            result = pair[1]
+            stored = opinion_key(result)
+            text = form.get("opinion", "").strip()
+            if form.get("action") == "clear" or not text:
+                workspace.decisions.pop(stored, None)
+                store.saved_decision(workspace, stored, None)
+            else:
+                entry = _block(result, {"opinion": text})
+                workspace.decisions[stored] = entry
+                store.saved_decision(workspace, stored, entry)
+            workspace.changed()
+        return RedirectResponse(f"/s/{workspace.id}#table-{key}", status_code=303)
+
+    def decisions_sync(request: Request, workspace: Workspace) -> Response:
+        return download(workspace, workspace.decisions_file().encode("utf-8"), "复核决定", ".yaml",
+                        "application/yaml; charset=utf-8")
+
+    def report_sync(request: Request, workspace: Workspace) -> Response:
+        import tempfile
+
+        from scoring.reports.report_docx import ReportError, write_report
+
+        pair = table_of(workspace, request.path_params["table"])
+        if pair is None:
+            return missing(request)
+        evaluation, result = pair
+        with tempfile.TemporaryDirectory(prefix="perfscore-report-") as folder:
+            target = Path(folder) / "report.docx"
+            try:
+                write_report(target, evaluation, result)
+            except ReportError as exc:
+                return page(request, workspace, 500, [f"无法生成自评报告：{error_message(exc)}"])
+            data = target.read_bytes()
+        bad = set('\\/:*?"<>|')
+        stem = "".join("_" if ch in bad else ch for ch in result.title)[:60] or "自评表"
+        header = f"attachment; filename=\"report.docx\"; filename*=UTF-8''{quote(stem + '-自评报告.docx')}"
+        return Response(data, media_type=DOCX_TYPE, headers={"Content-Disposition": header,
+                                                             "Cache-Control": "no-store"})
+
     def download(workspace: Workspace, data: bytes, stem: str, suffix: str, media_type: str) -> Response:
         names = [file.name for file in workspace.files if file.evaluations]
         base = f"{Path(names[0]).stem}-{stem}" if len(names) == 1 else f"perfscore-{stem}"
@@ -241,6 +357,10 @@ def create_app(settings: Settings | None = None) -> Any:
         Route("/s/{id}", in_workspace(page), methods=["GET"]),
         Route("/s/{id}/upload", upload_more, methods=["POST"]),
         Route("/s/{id}/judge", judge, methods=["POST"]),
+        Route("/s/{id}/decide", decide, methods=["POST"]),
+        Route("/s/{id}/opinion", opinion, methods=["POST"]),
+        Route("/s/{id}/decisions.yaml", in_workspace(decisions_sync), methods=["GET"]),
+        Route("/s/{id}/report/{table}.docx", in_workspace(report_sync), methods=["GET"]),
         Route("/s/{id}/export.xlsx", in_workspace(export_sync), methods=["GET"]),
         Route("/s/{id}/findings.xlsx", in_workspace(findings_sync), methods=["GET"]),
         Route("/s/{id}/score.json", in_workspace(json_sync), methods=["GET"]),
@@ -252,6 +372,21 @@ def create_app(settings: Settings | None = None) -> Any:
     app.state.store = store
     app.state.settings = settings
     return app
+
+
+def _block(result: Any, body: dict[str, Any]) -> str:
+    """One stored decision (or 复核意见) as a decisions file of one table block (scoring.decisions reads it)."""
+    import yaml
+
+    from scoring.decisions import table_ref
+
+    ref = table_ref(result)
+    block: dict[str, Any] = {"title": ref.title}
+    if ref.unit is not None:
+        block["unit"] = ref.unit
+    if ref.year is not None:
+        block["year"] = ref.year
+    return yaml.safe_dump({"tables": [block | body]}, allow_unicode=True, sort_keys=False)
 
 
 class BadUpload:

@@ -11,7 +11,7 @@ import secrets
 import tempfile
 import threading
 from collections import OrderedDict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath, PureWindowsPath
 
 from indicators.model import Judgment
@@ -44,6 +44,8 @@ class Workspace:
     line_notes: dict[JudgmentKey, str] = field(default_factory=dict)
     #: A reviewer's decisions on findings: the finding's key → the decision's YAML text (see scoring.decisions).
     decisions: dict[str, str] = field(default_factory=dict)
+    #: What became of decisions that no longer hold (their finding is gone, or its values changed).
+    decision_notes: list[str] = field(default_factory=list)
     #: Bumped on every change that can change a score; the scoring below is kept until then.
     version: int = 0
     _scored: tuple[int, RuleSet, list[FileResult]] | None = None
@@ -63,8 +65,64 @@ class Workspace:
         if cached is not None and cached[0] == self.version and cached[1] is ruleset:
             return cached[2]
         files = score_files(self.files, ruleset, review=True, judgments=self.judgments)
+        decisions = self.stored_decisions()
+        self.decision_notes = []
+        if decisions is not None:
+            from scoring.batch import decide
+
+            decided = []
+            for file in files:
+                file, outcome = decide(file, decisions)
+                decided.append(file)
+                # a decision whose finding is gone (a judgment settled it) or whose values changed: said on the page
+                self.decision_notes += [problem.message for problem in outcome.problems + outcome.notices]
+            files = decided
         self._scored = (self.version, ruleset, files)
         return files
+
+    def stored_decisions(self):
+        """The reviewer's decisions entered on the page (scoring.decisions.Decisions), or None without any.
+
+        Each entry was written by the page itself; one that no longer reads (a newer perfscore) is left out.
+        """
+        if not self.decisions:
+            return None
+        from scoring.decisions import Decisions, DecisionsError, parse_decisions
+
+        merged = Decisions(file="网页")
+        for key, text in self.decisions.items():
+            try:
+                one = parse_decisions(text, "网页")
+            except DecisionsError:
+                continue
+            base = len(merged.blocks)
+            merged.blocks += one.blocks
+            merged.entries += [replace(entry, block=entry.block + base) for entry in one.entries]
+            merged.opinions += [replace(opinion, block=opinion.block + base) for opinion in one.opinions]
+        return merged
+
+    def decisions_file(self) -> str:
+        """The decisions entered on the page as one decisions file (the same YAML ``check --decisions`` reads)."""
+        import yaml
+
+        from scoring.decisions import DecisionsError, parse_decisions
+
+        tables: dict[tuple, dict] = {}
+        for text in self.decisions.values():
+            try:
+                parse_decisions(text, "网页")
+            except DecisionsError:
+                continue
+            for block in yaml.safe_load(text)["tables"]:
+                key = (block.get("title"), block.get("unit"), block.get("year"))
+                merged = tables.setdefault(key, {name: block[name] for name in ("title", "unit", "year")
+                                                 if name in block} | {"opinion": None, "findings": []})
+                if block.get("opinion"):
+                    merged["opinion"] = block["opinion"]
+                merged["findings"] += block.get("findings") or []
+        head = "# perfscore 复核决定文件（在网页上填写；格式见 docs/decisions.md），可用 perfscore check --decisions 读入\n"
+        return head + yaml.safe_dump({"tables": list(tables.values())}, allow_unicode=True, sort_keys=False,
+                                     width=120, default_flow_style=None)
 
 
 class Store:
@@ -139,6 +197,11 @@ class Store:
     def saved_rules(self, workspace: Workspace, name: str | None = None, data: bytes | None = None) -> None:
         if self.state is not None:
             self.state.save_workspace(workspace.id, workspace.rules_choice, name, data)
+
+    def saved_decision(self, workspace: Workspace, key: str, entry: str | None) -> None:
+        """Keep a decision (or a table's 复核意见) on disk, or forget it (``entry`` None)."""
+        if self.state is not None:
+            self.state.save_decision(workspace.id, key, entry)
 
     def saved_judgment(self, workspace: Workspace, key: JudgmentKey, judgment: Judgment | None) -> None:
         if self.state is not None:

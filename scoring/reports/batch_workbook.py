@@ -19,8 +19,9 @@ from .sheets import excel_number
 
 __all__ = ["SummaryBook", "OUTLIER_RULES", "SUMMARY_HEADERS", "summary_row"]
 
+#: The 汇总 columns (and batch --format csv's). Columns are only ever added at the end.
 SUMMARY_HEADERS = ["文件", "工作表", "位置", "单位", "表名", "类型", "总分", "等级", "执行率(%)", "表上总分", "差额",
-                   "扣分合计", "待判断行数", "错误", "警告", "提示"]
+                   "扣分合计", "待判断行数", "错误", "警告", "提示", "年度", "主管部门", "已复核", "复核意见"]
 #: Why a table goes on the 优先复核 sheet (the reviewer's first look).
 OUTLIER_RULES = {
     "total_differs": "表上总分与计算总分不一致",
@@ -44,7 +45,8 @@ def summary_row(file: str, item: dict[str, Any]) -> list[Any]:
     counts = item["counts"]
     return [file, item["sheet"], item["location"], item["unit"], item["title"], _KIND.get(item["kind"], item["kind"]),
             total, item["grade"], rate, recorded, difference, _n(item["lost"]), item["needs_judgment"],
-            counts["error"], counts["warning"], counts["info"]]
+            counts["error"], counts["warning"], counts["info"], item.get("year"), item.get("department"),
+            item.get("decided", 0), item.get("opinion")]
 
 
 class _Spool:
@@ -102,9 +104,12 @@ class SummaryBook:
             for finding in item["findings"]:
                 where = f"{report.file}!{finding['source']}" if finding["source"] and "!" in finding["source"] \
                     else (finding["source"] or report.file)
+                decision = finding.get("decision")
                 self.findings.append([report.file, item["title"], _SEVERITY.get(finding["severity"], finding["severity"]),
                                       finding["code"],
-                                      finding["line"], where, finding["message"]])
+                                      finding["line"], where, finding["message"], item.get("year"),
+                                      item.get("department"), _decision_text(decision),
+                                      decision["reason"] if decision else None])
             reasons = []
             if difference:
                 reasons.append(OUTLIER_RULES["total_differs"] + f"（{recorded} 对 {total}）")
@@ -170,13 +175,13 @@ class SummaryBook:
             ws.set_margins(left=0.4, right=0.4, top=0.5, bottom=0.5)
             return ws
 
-        sheet("汇总", SUMMARY_HEADERS, self.summary, [28, 14, 14, 22, 30, 10, 8, 6, 9, 9, 7, 8, 8, 6, 6, 6],
+        sheet("汇总", SUMMARY_HEADERS, self.summary, [28, 14, 14, 22, 30, 10, 8, 6, 9, 9, 7, 8, 8, 6, 6, 6, 6, 22, 7, 40],
               number_columns=(6, 8, 9, 10, 11))
         sheet("优先复核", ["文件", "位置", "表名", "总分", "等级", "原因"], self.outliers, [28, 14, 30, 8, 6, 60],
               number_columns=(3,))
         sheet("问题", ["文件", "位置", "说明"], self.problems, [28, 30, 70])
-        sheet("发现", ["文件", "表名", "级别", "代码", "指标", "位置", "说明"], self.findings,
-              [28, 30, 8, 22, 24, 36, 80])
+        sheet("发现", ["文件", "表名", "级别", "代码", "指标", "位置", "说明", "年度", "主管部门", "复核决定", "复核理由"],
+              self.findings, [28, 30, 8, 22, 24, 36, 80, 6, 22, 10, 40])
         sheet("目标表", ["文件", "位置", "说明"], self.targets, [28, 30, 60])
         grade_rows = [[grade, count] for grade, count in sorted(self.grades.items(), key=_grade_order)]
         sheet("等级分布", ["等级", "表数"], grade_rows, [10, 10])
@@ -191,6 +196,13 @@ class SummaryBook:
             chart.set_legend({"none": True})
             book.get_worksheet_by_name("等级分布").insert_chart("D2", chart)
         book.close()
+
+
+def _decision_text(decision: dict[str, Any] | None) -> str | None:
+    """已核实 / 不采纳 for a finding's decision; a lapsed one says so."""
+    if not decision:
+        return None
+    return decision["verdict_text"] + ("（已失效）" if decision["lapsed"] else "")
 
 
 def _grade_order(pair: tuple[str, int]) -> tuple[int, str]:

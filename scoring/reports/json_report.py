@@ -1,7 +1,11 @@
 """The ``--format json`` contract (version 1). Extend it; never break it.
 
 Numbers are strings with exactly two decimals (``rate`` is a percentage);
-absent values are ``null``.
+absent values are ``null``. Fields added within version 1 come after the ones before
+them (``CONTRACT_MINOR`` counts the additions; docs/json.md lists them):
+
+- 1.1: ``year``, ``department``, ``unit``, ``opinion`` on each table; ``decision`` on a finding a
+  reviewer decided (present only then).
 """
 
 from __future__ import annotations
@@ -12,11 +16,13 @@ from typing import Any, Iterable
 from indicators.numbers import fmt2
 from indicators.problems import Problem
 
-from ..results import EvaluationResult, Finding, LineResult
+from ..results import Decision, EvaluationResult, Finding, LineResult
 
-__all__ = ["CONTRACT_VERSION", "evaluation_to_dict", "report_to_dict"]
+__all__ = ["CONTRACT_VERSION", "CONTRACT_MINOR", "evaluation_to_dict", "report_to_dict", "decision_to_dict"]
 
 CONTRACT_VERSION = 1
+#: Additions within version 1 (written as ``version_minor``); a reader of version 1 may ignore them all.
+CONTRACT_MINOR = 1
 
 
 def _n(value: Decimal | None) -> str | None:
@@ -32,11 +38,22 @@ def _line(line: LineResult) -> dict[str, Any]:
     }
 
 
+def decision_to_dict(decision: Decision) -> dict[str, Any]:
+    """A reviewer's decision on a finding: ``verdict`` accepted/dismissed, its Chinese word, the reason,
+    whether it ``lapsed`` (the values changed: it decides nothing), the values it was made on, and where it was written."""
+    return {"verdict": decision.verdict.value, "verdict_text": decision.verdict.chinese, "reason": decision.reason,
+            "lapsed": decision.lapsed, "values": list(decision.values) if decision.values is not None else None,
+            "source": str(decision.source) if decision.source else None}
+
+
 def _finding(finding: Finding) -> dict[str, Any]:
-    return {
+    item = {
         "code": finding.code, "severity": finding.severity.value, "line": finding.line, "index": finding.index,
         "source": finding.source.location if finding.source else None, "message": finding.message,
     }
+    if finding.decision is not None:  # added in 1.1, only on a finding a reviewer decided
+        item["decision"] = decision_to_dict(finding.decision)
+    return item
 
 
 def evaluation_to_dict(result: EvaluationResult) -> dict[str, Any]:
@@ -53,6 +70,9 @@ def evaluation_to_dict(result: EvaluationResult) -> dict[str, Any]:
         },
         "lines": [_line(line) for line in result.lines],
         "findings": [_finding(finding) for finding in result.findings],
+        # added in 1.1
+        "version_minor": CONTRACT_MINOR, "year": result.year, "department": result.department, "unit": result.unit,
+        "opinion": result.opinion,
     }
 
 
