@@ -11,6 +11,7 @@ Reading and scoring::
     load(path)                  read one file → LoadResult (evaluations, problems, notices)
     score(evaluation)           score one table (the engine only) → EvaluationResult
     review(evaluations)         score and check tables, across tables too → [EvaluationResult]
+    decide(results, file)       attach a reviewer's decisions file (已核实 / 不采纳) to results
 
 Writing::
 
@@ -43,7 +44,7 @@ from scoring.results import EvaluationResult, Finding, LineResult, Severity, Sta
 from scoring.ruleset import RuleSet, builtin_names, get_ruleset
 
 __all__ = [
-    "run", "load", "score", "review", "write_workbook", "to_json", "ruleset", "builtin_rulesets",
+    "run", "load", "score", "review", "decide", "write_workbook", "to_json", "ruleset", "builtin_rulesets",
     "FileResult", "LoadResult", "Input", "Limits", "JudgmentKey",
     "Evaluation", "Funds", "Goal", "Indicator", "Judgment", "Kind", "Nature",
     "EvaluationResult", "LineResult", "Finding", "Severity", "Status", "RuleSet",
@@ -107,6 +108,24 @@ def write_workbook(path: "str | Path", files: Sequence[FileResult], form: str | 
     rules_name = next((result.rules for file in scored for result in file.results), "standard")
     return _write(path, [e for file in scored for e in file.evaluations], [r for file in scored for r in file.results],
            mode=Mode.SCORED, form=form, rules=rules_name)
+
+
+def decide(results: Sequence[EvaluationResult], decisions: "str | Path",
+           ) -> tuple[list[EvaluationResult], list[Problem], list[Problem]]:
+    """Attach a reviewer's decisions file (``check --decisions``, docs/decisions.md) to scored results.
+
+    Returns the results (decided findings carry ``decision``; a table's 复核意见 is ``opinion``),
+    the problems of the file (a decision naming a finding that is not there: ``check`` exits 1) and
+    its notices (lapsed decisions, tables not in ``results``).
+
+    Raises:
+        PerfscoreError: the file cannot be read or has mistakes (each problem at its line).
+    """
+    from scoring.decisions import apply_decisions, read_decisions
+
+    read = read_decisions(decisions)
+    decided, outcome = apply_decisions(results, read)
+    return decided, list(outcome.problems), [*outcome.notices, *outcome.unmatched(read)]
 
 
 def to_json(files: Sequence[FileResult]) -> dict[str, Any]:

@@ -21,7 +21,7 @@ def test_the_api_page_examples_run(monkeypatch):
 def test_help_of_the_package_lists_the_api():
     shown = subprocess.run([sys.executable, "-c", "import perfscore; help(perfscore)"], cwd=ROOT, text=True,
                            capture_output=True, env={**os.environ, "PAGER": "cat", "TERM": "dumb"}, check=True).stdout
-    for name in ("run", "load", "score", "review", "write_workbook", "to_json", "FileResult", "EvaluationResult",
+    for name in ("run", "load", "score", "review", "decide", "write_workbook", "to_json", "FileResult", "EvaluationResult",
                  "PerfscoreError"):
         assert name in shown
 
