@@ -107,12 +107,12 @@ def test_summary_sheet_lists_every_table(w2_book):
     assert book.sheetnames == ["汇总", "医疗保障管理工作经费", "审核经费（医保中心）", "perfscore元数据"]
     rows = sheet_rows(book["汇总"])
     assert rows[0][0] == "预算绩效自评表评分汇总"
-    assert rows[2][:13] == ["序号", "表名", "类型", "单位", "总分", "满分", "等级", "执行率", "扣分", "待判断", "发现问题",
-                            "表上总分", "工作表"]
+    assert rows[2][:15] == ["序号", "表名", "类型", "单位", "总分", "满分", "等级", "执行率", "扣分", "待判断", "发现问题",
+                            "表上总分", "年度", "主管部门", "工作表"]
     # 发现问题 counts what `check` finds in W2: unexplained_deduction, subtotal_mismatch, total_differs,
     # actual_far_above_target (2 warnings + 2 infos, as in tests/golden/check-w2.txt)
-    assert rows[3][:13] == [1, "医疗保障管理工作经费", "项目支出", "武汉市医疗保障局（本级）", 100, 100, "优", 1, 0, 0, 4,
-                            99.5, "医疗保障管理工作经费"]
+    assert rows[3][:15] == [1, "医疗保障管理工作经费", "项目支出", "武汉市医疗保障局（本级）", 100, 100, "优", 1, 0, 0, 4,
+                            99.5, "2023", "武汉市医疗保障局", "医疗保障管理工作经费"]
     assert rows[4][1] == "审核经费（医保中心）" and rows[4][6] == "待定" and rows[4][9] == 1
     assert book["汇总"]["H4"].number_format == "0.00%"
     findings = [r for r in rows if r[2] in ("警告", "提示", "错误")]

@@ -15,7 +15,8 @@ __all__ = ["SUMMARY_SHEET", "build_summary"]
 SUMMARY_SHEET = "汇总"
 
 _HEADS = [("序号", 5), ("表名", 34), ("类型", 11), ("单位", 24), ("总分", 8), ("满分", 8), ("等级", 6),
-          ("执行率", 9), ("扣分", 8), ("待判断", 7), ("发现问题", 8), ("表上总分", 9), ("工作表", 18)]
+          ("执行率", 9), ("扣分", 8), ("待判断", 7), ("发现问题", 8), ("表上总分", 9), ("年度", 7),
+          ("主管部门", 22), ("工作表", 18)]
 
 
 def build_summary(items: list[tuple[Evaluation, EvaluationResult, str]], score_cells: dict[int, dict[int, str]],
@@ -46,7 +47,9 @@ def build_summary(items: list[tuple[Evaluation, EvaluationResult, str]], score_c
             (None if rate is None else round_half_up(rate / 100, 6), "number", RATE),
             (result.lost, "number", SCORE), (Decimal(pending), "center", None),
             (Decimal(len(result.findings)), "center", None),
-            (result.recorded_total, "number", SCORE), (sheet, "text", None),
+            (result.recorded_total, "number", SCORE),
+            (None if evaluation.year is None else str(evaluation.year), "center", None),
+            (evaluation.department, "text", None), (sheet, "text", None),
         ]
         for c, (value, style, fmt) in enumerate(values, 1):
             from .sheets import excel_number
