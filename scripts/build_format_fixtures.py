@@ -146,9 +146,47 @@ def soffice(source: Path, kind: str, folder: Path) -> Path:
     return folder / f"{source.stem}.{kind.split(':')[0]}"
 
 
+def write_error_book(target: Path) -> None:
+    """A 财政部-form table (tests/xlsx_build.MOF_ROWS) whose first line's 得分 is ``=1/0`` (#DIV/0!) and
+    whose 执行率 is a percent-formatted fraction: what .xls and .ods must keep (an error, a percent)."""
+    import xlsxwriter
+    from openpyxl.utils.cell import range_boundaries
+
+    from tests.xlsx_build import MOF_MERGES, MOF_ROWS
+
+    book = xlsxwriter.Workbook(str(target))
+    sheet = book.add_worksheet("自评表")
+    percent = book.add_format({"num_format": "0.00%"})
+    merged = {}
+    for ref in MOF_MERGES:
+        c0, r0, c1, r1 = range_boundaries(ref)
+        merged[(r0 - 1, c0 - 1)] = (r1 - 1, c1 - 1)
+    inside = {(r, c) for (r0, c0), (r1, c1) in merged.items() for r in range(r0, r1 + 1) for c in range(c0, c1 + 1)}
+    for r, row in enumerate(MOF_ROWS):
+        for c, value in enumerate(row):
+            if (r, c) in merged:
+                r1, c1 = merged[(r, c)]
+                sheet.merge_range(r, c, r1, c1, value)
+            elif (r, c) in inside:
+                continue
+            elif (r, c) == (8, 10):
+                sheet.write_formula(r, c, "=1/0", None, "#DIV/0!")
+            elif (r, c) == (5, 6):
+                sheet.write_number(r, c, 0.7532, percent)
+            elif value is not None:
+                sheet.write(r, c, value)
+    book.close()
+
+
 def main() -> None:
     OUT.mkdir(parents=True, exist_ok=True)
     office = shutil.which("soffice")
+    if office is not None:
+        with tempfile.TemporaryDirectory() as folder:
+            book = Path(folder) / "errors.xlsx"
+            write_error_book(book)
+            for kind in ("xls", "ods"):
+                shutil.move(soffice(book, kind, Path(folder)), OUT / f"errors.{kind}")
     for sample in SAMPLES:
         write_docx(sample, OUT / f"{sample.stem}.docx")
         write_html(sample, OUT / f"{sample.stem}.html")
