@@ -57,8 +57,14 @@ class Input:
 
     @classmethod
     def from_stdin(cls, data: bytes, name: str = "标准输入") -> "Input":
-        """Standard input (``-`` on the command line): a workbook if it is a zip, else YAML."""
-        return cls(name=name, data=data, format=".xlsx" if data[:4] == b"PK\x03\x04" else ".yaml")
+        """Standard input (``-`` on the command line): the kind its bytes show (:func:`sniff`: a workbook,
+        a Word document, a PDF, a web page starting with ``<``), a workbook if it is another zip, else YAML."""
+        kind = sniff(data[:64 * 1024] if not data.startswith(_CFB_MAGIC) else data[:16 * 1024 * 1024])
+        if kind == "html" and not data.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] == b"<":
+            kind = None  # YAML that mentions a <table> is still YAML
+        if kind is None:
+            return cls(name=name, data=data, format=".xlsx" if data[:4] == b"PK\x03\x04" else ".yaml")
+        return cls(name=name, data=data, format=f".{kind}" if kind in _READ_KINDS else ".bin")
 
     @property
     def suffix(self) -> str:
@@ -137,9 +143,11 @@ def _kind_of(given: Input) -> str | None:
     """
     head = given.data if given.data is not None else _first_bytes(given.path)
     found = sniff(head) if head is not None else None
+    suffix = given.suffix
+    if found == "cfb-unknown" and suffix in XLSX_SUFFIXES + (".xls", ".et", ".xlsb"):
+        return "xls"  # a damaged workbook: the .xls reader says what is wrong with it
     if found is not None:
         return found
-    suffix = given.suffix
     if suffix in XLSX_SUFFIXES:
         return "xlsx"
     if suffix in (".doc", ".wps", ".rtf"):
@@ -161,6 +169,9 @@ _REFUSALS = {
     "cfb-unknown": "这是旧版 Office/WPS 二进制文件，perfscore 不能读取：请另存为 .xlsx（表格）或 .docx（文字）后再试",
     "encrypted-ooxml": "文件有密码保护，无法读取：请在 Excel/Word/WPS 中取消密码后另存为 .xlsx/.docx 再试",
 }
+
+#: Kinds :func:`sniff` names that a reader reads (the others are refused with a message).
+_READ_KINDS = ("xlsx", "xlsb", "xls", "ods", "docx", "html", "pdf")
 
 _CFB_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
@@ -188,7 +199,7 @@ def sniff(head: bytes) -> str | None:
     if head.startswith(_CFB_MAGIC):
         utf16 = {name: name.encode("utf-16-le") for name in ("EncryptedPackage", "Workbook", "Book", "WordDocument",
                                                              "PowerPoint Document")}
-        if utf16["EncryptedPackage"] in head:
+        if utf16["EncryptedPackage"] in head or "EncryptionInfo".encode("utf-16-le") in head:
             return "encrypted-ooxml"
         if utf16["Workbook"] in head or utf16["Book"] in head:
             return "xls"

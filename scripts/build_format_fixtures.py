@@ -187,6 +187,10 @@ def main() -> None:
             write_error_book(book)
             for kind in ("xls", "ods"):
                 shutil.move(soffice(book, kind, Path(folder)), OUT / f"errors.{kind}")
+            # a PDF that needs a password to open
+            shutil.move(soffice(book, 'pdf:calc_pdf_Export:{"EncryptFile":{"type":"boolean","value":"true"},'
+                                      '"DocumentOpenPassword":{"type":"string","value":"perfscore"}}', Path(folder)),
+                        OUT / "encrypted.pdf")
     for sample in SAMPLES:
         write_docx(sample, OUT / f"{sample.stem}.docx")
         write_html(sample, OUT / f"{sample.stem}.html")

@@ -381,6 +381,11 @@ def test_bad_input_of_each_format_is_one_chinese_message_naming_the_file(name, d
     assert said in problem.message and "内部错误" not in problem.message and problem.source.file == name
 
 
+def test_an_encrypted_pdf_is_refused_saying_it_has_a_password():
+    result = load_path(FORMATS / "encrypted.pdf")
+    assert [p.message for p in result.problems] == ["PDF 有密码保护，无法读取：请取消密码（或另存一份不加密的 PDF）后再试"]
+
+
 def test_bad_input_exits_1_without_a_traceback(tmp_path):
     bad = tmp_path / "坏.docx"
     bad.write_bytes(b"PK\x03\x04 not a document")

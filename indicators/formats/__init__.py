@@ -19,14 +19,9 @@ from __future__ import annotations
 
 import io
 from pathlib import Path
-from typing import TYPE_CHECKING
-
 from ..loaded import LoadResult
 from ..problems import Problem
 from .common import FormatError, MAX_INPUT_BYTES, read_input_bytes, refused, with_notices
-
-if TYPE_CHECKING:
-    from ..load import Limits
 
 __all__ = ["read_format", "FormatError", "KIND_NAMES"]
 
@@ -36,10 +31,12 @@ KIND_NAMES = {"xls": "旧版 Excel 工作簿", "xlsb": "Excel 二进制工作簿
 
 
 def read_format(kind: str, name: str, targets: bool = False, path: Path | None = None, data: bytes | None = None,
-                limits: "Limits | None" = None) -> LoadResult:
+                limits: object | None = None) -> LoadResult:
     """Read the tables of a file of ``kind`` (see the module) from ``path`` or ``data``.
 
     Never raises for bad input: a file that cannot be read is one problem naming it, in Chinese.
+    ``limits`` is :class:`indicators.load.Limits` (a front end's stricter cell limit), taken as it is
+    to keep imports one way (load → formats).
     """
     from ..xlsx.gcpause import collector_paused
     from ..xlsx.read import read_grids
@@ -52,11 +49,12 @@ def read_format(kind: str, name: str, targets: bool = False, path: Path | None =
         notices: list[Problem] = []
         with collector_paused():
             grids = _reader(kind)(data, name, notices)
-            if limits is not None and limits.max_cells is not None:
+            most = getattr(limits, "max_cells", None)
+            if most is not None:
                 cells = sum(grid.height * grid.width for grid in grids)
-                if cells > limits.max_cells:
-                    raise FormatError(f"文件中表格的单元格超过 {limits.max_cells:,} 个（{limits.owner}），"
-                                      f"为防止耗尽内存拒绝读取{limits.advice}")
+                if cells > most:
+                    raise FormatError(f"文件中表格的单元格超过 {most:,} 个（{getattr(limits, 'owner', '上限')}），"
+                                      f"为防止耗尽内存拒绝读取{getattr(limits, 'advice', '')}")
             return with_notices(read_grids(grids, name, targets), notices)
     except FormatError as exc:
         return refused(name, str(exc))

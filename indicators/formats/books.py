@@ -43,10 +43,10 @@ def read_xls(data: bytes, name: str, notices: list[Problem]) -> list[SheetGrid]:
         if "encrypt" in str(exc).lower():
             raise FormatError("工作簿有密码保护，无法读取：请在 Excel/WPS 中取消密码后另存为 .xlsx 再试") from None
         raise FormatError(f"旧版 Excel（.xls）文件已损坏或格式不受支持（{exc}）：请在 Excel/WPS 中打开并"
-                          f"另存为 .xlsx 后再试") from None
+                          f"“另存为” .xlsx 后再试") from None
     except Exception as exc:  # xlrd raises assorted errors for cut-off or hostile files
         raise FormatError(f"旧版 Excel（.xls）文件已损坏，无法读取（{type(exc).__name__}）：请在 Excel/WPS 中"
-                          f"打开并另存为 .xlsx 后再试") from None
+                          f"打开并“另存为” .xlsx 后再试") from None
     grids: list[SheetGrid] = []
     try:
         for index in range(book.nsheets):
@@ -60,7 +60,7 @@ def read_xls(data: bytes, name: str, notices: list[Problem]) -> list[SheetGrid]:
         raise
     except Exception as exc:
         raise FormatError(f"旧版 Excel（.xls）文件内容损坏，无法读取（{type(exc).__name__}）：请在 Excel/WPS 中"
-                          f"打开并另存为 .xlsx 后再试") from None
+                          f"打开并“另存为” .xlsx 后再试") from None
     finally:
         book.release_resources()
     return grids

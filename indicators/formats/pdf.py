@@ -16,6 +16,7 @@ size (common.MAX_INPUT_BYTES), :data:`MAX_PAGES` pages, :data:`MAX_PAGE_CHARS` c
 from __future__ import annotations
 
 import io
+import time
 from dataclasses import dataclass, field
 
 from ..problems import Problem, Source
@@ -28,6 +29,8 @@ __all__ = ["read_pdf", "MAX_PAGES", "MAX_PAGE_CHARS"]
 MAX_PAGES = 300
 #: A page with more characters than this is skipped with a notice.
 MAX_PAGE_CHARS = 60_000
+#: Seconds spent on one file's pages before the rest are left unread, with a notice.
+MAX_SECONDS = 120.0
 _TITLE_CHARS = 80
 _TITLE_LINES = 3
 _SNAP = 2.0  # points: edges closer than this are one edge
@@ -54,22 +57,28 @@ def read_pdf(data: bytes, name: str, notices: list[Problem]) -> list[SheetGrid]:
     try:
         pdf = pdfplumber.open(io.BytesIO(data))
         pages = pdf.pages
-    except (PDFPasswordIncorrect, PDFEncryptionError):
-        raise FormatError("PDF 有密码保护，无法读取：请取消密码（或另存一份不加密的 PDF）后再试") from None
-    except PDFSyntaxError:
-        raise FormatError("PDF 文件已损坏或不是 PDF，无法读取") from None
-    except Exception as exc:
-        if "password" in str(exc).lower() or "encrypt" in type(exc).__name__.lower():
-            raise FormatError("PDF 有密码保护，无法读取：请取消密码后再试") from None
-        raise FormatError(f"PDF 文件已损坏，无法读取（{type(exc).__name__}）") from None
+    except Exception as exc:  # pdfplumber wraps pdfminer's errors in PdfminerException
+        cause = exc.args[0] if type(exc).__name__ == "PdfminerException" and exc.args else exc
+        if isinstance(cause, (PDFPasswordIncorrect, PDFEncryptionError)) or "password" in str(cause).lower():
+            raise FormatError("PDF 有密码保护，无法读取：请取消密码（或另存一份不加密的 PDF）后再试") from None
+        if isinstance(cause, PDFSyntaxError):
+            raise FormatError("PDF 文件已损坏或不是 PDF，无法读取") from None
+        raise FormatError(f"PDF 文件已损坏，无法读取（{type(cause).__name__}）") from None
     found: list[_Found] = []
     text_seen = False
+    scanned: list[int] = []  # pages with an image and no text
     try:
         if len(pages) > MAX_PAGES:
             notices.append(Problem(source=Source(file=name),
                                    message=f"PDF 有 {len(pages)} 页，只读取了前 {MAX_PAGES} 页：自评表若在后面，"
                                            f"请只保留所在页后再试"))
+        started = time.monotonic()
         for number, page in enumerate(pages[:MAX_PAGES], 1):
+            if time.monotonic() - started > MAX_SECONDS:
+                notices.append(Problem(source=Source(file=name),
+                                       message=f"PDF 读取超过 {MAX_SECONDS:.0f} 秒，第 {number} 页起未读取：自评表若在后面，"
+                                               f"请只保留所在页后再试"))
+                break
             try:
                 chars = page.chars
                 if len(chars) > MAX_PAGE_CHARS:
@@ -79,6 +88,8 @@ def read_pdf(data: bytes, name: str, notices: list[Problem]) -> list[SheetGrid]:
                 if any(not c["text"].isspace() for c in chars):
                     text_seen = True
                     found.extend(_page_tables(page, number, chars))
+                elif page.images:
+                    scanned.append(number)
             except FormatError:
                 raise
             except Exception as exc:  # one broken page: said, the others still read
@@ -93,6 +104,10 @@ def read_pdf(data: bytes, name: str, notices: list[Problem]) -> list[SheetGrid]:
     if not text_seen:
         raise FormatError("PDF 没有文字层（可能是扫描件或图片）：需要先做文字识别（OCR），或取得原始的 "
                           "Excel/Word 文件后再试")
+    if scanned:
+        pages_said = "、".join(str(n) for n in scanned[:20]) + ("等" if len(scanned) > 20 else "")
+        notices.append(Problem(source=Source(file=name),
+                               message=f"第 {pages_said} 页没有文字层（可能是扫描页），其中的表格未读取：需要先做文字识别（OCR）"))
     if not found:
         raise FormatError("PDF 中找不到表格（没有表格线，也无法按文字位置排成表格）：请取得原始的 Excel/Word 文件后再试")
     return _grids(_joined(found))
