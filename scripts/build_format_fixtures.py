@@ -178,11 +178,52 @@ def write_error_book(target: Path) -> None:
     book.close()
 
 
+def long_rows() -> list[list]:
+    """A 财政部-form table of 60 indicator lines: printed, it runs on over several pages."""
+    from tests.xlsx_build import MOF_ROWS
+
+    rows = [list(row) for row in MOF_ROWS[:8]]
+    for i in range(1, 61):
+        level1, level2 = ("产出指标", "数量指标") if i <= 40 else ("效益指标", "社会效益")
+        rows.append([None, level1, level2, f"完成第{i}项工作", "正向", "大于等于", i, i + (i % 3 == 0), "项",
+                     Decimal("1.5"), Decimal("1.5"), None])
+    rows.append(["总分", None, None, None, None, None, None, None, None, 100, 100, None])
+    return rows
+
+
+def write_long_book(target: Path) -> None:
+    import openpyxl
+    from openpyxl.styles import Alignment, Border, Side
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "长表"
+    for letter, width in zip("ABCDEFGHIJKL", (10, 14, 40, 26, 10, 10, 12, 12, 22, 8, 8, 20)):
+        sheet.column_dimensions[letter].width = width
+    thin = Side(style="thin")
+    rows = long_rows()
+    for r, row in enumerate(rows, 1):
+        for c, value in enumerate(row, 1):
+            cell = sheet.cell(row=r, column=c, value=float(value) if isinstance(value, Decimal) else value)
+            cell.border = Border(left=thin, right=thin, top=thin, bottom=thin)
+            cell.alignment = Alignment(wrap_text=True, vertical="center")
+    for ref in ("A1:L1", "A2:L2", "A3:B3", "C3:L3", "A4:B4", "A5:B5", "A6:A7", f"A8:A{len(rows) - 1}",
+                f"A{len(rows)}:I{len(rows)}"):
+        sheet.merge_cells(ref)
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    book.save(target)
+
+
 def main() -> None:
     OUT.mkdir(parents=True, exist_ok=True)
     office = shutil.which("soffice")
     if office is not None:
         with tempfile.TemporaryDirectory() as folder:
+            write_long_book(OUT / "long.xlsx")
+            shutil.move(soffice(OUT / "long.xlsx", "pdf", Path(folder)), OUT / "long.pdf")
             book = Path(folder) / "errors.xlsx"
             write_error_book(book)
             for kind in ("xls", "ods"):

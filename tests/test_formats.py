@@ -97,6 +97,18 @@ def test_each_format_of_each_sample_scores_like_its_workbook(workbook, kind):
             assert _at(mine, line["source"]) == _at(theirs, other["source"]) != "", (line["source"], other["source"])
 
 
+def test_a_table_running_on_over_a_page_break_is_one_grid_scored_like_its_workbook():
+    pdf, book = FORMATS / "long.pdf", FORMATS / "long.xlsx"
+    grids = _grids(pdf)
+    assert len(grids) == 1 and re.fullmatch(r"第1-\d+页", next(iter(grids)))
+    code, report = score_json(pdf)
+    assert report["problems"] == [] and lines_of(report) == lines_of(score_json(book)[1])
+    assert len(report["evaluations"][0]["lines"]) > 60
+    last = report["evaluations"][0]["lines"][-1]["source"]
+    assert last.startswith(next(iter(grids)) + "!") and _at(grids, last) == _at(_grids(book), last.replace(
+        last.rsplit("!", 1)[0], "长表"))
+
+
 # --- inline tables: merges ------------------------------------------------------------------------
 
 def _mof_spans() -> dict[tuple[int, int], tuple[int, int]]:
