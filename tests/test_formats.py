@@ -85,6 +85,9 @@ def test_each_format_of_each_sample_scores_like_its_workbook(workbook, kind):
     assert code == expected_code
     assert report["problems"] == []
     assert lines_of(report) == lines_of(expected)
+    # the samples use nothing a format cannot carry (docs/formats.md): the same findings
+    assert [sorted(f["code"] for f in e["findings"]) for e in report["evaluations"]] == \
+        [sorted(f["code"] for f in e["findings"]) for e in expected["evaluations"]]
     # every source names the converted file and a grid of its form, and its cell shows what the workbook's does
     mine, theirs = _grids(converted), _grids(workbook)
     for evaluation, twin in zip(report["evaluations"], expected["evaluations"]):
@@ -383,6 +386,7 @@ def test_a_pdf_with_text_but_no_table_says_so():
     ("空.htm", b"   ", "空"),
     ("坏.pdf", b"%PDF-1.4\n garbage", "PDF"),
     ("坏.xls", CFB + "Workbook".encode("utf-16-le") + b"\0" * 100, ".xls"),
+    ("坏.et", CFB + "Workbook".encode("utf-16-le") + b"\0" * 100, "WPS 表格中“另存为” .xlsx"),
     ("坏.ods", b"PK\x03\x04" + b"\0" * 26 + b"mimetypeapplication/vnd.oasis.opendocument.spreadsheet", ".ods"),
     ("表.html", "<table><tr><td>只是一张表</td></tr></table>".encode(), NO_TABLE_MESSAGE),
 ])

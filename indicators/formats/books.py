@@ -31,7 +31,20 @@ def _is_percent(format_string: str) -> bool:
 
 
 def read_xls(data: bytes, name: str, notices: list[Problem]) -> list[SheetGrid]:
-    """Every worksheet of an .xls (BIFF) workbook as a grid, errors and percent formats kept."""
+    """Every worksheet of an .xls (BIFF) workbook as a grid, errors and percent formats kept.
+
+    A WPS .et file is tried the same way (WPS writes it in the .xls format); one that is not is
+    refused saying to save it as .xlsx in WPS.
+    """
+    try:
+        return _read_xls(data)
+    except FormatError as exc:
+        if name.lower().endswith(".et") and "密码" not in str(exc):
+            raise FormatError("WPS 表格（.et）文件无法按 .xls 格式读取：请在 WPS 表格中“另存为” .xlsx 后再试") from None
+        raise
+
+
+def _read_xls(data: bytes) -> list[SheetGrid]:
     import xlrd
 
     if "EncryptionInfo".encode("utf-16-le") in data[:4 * 1024 * 1024]:

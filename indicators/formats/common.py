@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
 
 from ..loaded import LoadResult
@@ -64,11 +64,7 @@ def cell_value(text: str) -> str | Decimal | None:
     if not cleaned:
         return None
     if _NUMBER.fullmatch(cleaned):
-        try:
-            number = Decimal(cleaned)
-        except InvalidOperation:  # pragma: no cover - the pattern admits only valid numbers
-            return cleaned
-        return Decimal(int(number)) if number == number.to_integral_value() and "." not in cleaned else number
+        return Decimal(cleaned)  # the pattern admits only what Decimal reads
     return cleaned
 
 
