@@ -317,6 +317,79 @@ def test_an_error_value_shown_on_a_page_is_an_error_cell():
     assert grid_from_rows("表1", rows).errors == {"K9": "#DIV/0!"}
 
 
+def _record(kind: int, body: bytes = b"") -> bytes:
+    head = bytes([kind]) if kind < 0x80 else bytes([(kind & 0x7F) | 0x80, kind >> 7])
+    size, out = len(body), bytearray()
+    while True:
+        out.append((size & 0x7F) | (0x80 if size > 0x7F else 0))
+        size >>= 7
+        if not size:
+            break
+    return head + bytes(out) + body
+
+
+def _wide(text: str) -> bytes:
+    return struct.pack("<I", len(text)) + text.encode("utf-16-le")
+
+
+def write_xlsb(path: Path, rows, merges, errors: dict, percent: set) -> Path:
+    """A minimal .xlsb (MS-XLSB records): inline strings, numbers, error cells, a percent style, merges."""
+    from openpyxl.utils.cell import range_boundaries
+
+    sheet = bytearray(_record(0x81) + _record(0x94, struct.pack("<IIII", 0, len(rows) - 1, 0, len(rows[0]) - 1))
+                      + _record(0x91))
+    for r, row in enumerate(rows):
+        sheet += _record(0x00, struct.pack("<I", r) + b"\0" * 13)
+        for c, value in enumerate(row):
+            prefix = struct.pack("<I", c) + bytes([1 if (r, c) in percent else 0, 0, 0, 0])
+            if (r, c) in errors:
+                sheet += _record(0x03, prefix + bytes([errors[(r, c)]]))
+            elif isinstance(value, str):
+                sheet += _record(0x06, prefix + _wide(value))
+            elif value is not None:
+                sheet += _record(0x05, prefix + struct.pack("<d", float(value)))
+    sheet += _record(0x92) + _record(0xB1, struct.pack("<I", len(merges)))
+    for ref in merges:
+        c0, r0, c1, r1 = range_boundaries(ref)
+        sheet += _record(0xB0, struct.pack("<IIII", r0 - 1, r1 - 1, c0 - 1, c1 - 1))
+    sheet += _record(0xB2) + _record(0x82)
+    xf = struct.pack("<HH", 0, 0) + b"\0" * 12
+    styles = _record(0x269, struct.pack("<I", 2)) + _record(0x2F, xf) + \
+        _record(0x2F, struct.pack("<HH", 0, 10) + b"\0" * 12) + _record(0x26A)
+    book = _record(0x83) + _record(0x8F) + _record(0x9C, struct.pack("<II", 0, 1) + _wide("rId1") + _wide("自评表")) + \
+        _record(0x90) + _record(0x84)
+    rels = ('<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+            '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" '
+            'Target="worksheets/sheet1.bin"/></Relationships>')
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("[Content_Types].xml", '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+                         '<Default Extension="bin" ContentType="application/vnd.ms-excel.sheet.binary.macroEnabled.main"/>'
+                         '</Types>')
+        archive.writestr("xl/workbook.bin", book)
+        archive.writestr("xl/_rels/workbook.bin.rels", rels)
+        archive.writestr("xl/styles.bin", styles)
+        archive.writestr("xl/worksheets/sheet1.bin", bytes(sheet))
+    return path
+
+
+def test_an_xlsb_keeps_its_merges_percent_formats_and_error_cells(tmp_path, mof_workbook):
+    rows = [list(row) for row in MOF_ROWS]
+    rows[5][6] = 0.7532  # 执行率 as a fraction shown as a percentage
+    path = write_xlsb(tmp_path / "自评.xlsb", rows, MOF_MERGES, {}, {(5, 6)})
+    grid = _grids(path)["自评表"]
+    expected = read_workbook(mof_workbook)[0]
+    assert grid.value(5, 6) == "75.32%"
+    grid.values[5][6] = expected.values[5][6]
+    _same_grid(grid, expected)
+    rows[5][6] = 75.32
+    plain = write_xlsb(tmp_path / "同.xlsb", rows, MOF_MERGES, {}, set())
+    assert lines_of(score_json(plain)[1]) == lines_of(score_json(mof_workbook)[1])
+    broken = write_xlsb(tmp_path / "错.xlsb", rows, MOF_MERGES, {(8, 10): 0x07}, set())
+    result = load_path(broken)
+    assert [(str(p.source), p.message) for p in result.problems] == [
+        (f"{broken}!自评表!K9", "单元格是错误值 #DIV/0!，请在 Excel/WPS 中改正后保存")]
+
+
 def test_xlsb_error_records_are_found():
     def record(kind: int, body: bytes) -> bytes:
         return bytes([kind, len(body)]) + body

@@ -155,30 +155,112 @@ def _varint(data: bytes, pos: int, most: int) -> tuple[int, int]:
     return value, pos
 
 
-def _xlsb_errors(part: bytes) -> dict[str, str]:
-    """Error cells of an .xlsb sheet part, by walking its records (type and size are varints)."""
-    errors: dict[str, str] = {}
-    pos, row = 0, 0
-    end = len(part)
+#: Cell records with a number (BrtCellRk, BrtCellReal, BrtFmlaNum): a percent style makes them a percentage.
+_NUMBER_RECORDS = {0x02, 0x05, 0x09}
+_MERGE_CELL = 0xB0
+
+
+def _records(data: bytes):
+    """(type, body) of each record of an .xlsb part (type and size are variable-length integers)."""
+    pos, end = 0, len(data)
     while pos < end:
-        kind, pos = _varint(part, pos, 2)
-        size, pos = _varint(part, pos, 4)
-        body = part[pos:pos + size]
+        kind, pos = _varint(data, pos, 2)
+        size, pos = _varint(data, pos, 4)
+        yield kind, data[pos:pos + size]
         pos += size
+
+
+def _xlsb_scan(part: bytes, percent_styles: set[int]) -> tuple[dict[str, str], set[str], list]:
+    """Error cells, percent-formatted number cells and merged ranges of an .xlsb sheet part —
+    what python-calamine drops — by walking its records (MS-XLSB 2.4)."""
+    errors: dict[str, str] = {}
+    percent: set[str] = set()
+    merges: list[tuple[tuple[int, int], tuple[int, int]]] = []
+    row = 0
+    for kind, body in _records(part):
         if kind == _ROW_HEADER and len(body) >= 4:
             row = struct.unpack_from("<I", body)[0]
         elif kind in _ERROR_RECORDS and len(body) >= 9:
             col = struct.unpack_from("<I", body)[0]
             errors[coordinate(row, col)] = _ERROR_TEXT.get(body[8], "#错误")
-    return errors
+        elif kind in _NUMBER_RECORDS and percent_styles and len(body) >= 8:
+            col = struct.unpack_from("<I", body)[0]
+            if (body[4] | body[5] << 8 | body[6] << 16) in percent_styles:
+                percent.add(coordinate(row, col))
+        elif kind == _MERGE_CELL and len(body) >= 16:
+            r0, r1, c0, c1 = struct.unpack_from("<IIII", body)
+            if r0 <= r1 < 1 << 20 and c0 <= c1 < 1 << 14:
+                merges.append(((r0, c0), (r1, c1)))
+    return errors, percent, merges
+
+
+def _xlsb_errors(part: bytes) -> dict[str, str]:
+    """Error cells of an .xlsb sheet part."""
+    return _xlsb_scan(part, set())[0]
+
+
+#: Built-in number formats showing a percentage (0%, 0.00%).
+_PERCENT_BUILTIN = {9, 10}
+
+
+def _xlsb_percent_styles(archive: zipfile.ZipFile) -> set[int]:
+    """Indexes of the cell styles (BrtXF in BrtBeginCellXFs) whose number format shows a percentage."""
+    try:
+        styles = archive.read("xl/styles.bin")
+    except KeyError:
+        return set()
+    custom: dict[int, str] = {}
+    percent: set[int] = set()
+    in_cell_xfs, index = False, 0
+    for kind, body in _records(styles):
+        if kind == 0x2C and len(body) >= 6:  # BrtFmt: ifmt, stFmtCode
+            custom[struct.unpack_from("<H", body)[0]] = _wide_string(body, 2)[0]
+        elif kind == 0x269:  # BrtBeginCellXFs
+            in_cell_xfs, index = True, 0
+        elif kind == 0x26A:  # BrtEndCellXFs
+            in_cell_xfs = False
+        elif kind == 0x2F and in_cell_xfs and len(body) >= 4:  # BrtXF
+            fmt = struct.unpack_from("<H", body, 2)[0]
+            if fmt in _PERCENT_BUILTIN or _is_percent(custom.get(fmt, "")):
+                percent.add(index)
+            index += 1
+    return percent
+
+
+def _wide_string(body: bytes, pos: int) -> tuple[str, int]:
+    (count,) = struct.unpack_from("<I", body, pos)
+    pos += 4
+    if count == 0xFFFFFFFF:
+        return "", pos
+    end = pos + 2 * min(count, 65536)
+    return body[pos:end].decode("utf-16-le", "replace"), end
+
+
+def _xlsb_sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
+    """Sheet name → its part, from workbook.bin's BrtBundleSh records and the workbook's relationships."""
+    from ..xlsx.cells import _RELATIONSHIP, _attributes
+
+    rels = archive.read("xl/_rels/workbook.bin.rels")
+    targets = {found.get("Id"): found.get("Target", "") for found in map(_attributes, _RELATIONSHIP.findall(rels))}
+    book = archive.read("xl/workbook.bin")
+    parts: dict[str, str] = {}
+    pos = 0
+    while pos < len(book):
+        kind, pos = _varint(book, pos, 2)
+        size, pos = _varint(book, pos, 4)
+        body = book[pos:pos + size]
+        pos += size
+        if kind == 0x9C and len(body) >= 12:  # BrtBundleSh: hsState, iTabID, strRelID, strName
+            rel, at = _wide_string(body, 8)
+            name, _ = _wide_string(body, at)
+            target = targets.get(rel, "")
+            parts[name] = target.lstrip("/") if target.startswith("/") else "xl/" + target
+    return parts
 
 
 def read_xlsb(data: bytes, name: str, notices: list[Problem]) -> list[SheetGrid]:
-    """Every worksheet of an .xlsb workbook (python-calamine), error cells recovered from its records.
-
-    An .xlsb keeps number formats in a binary style part that is not read: a percentage stored as
-    a fraction is read as the fraction, and a notice says so.
-    """
+    """Every worksheet of an .xlsb workbook: values by python-calamine; error cells, percent formats and
+    merged ranges (which calamine drops for .xlsb) recovered from the sheet's and styles' records."""
     import python_calamine
 
     from ..xlsx.cells import _grid, _SheetExtras
@@ -194,29 +276,36 @@ def read_xlsb(data: bytes, name: str, notices: list[Problem]) -> list[SheetGrid]
         raise FormatError("工作簿有密码保护，无法读取：请取消密码后另存为 .xlsx 再试") from None
     except Exception as exc:
         raise FormatError(f"Excel 二进制工作簿（.xlsb）已损坏，无法读取（{type(exc).__name__}）：请另存为 .xlsx 后再试") from None
-    parts = sorted(n for n in archive.namelist() if re.fullmatch(r"xl/worksheets/sheet\d+\.bin", n))
+    try:
+        parts = _xlsb_sheet_parts(archive)
+        percent_styles = _xlsb_percent_styles(archive)
+    except Exception:  # no relationships or styles to go by: what cannot be found is said per sheet
+        parts, percent_styles = {}, set()
     grids: list[SheetGrid] = []
     try:
-        for index, meta in enumerate(book.sheets_metadata):
+        for meta in book.sheets_metadata:
             if str(meta.typ) != str(python_calamine.SheetTypeEnum.WorkSheet):
                 continue
             sheet = book.get_sheet_by_name(meta.name)
             if sheet.total_height * max(sheet.total_width, 1) > MAX_CELLS:
                 raise FormatError(f"工作表“{meta.name}”超过 {MAX_CELLS:,} 个单元格的上限，拒绝读取")
             extras = _SheetExtras()
-            part = f"xl/worksheets/sheet{index + 1}.bin"
-            if part in parts:
-                extras.errors.update(_xlsb_errors(archive.read(part)))
-            grids.append(_grid(meta.name, sheet.to_python(skip_empty_area=False), sheet.merged_cell_ranges or [],
-                               extras))
+            merges = list(sheet.merged_cell_ranges or [])
+            part = parts.get(meta.name)
+            if part in archive.namelist():
+                errors, percent, found = _xlsb_scan(archive.read(part), percent_styles)
+                extras.errors.update(errors)
+                extras.percent_cells.update(percent)
+                merges = merges or found
+            else:
+                notices.append(Problem(source=Source(file=name, sheet=meta.name),
+                                       message="找不到这张工作表的数据部分，其中的错误值、百分比格式和合并单元格无法识别："
+                                               "请另存为 .xlsx 后再试"))
+            grids.append(_grid(meta.name, sheet.to_python(skip_empty_area=False), merges, extras))
     except FormatError:
         raise
     except Exception as exc:
         raise FormatError(f"Excel 二进制工作簿（.xlsb）内容损坏，无法读取（{type(exc).__name__}）") from None
     finally:
         book.close()
-    if grids:
-        notices.append(Problem(source=Source(file=name),
-                               message="Excel 二进制工作簿（.xlsb）的数字格式未读取：以百分比显示的数可能按小数读出，"
-                                       "请核对比率；如有疑问请另存为 .xlsx 再试"))
     return grids
