@@ -19,6 +19,8 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from cli.main import main
 from indicators.formats import read_format
@@ -254,6 +256,86 @@ def test_spans_are_placed_as_a_browser_places_them(rows, values):
                                          ("1e5", "1e5"), ("第 1  行\n 第2行 ", "第 1 行\n第2行"), ("#DIV/0!", "#DIV/0!")])
 def test_cell_values_are_read_as_the_workbook_reader_reads_them(text, value):
     assert cell_value(text) == value
+
+
+@st.composite
+def spanned_tables(draw):
+    """A small table: non-overlapping merged ranges, values as an officer writes them (text, numbers, empty)."""
+    height, width = draw(st.integers(1, 6)), draw(st.integers(1, 6))
+    taken: set[tuple[int, int]] = set()
+    cells: dict[tuple[int, int], tuple[int, int, str]] = {}
+    texts = st.sampled_from(["", "得分", "10", "9.50", "95.32%", "≥20家", "年度\n指标值", "#N/A", "—"])
+    for r in range(height):
+        for c in range(width):
+            if (r, c) in taken:
+                continue
+            rows = draw(st.integers(1, height - r))
+            cols = 1
+            while c + cols < width and (r, c + cols) not in taken and draw(st.booleans()):
+                cols += 1
+            rows = next((k for k in range(1, rows + 1) if any((r + k - 1, c + j) in taken for j in range(cols))),
+                        rows + 1) - 1 or 1
+            taken.update((r + i, c + j) for i in range(rows) for j in range(cols))
+            cells[(r, c)] = (rows, cols, draw(texts))
+    return height, width, cells
+
+
+def _expected_grid(height, width, cells):
+    values = [[None] * width for _ in range(height)]
+    covered: dict[int, dict[int, tuple[int, int]]] = {}
+    for (r, c), (rows, cols, text) in cells.items():
+        value = cell_value(text)
+        if value is None:
+            continue
+        for i in range(rows):
+            for j in range(cols):
+                values[r + i][c + j] = value
+                if (i, j) != (0, 0):
+                    covered.setdefault(r + i, {})[c + j] = (r, c)
+    return values, covered
+
+
+def _html_of(height, width, cells) -> bytes:
+    out = ["<meta charset=gbk><table>"]
+    for r in range(height):
+        out.append("<tr>")
+        for c in range(width):
+            if (r, c) in cells:
+                rows, cols, text = cells[(r, c)]
+                out.append(f'<td rowspan={rows} colspan="{cols}">{text.replace(chr(10), "<br/>")}</td>')
+        out.append("</tr>")
+    return "".join(out + ["</table>"]).encode("gbk")
+
+
+def _docx_of(height, width, cells) -> bytes:
+    """document.xml written by hand: gridSpan for columns, vMerge restart/continue for rows."""
+    w = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+    holder = {(r + i, c): (r, c) for (r, c), (rows, _, _) in cells.items() for i in range(rows)}
+    out = [f"<w:document {w}><w:body><w:tbl>"]
+    for r in range(height):
+        out.append("<w:tr>")
+        c = 0
+        while c < width:
+            top = holder[(r, c)]
+            rows, cols, text = cells[top]
+            merge = "" if rows == 1 else ('<w:vMerge w:val="restart"/>' if top[0] == r else "<w:vMerge/>")
+            span = f'<w:gridSpan w:val="{cols}"/>' if cols > 1 else ""
+            shown = text if top[0] == r else ""
+            runs = "".join(f"<w:p><w:r><w:t>{line}</w:t></w:r></w:p>" for line in shown.split("\n"))
+            out.append(f"<w:tc><w:tcPr>{span}{merge}</w:tcPr>{runs or '<w:p/>'}</w:tc>")
+            c += cols
+        out.append("</w:tr>")
+    return _docx_bytes("".join(out + ["</w:tbl></w:body></w:document>"]))
+
+
+@settings(max_examples=60)
+@given(spanned_tables())
+def test_any_merged_table_reads_the_same_from_html_and_from_word(table):
+    values, covered = _expected_grid(*table)
+    for grid in (read_html(_html_of(*table), "页", [])[0], read_format_grids("docx", _docx_of(*table))[0]):
+        assert grid.values == values
+        assert {r: row for r, row in grid.covered.items() if row} == covered
+        assert set(grid.errors) == {f"{chr(65 + c)}{r + 1}" for (r, c), (_, _, text) in table[2].items() if text == "#N/A"}
 
 
 # --- encodings --------------------------------------------------------------------------------------
