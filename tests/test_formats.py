@@ -501,19 +501,26 @@ def test_kinds_not_read_are_refused_saying_what_to_save_as(name, data, said):
     assert result.problems[0].source.file == name
 
 
-def _blank_pdf(text: str | None = None) -> bytes:
-    """A one-page PDF drawing a rectangle, with ``text`` on it when given (a scan has none)."""
-    content = "0 0 0 RG 50 50 200 100 re S" + (f" BT /F1 12 Tf 60 120 Td ({text}) Tj ET" if text else "")
-    objects = ["<< /Type /Catalog /Pages 2 0 R >>", "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-               "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 300 300] /Contents 4 0 R "
-               "/Resources << /Font << /F1 5 0 R >> >> >>",
-               f"<< /Length {len(content)} >>\nstream\n{content}\nendstream",
-               "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"]
+def _pdf(pages: list[tuple[str | None, bool]]) -> bytes:
+    """A PDF of one page per (text, image): each draws a rectangle, writes ``text`` when given and paints a
+    1×1 image when asked (a scanned page is an image and no text)."""
+    objects = ["<< /Type /Catalog /Pages 2 0 R >>", None, "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+               "<< /Type /XObject /Subtype /Image /Width 1 /Height 1 /ColorSpace /DeviceGray /BitsPerComponent 8 "
+               "/Length 1 >>\nstream\n\x80\nendstream"]
+    kids = []
+    for text, image in pages:
+        content = "0 0 0 RG 50 50 200 100 re S" + (f" BT /F1 12 Tf 60 120 Td ({text}) Tj ET" if text else "") + \
+            (" q 100 0 0 100 10 10 cm /Im1 Do Q" if image else "")
+        objects.append(f"<< /Length {len(content)} >>\nstream\n{content}\nendstream")
+        objects.append(f"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 300 300] /Contents {len(objects)} 0 R "
+                       "/Resources << /Font << /F1 3 0 R >> /XObject << /Im1 4 0 R >> >> >>")
+        kids.append(f"{len(objects)} 0 R")
+    objects[1] = f"<< /Type /Pages /Kids [{' '.join(kids)}] /Count {len(kids)} >>"
     out = b"%PDF-1.4\n"
     offsets = []
     for n, body in enumerate(objects, 1):
         offsets.append(len(out))
-        out += f"{n} 0 obj\n{body}\nendobj\n".encode()
+        out += f"{n} 0 obj\n{body}\nendobj\n".encode("latin-1")
     xref = len(out)
     out += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode()
     out += "".join(f"{o:010d} 00000 n \n" for o in offsets).encode()
@@ -521,9 +528,23 @@ def _blank_pdf(text: str | None = None) -> bytes:
     return out
 
 
+def _blank_pdf(text: str | None = None) -> bytes:
+    return _pdf([(text, text is None)])
+
+
 def test_a_scanned_pdf_is_refused_saying_it_needs_ocr():
     result = load(Input.from_bytes("扫描件.pdf", _blank_pdf()))
     assert len(result.problems) == 1 and "OCR" in result.problems[0].message and "文字层" in result.problems[0].message
+
+
+def test_scanned_pages_of_a_text_pdf_and_pages_past_the_limit_are_said(monkeypatch):
+    from indicators.formats import pdf
+
+    monkeypatch.setattr(pdf, "MAX_PAGES", 3)
+    result = load(Input.from_bytes("决算.pdf", _pdf([("text", False), (None, True), ("more", False), (None, True)])))
+    said = [n.message for n in result.notices] + [p.message for p in result.problems]
+    assert any("只读取了前 3 页" in m for m in said), said
+    assert any("第 2 页没有文字层" in m and "OCR" in m for m in said), said
 
 
 def test_a_pdf_with_text_but_no_table_says_so():

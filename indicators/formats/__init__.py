@@ -41,12 +41,12 @@ def read_format(kind: str, name: str, targets: bool = False, path: Path | None =
     from ..xlsx.gcpause import collector_paused
     from ..xlsx.read import read_grids
 
+    notices: list[Problem] = []
     try:
         if data is None:
             data = read_input_bytes(path, KIND_NAMES.get(kind, "文件"))  # type: ignore[arg-type]
         elif len(data) > MAX_INPUT_BYTES:
             raise FormatError(f"文件超过 {MAX_INPUT_BYTES // (1024 * 1024)} MB 的上限，为防止耗尽内存拒绝读取")
-        notices: list[Problem] = []
         with collector_paused():
             grids = _reader(kind)(data, name, notices)
             most = getattr(limits, "max_cells", None)
@@ -56,8 +56,8 @@ def read_format(kind: str, name: str, targets: bool = False, path: Path | None =
                     raise FormatError(f"文件中表格的单元格超过 {most:,} 个（{getattr(limits, 'owner', '上限')}），"
                                       f"为防止耗尽内存拒绝读取{getattr(limits, 'advice', '')}")
             return with_notices(read_grids(grids, name, targets), notices)
-    except FormatError as exc:
-        return refused(name, str(exc))
+    except FormatError as exc:  # what was noticed before the file was refused is said too
+        return refused(name, str(exc)).model_copy(update={"notices": tuple(notices)})
 
 
 def _reader(kind: str):
