@@ -23,7 +23,7 @@ XLSX_SUFFIXES = (".xlsx", ".xlsm")
 #: Suffix → the format reader of :mod:`indicators.formats` that reads it (see docs/formats.md).
 FORMAT_SUFFIXES = {
     ".xls": "xls", ".et": "xls", ".xlsb": "xlsb", ".ods": "ods", ".docx": "docx", ".docm": "docx",
-    ".html": "html", ".htm": "html", ".xhtml": "html", ".pdf": "pdf",
+    ".html": "html", ".htm": "html", ".xhtml": "html", ".pdf": "pdf", ".xml": "spreadsheetml",
 }
 #: Suffixes of kinds perfscore knows but cannot read: each is listed with a message saying what to
 #: save it as (batch reports them; they are "supported" in that they are never skipped unread).
@@ -171,7 +171,7 @@ _REFUSALS = {
 }
 
 #: Kinds :func:`sniff` names that a reader reads (the others are refused with a message).
-_READ_KINDS = ("xlsx", "xlsb", "xls", "ods", "docx", "html", "pdf")
+_READ_KINDS = ("xlsx", "xlsb", "xls", "ods", "docx", "html", "pdf", "spreadsheetml")
 
 _CFB_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
@@ -179,7 +179,7 @@ _CFB_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 def sniff(head: bytes) -> str | None:
     """The kind of file ``head`` (its first bytes, or all of them) shows, or None when they do not tell.
 
-    Kinds: ``xlsx``, ``xlsb``, ``ods``, ``docx``, ``xls``, ``pdf``, ``html``, and kinds refused with a
+    Kinds: ``xlsx``, ``xlsb``, ``ods``, ``docx``, ``xls``, ``pdf``, ``html``, ``spreadsheetml``, and kinds refused with a
     message (``word-old``, ``rtf``, ``odt``, ``slides``, ``cfb-unknown``, ``encrypted-ooxml``).
     """
     if head.startswith(b"PK\x03\x04"):
@@ -212,6 +212,9 @@ def sniff(head: bytes) -> str | None:
         return "pdf"
     if head.startswith(b"{\\rtf"):
         return "rtf"
+    if b"urn:schemas-microsoft-com:office:spreadsheet" in head[:4096] and b"<Workbook" in head[:8192] \
+            and b"<html" not in head[:4096].lower():
+        return "spreadsheetml"  # Excel 2003 XML, often exported under an .xls name
     start = head[:4096].lower()
     for marker in (b"<html", b"<!doctype html", b"<table", b"<\x00h\x00t\x00m\x00l", b"<\x00t\x00a\x00b\x00l\x00e"):
         if marker in start:

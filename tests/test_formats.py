@@ -338,6 +338,52 @@ def test_any_merged_table_reads_the_same_from_html_and_from_word(table):
         assert set(grid.errors) == {f"{chr(65 + c)}{r + 1}" for (r, c), (_, _, text) in table[2].items() if text == "#N/A"}
 
 
+def mof_spreadsheetml() -> bytes:
+    """The 财政部-form table as Excel 2003 XML: ss:Index skips, MergeAcross/MergeDown, an error, a percent."""
+    spans, covered = _mof_spans(), _mof_covered()
+    out = ['<?xml version="1.0"?><Workbook xmlns="urn:schemas-microsoft-com:office:spreadsheet" '
+           'xmlns:ss="urn:schemas-microsoft-com:office:spreadsheet"><Styles><Style ss:ID="p">'
+           '<NumberFormat ss:Format="0.00%"/></Style></Styles><Worksheet ss:Name="表"><Table>']
+    for r, row in enumerate(MOF_ROWS):
+        out.append(f'<Row ss:Index="{r + 1}">')
+        skipped = False
+        for c, value in enumerate(row):
+            if (r, c) in covered or value is None and (r, c) not in spans:
+                skipped = True
+                continue
+            rows, cols = spans.get((r, c), (1, 1))
+            merge = (f' ss:MergeAcross="{cols - 1}"' if cols > 1 else "") + (f' ss:MergeDown="{rows - 1}"' if rows > 1 else "")
+            index = f' ss:Index="{c + 1}"' if skipped else ""
+            skipped = False
+            if (r, c) == (8, 10):
+                data = '<Data ss:Type="Error">#DIV/0!</Data>'
+            elif (r, c) == (5, 6):
+                out.append(f'<Cell{index}{merge} ss:StyleID="p"><Data ss:Type="Number">0.7532</Data></Cell>')
+                continue
+            elif isinstance(value, (int, float)):
+                data = f'<Data ss:Type="Number">{value}</Data>'
+            else:
+                data = f'<Data ss:Type="String">{_shown(value)}</Data>'
+            out.append(f"<Cell{index}{merge}>{data}</Cell>")
+        out.append("</Row>")
+    out.append("</Table></Worksheet></Workbook>")
+    return "".join(out).encode("utf-8")
+
+
+def test_an_excel_2003_xml_spreadsheet_named_xls_is_read(tmp_path, mof_workbook):
+    path = tmp_path / "系统导出.xls"
+    path.write_bytes(mof_spreadsheetml())
+    assert sniff(path.read_bytes()) == "spreadsheetml"
+    grid = read_format_grids("spreadsheetml", path.read_bytes())[0]
+    expected = read_workbook(mof_workbook)[0]
+    assert grid.errors == {"K9": "#DIV/0!"} and grid.value(5, 6) == "75.32%"
+    grid.values[5][6], grid.values[8][10] = expected.values[5][6], expected.values[8][10]
+    _same_grid(grid, expected)
+    result = load_path(path)
+    assert [(str(p.source), p.message) for p in result.problems] == [
+        (f"{path}!表!K9", "单元格是错误值 #DIV/0!，请在 Excel/WPS 中改正后保存")]
+
+
 # --- encodings --------------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("data, codec, notice", [

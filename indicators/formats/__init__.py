@@ -10,6 +10,7 @@ ods         content.xml read with lxml             the sheet's name
 docx        word/document.xml read with lxml       ``表3`` (the 3rd table of the document)
 html        lxml.html                              ``表2`` (the 2nd table of the page)
 pdf         pdfplumber                             ``第2页`` or ``第2页表1``
+xml 2003    lxml (SpreadsheetML, often named .xls)  the sheet's name
 ==========  =====================================  ===========================================
 
 docs/formats.md tells why each reader was chosen (measured) and what each format cannot carry.
@@ -27,7 +28,7 @@ __all__ = ["read_format", "FormatError", "KIND_NAMES"]
 
 #: A kind as the officer calls it, for messages.
 KIND_NAMES = {"xls": "旧版 Excel 工作簿", "xlsb": "Excel 二进制工作簿", "ods": "OpenDocument 表格",
-              "docx": "Word 文档", "html": "网页", "pdf": "PDF 文件"}
+              "docx": "Word 文档", "html": "网页", "pdf": "PDF 文件", "spreadsheetml": "Excel 2003 XML 表格"}
 
 
 def read_format(kind: str, name: str, targets: bool = False, path: Path | None = None, data: bytes | None = None,
@@ -79,6 +80,9 @@ def _reader(kind: str):
     if kind == "pdf":
         from .pdf import read_pdf
         return read_pdf
+    if kind == "spreadsheetml":
+        from .spreadsheetml import read_spreadsheetml
+        return read_spreadsheetml
     raise FormatError(f"不支持的格式：{kind}")
 
 
