@@ -728,6 +728,10 @@ def _hostile_files(folder: Path) -> list[Path]:
                          f'<table:table table:name="炸弹"><table:table-row table:number-rows-repeated="1048576">{cells}'
                          '</table:table-row></table:table></office:spreadsheet></office:body></office:document-content>')
     (folder / "重复.ods").write_bytes(ods.getvalue())
+    ss = '<Workbook xmlns="urn:schemas-microsoft-com:office:spreadsheet" xmlns:ss="urn:schemas-microsoft-com:office:spreadsheet">'
+    (folder / "合并.xls").write_text(ss + '<Worksheet ss:Name="a"><Table><Row><Cell ss:MergeDown="1999990"><Data ss:Type="String">x'
+                                   '</Data></Cell><Cell ss:Index="1999990"><Data ss:Type="String">y</Data></Cell></Row>'
+                                   '</Table></Worksheet></Workbook>')
     return sorted(folder.iterdir())
 
 

@@ -114,6 +114,8 @@ def _sheet(sheet, percent_styles: set) -> SheetGrid:
                 if (across or down) and (r, c) in cells:
                     spans.append((r, c, r + down, c + across))
             height, width = max(height, r + down + 1), max(width, c + across + 1)
+            if height * width > MAX_CELLS:
+                raise FormatError(f"工作表“{name}”超过 {MAX_CELLS:,} 个单元格的上限，拒绝读取")
             c += across
     values: list[list[str | Decimal | None]] = [[None] * width for _ in range(height)]
     for (r, c), value in cells.items():
