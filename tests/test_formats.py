@@ -23,7 +23,6 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cli.main import main
-from indicators.formats import read_format
 from indicators.formats.books import _xlsb_errors
 from indicators.formats.common import NO_TABLE_MESSAGE, Spanned, cell_value, grid_from_rows
 from indicators.formats.html import decode_page, read_html

@@ -18,7 +18,6 @@ docs/formats.md tells why each reader was chosen (measured) and what each format
 
 from __future__ import annotations
 
-import io
 from pathlib import Path
 from ..loaded import LoadResult
 from ..problems import Problem
@@ -84,7 +83,3 @@ def _reader(kind: str):
         from .spreadsheetml import read_spreadsheetml
         return read_spreadsheetml
     raise FormatError(f"不支持的格式：{kind}")
-
-
-def _stream(data: bytes) -> io.BytesIO:
-    return io.BytesIO(data)

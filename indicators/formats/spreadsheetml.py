@@ -46,7 +46,7 @@ def read_spreadsheetml(data: bytes, name: str, notices: list[Problem]) -> list[S
             percent_styles.add(style.get(_SS + "ID"))
     grids = [_sheet(sheet, percent_styles) for sheet in root.iter(_SS + "Worksheet")]
     if not grids:
-        raise FormatError("XML 表格中没有工作表：请在 Excel/WPS 中打开并“另存为” .xlsx 后再试")
+        raise FormatError("文件不是 Excel 2003 XML 表格（其中没有工作表）：自评表请保存为 .xlsx 后再试")
     return grids
 
 
