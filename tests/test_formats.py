@@ -220,10 +220,13 @@ def test_docx_vmerge_continuing_under_a_gridspan_and_grid_before():
     body = (f"<w:tbl><w:tr>{tc('甲', 2, 'restart')}{tc('乙')}</w:tr>"
             f"<w:tr>{tc('', 2, '')}{tc('丙')}</w:tr>"
             f"<w:tr><w:trPr><w:gridBefore w:val=\"1\"/></w:trPr>{tc('丁')}{tc('戊')}</w:tr></w:tbl>")
+    old_style = ('<w:tr><w:tc><w:tcPr><w:hMerge w:val="restart"/></w:tcPr><w:p><w:r><w:t>己</w:t></w:r></w:p></w:tc>'
+                 '<w:tc><w:tcPr><w:hMerge/></w:tcPr><w:p/></w:tc>' + tc("庚") + "</w:tr>")
+    body = body.replace("</w:tbl>", old_style + "</w:tbl>")
     data = _docx_bytes(f'<w:document {w}><w:body><w:p><w:r><w:t>标题</w:t></w:r></w:p>{body}</w:body></w:document>')
     grid = read_format_grids("docx", data)[0]
-    assert grid.values == [["标题"] * 3, ["甲", "甲", "乙"], ["甲", "甲", "丙"], [None, "丁", "戊"]]
-    assert grid.covered[2] == {0: (1, 0), 1: (1, 0)}
+    assert grid.values == [["标题"] * 3, ["甲", "甲", "乙"], ["甲", "甲", "丙"], [None, "丁", "戊"], ["己", "己", "庚"]]
+    assert grid.covered[2] == {0: (1, 0), 1: (1, 0)} and grid.covered[4] == {1: (4, 0)}
 
 
 def _docx_bytes(document_xml: str) -> bytes:

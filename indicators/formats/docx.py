@@ -1,8 +1,8 @@
 """Word documents (.docx) read from word/document.xml with lxml.
 
 Every table of the document is one grid, named ``表1``, ``表2`` … in document order (a table
-nested in a cell is a table of its own). Horizontal merges (``w:gridSpan``, and ``w:gridBefore``
-for a row that starts further right) and vertical merges (``w:vMerge``: ``restart`` opens a
+nested in a cell is a table of its own). Horizontal merges (``w:gridSpan``, the older ``w:hMerge``, and
+``w:gridBefore`` for a row that starts further right) and vertical merges (``w:vMerge``: ``restart`` opens a
 range, a bare ``w:vMerge`` continues the one above) are placed on Word's own grid columns. The
 short paragraphs just above a table (its printed title, 单位名称 …) come first, one row each,
 as the title rows of a sheet would: with k such paragraphs, the table's first row is row k + 1
@@ -113,6 +113,13 @@ def _rows(table) -> list[list[Spanned]]:
             span = max(1, _int(cell, f"{_W}tcPr/{_W}gridSpan", 1))
             merge = cell.find(f"{_W}tcPr/{_W}vMerge")
             vmerge = None if merge is None else (merge.get(_W + "val") or "continue")
+            hmerge = cell.find(f"{_W}tcPr/{_W}hMerge")
+            if hmerge is not None and (hmerge.get(_W + "val") or "continue") == "continue" and cells:
+                # an old-style horizontal merge: the cell widens the one before it
+                last = cells[-1]
+                cells[-1] = (last[0], last[1] + span, last[2], last[3])
+                col += span
+                continue
             cells.append((col, span, _text(cell), vmerge))
             col += span
         grid_rows.append(cells)
