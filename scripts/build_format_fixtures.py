@@ -9,7 +9,9 @@ Each samples/*.xlsx becomes:
 - ``.docx`` — python-docx writes one Word table per sheet, merged cells merged (``gridSpan`` and
   ``vMerge``), the sheet's full-width title rows at its top written as paragraphs above the table;
 - ``.html`` — one page, encoded in GBK and declaring ``gb2312``, one ``<table>`` per sheet with
-  ``rowspan``/``colspan``, the first full-width title row as a ``<p>`` above its table.
+  ``rowspan``/``colspan``, the first full-width title row as a ``<p>`` above its table;
+- ``lo-*.html`` and ``lo-*.docx`` — the same workbook as another writer writes it: LibreOffice's
+  web page of the workbook, and that page opened in Writer and saved as Word.
 
 The cells written are those perfscore reads from the workbook (indicators.xlsx.cells), so a
 converted file carries the same values; tests/test_formats.py checks that each scores like its
@@ -246,6 +248,14 @@ def main() -> None:
             printed.parent.mkdir()
             ruled_copy(sample, printed)
             shutil.move(soffice(printed, "pdf", work), OUT / f"{sample.stem}.pdf")
+            # the same tables as another writer writes them: LibreOffice's web page, opened in Writer and
+            # saved as Word (its own gridSpan/vMerge, its own paragraphs above the tables)
+            page = soffice(sample, "html", work)
+            subprocess.run(["soffice", "--headless", "--infilter=HTML (StarWriter)", "--convert-to",
+                            "docx:MS Word 2007 XML", "--outdir", str(work), str(page)],
+                           check=True, capture_output=True, timeout=300)
+            shutil.move(page, OUT / f"lo-{sample.stem}.html")
+            shutil.move(work / f"{sample.stem}.docx", OUT / f"lo-{sample.stem}.docx")
         print(f"built {sample.stem}")
 
 

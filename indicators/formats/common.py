@@ -73,7 +73,9 @@ def grid_from_rows(name: str, rows: list[list[Spanned]], captions: list[str] | t
 
     ``captions`` (text above the table: a Word paragraph, an HTML caption, a PDF line) come first,
     one row each spanning the table's width, so a title printed above a table is read as the
-    xlsx reader reads a title row. Spans are clamped to :data:`MAX_SPAN`; a grid over
+    xlsx reader reads a title row — unless the table prints its own title (its first row one value
+    across its width naming a 表): then the text above is a section heading or an exporter's sheet
+    label ("Sheet 1: …"), not the table's title, and is left out. Spans are clamped to :data:`MAX_SPAN`; a grid over
     :data:`~indicators.xlsx.cells.MAX_CELLS` cells raises :class:`FormatError`.
     """
     placed: list[list[tuple[int, int] | None]] = []  # row → column → holding cell
@@ -103,6 +105,8 @@ def grid_from_rows(name: str, rows: list[list[Spanned]], captions: list[str] | t
             texts[(r, col)] = cell.text
             width = max(width, col + colspan)
             col += colspan
+    if captions and _titled(placed, texts, width):
+        captions = ()
     offset = len(captions)
     if captions and width == 0:
         width = 1
@@ -134,6 +138,13 @@ def grid_from_rows(name: str, rows: list[list[Spanned]], captions: list[str] | t
                 covered.setdefault(r + offset, {})[c] = (holder[0] + offset, holder[1])
         values.append(row)
     return SheetGrid(name=name, values=values, covered=covered, errors=errors)
+
+
+def _titled(placed: list[list[tuple[int, int] | None]], texts: dict[tuple[int, int], str], width: int) -> bool:
+    """The table's first row is one value across its whole width that names a 表 (自评表, 目标表 …)."""
+    if width < 2 or not placed or len(placed[0]) < width or any(cell != (0, 0) for cell in placed[0]):
+        return False
+    return "表" in texts.get((0, 0), "")
 
 
 def read_input_bytes(path: Path, kind: str) -> bytes:

@@ -103,6 +103,8 @@ def read_html(data: bytes, name: str, notices: list[Problem]) -> list[SheetGrid]
             titles = [t for t in above[-_TITLE_BLOCKS:]] + [c for c in captions if c]
             grids.append(grid_from_rows(f"表{len(grids) + 1}", _rows(element), titles))
             above = []
+        elif tag == "hr" or tag == "a" and element.get("href") is not None:
+            above = []  # a rule or a link (a page's menu, a list of sheets) stands between: no title of the next table
         elif tag in _BLOCKS and not _has_block(element) and _nearest_table(element) is None:
             said = _text(element)
             if said and len(said) <= _TITLE_CHARS:
