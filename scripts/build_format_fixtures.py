@@ -11,7 +11,9 @@ Each samples/*.xlsx becomes:
 - ``.html`` — one page, encoded in GBK and declaring ``gb2312``, one ``<table>`` per sheet with
   ``rowspan``/``colspan``, the first full-width title row as a ``<p>`` above its table;
 - ``lo-*.html`` and ``lo-*.docx`` — the same workbook as another writer writes it: LibreOffice's
-  web page of the workbook, and that page opened in Writer and saved as Word.
+  web page of the workbook, and that page opened in Writer and saved as Word;
+- ``word-*.pdf`` — the ``.docx`` printed to PDF by LibreOffice Writer (portrait A4), as a published
+  document is: its tables run over several pages and rows break at page ends.
 
 The cells written are those perfscore reads from the workbook (indicators.xlsx.cells), so a
 converted file carries the same values; tests/test_formats.py checks that each scores like its
@@ -256,6 +258,11 @@ def main() -> None:
                            check=True, capture_output=True, timeout=300)
             shutil.move(page, OUT / f"lo-{sample.stem}.html")
             shutil.move(work / f"{sample.stem}.docx", OUT / f"lo-{sample.stem}.docx")
+            # the Word document printed to PDF (portrait A4: its tables run over pages, rows break at page ends)
+            document = work / "word" / f"{sample.stem}.docx"
+            document.parent.mkdir()
+            shutil.copy(OUT / f"{sample.stem}.docx", document)
+            shutil.move(soffice(document, "pdf", work), OUT / f"word-{sample.stem}.pdf")
         print(f"built {sample.stem}")
 
 

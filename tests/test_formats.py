@@ -77,10 +77,11 @@ def _at(grids: dict, location: str) -> str:
     return "" if value is None else re.sub(r"\s+", "", f"{value:f}" if isinstance(value, Decimal) else value)
 
 
-@pytest.mark.parametrize("kind", KINDS + ("lo-html", "lo-docx"))
+@pytest.mark.parametrize("kind", KINDS + ("lo-html", "lo-docx", "word-pdf"))
 @pytest.mark.parametrize("workbook", WORKBOOKS, ids=[p.stem for p in WORKBOOKS])
 def test_each_format_of_each_sample_scores_like_its_workbook(workbook, kind):
-    """``lo-``: the same tables as LibreOffice writes them (a web page of the workbook; that page saved as Word)."""
+    """``lo-``: the same tables as LibreOffice writes them (a web page of the workbook; that page saved as Word);
+    ``word-``: the Word document printed to PDF, its tables running over pages and rows broken at page ends."""
     writer, _, kind = kind.rpartition("-")
     converted = FORMATS / (f"{writer}-{workbook.stem}.{kind}" if writer else f"{workbook.stem}.{kind}")
     code, report = score_json(converted)
@@ -113,6 +114,15 @@ def test_a_table_running_on_over_a_page_break_is_one_grid_scored_like_its_workbo
     last = report["evaluations"][0]["lines"][-1]["source"]
     assert last.startswith(next(iter(grids)) + "!") and _at(grids, last) == _at(_grids(book), last.replace(
         last.rsplit("!", 1)[0], "长表"))
+
+
+def test_a_row_broken_at_a_page_end_is_read_as_one_row_with_a_notice():
+    path = FORMATS / "word-w1-wuhan-2023-department.pdf"
+    result = load_path(path)
+    rejoined = [n for n in result.notices if "断开的一行" in n.message]
+    assert rejoined and all(re.fullmatch(GRID_NAME["pdf"], n.source.sheet) for n in rejoined)
+    names = [line.name for line in result.evaluations[0].indicators]
+    assert names == [line.name for line in load_path(SAMPLES / "w1-wuhan-2023-department.xlsx").evaluations[0].indicators]
 
 
 # --- inline tables: merges ------------------------------------------------------------------------
