@@ -144,8 +144,12 @@ def _kind_of(given: Input) -> str | None:
     head = given.data if given.data is not None else _first_bytes(given.path)
     found = sniff(head) if head is not None else None
     suffix = given.suffix
-    if found == "cfb-unknown" and suffix in XLSX_SUFFIXES + (".xls", ".et", ".xlsb"):
-        return "xls"  # a damaged workbook: the .xls reader says what is wrong with it
+    if head is not None and head.startswith(b"PK\x03\x04") and given.path is not None:
+        found = _zip_kind_of_file(given.path) or found  # the directory at the file's end is surer than the head
+    if found in ("cfb-unknown", "cfb-both") and suffix in XLSX_SUFFIXES + (".xls", ".et", ".xlsb"):
+        return "xls"  # a workbook (perhaps damaged, perhaps with a document inside): the .xls reader reads it
+    if found == "cfb-both":
+        found = "word-old"
     if found is not None:
         return found
     if suffix in XLSX_SUFFIXES:
@@ -180,30 +184,22 @@ def sniff(head: bytes) -> str | None:
     """The kind of file ``head`` (its first bytes, or all of them) shows, or None when they do not tell.
 
     Kinds: ``xlsx``, ``xlsb``, ``ods``, ``docx``, ``xls``, ``pdf``, ``html``, ``spreadsheetml``, and kinds refused with a
-    message (``word-old``, ``rtf``, ``odt``, ``slides``, ``cfb-unknown``, ``encrypted-ooxml``).
+    message (``word-old``, ``rtf``, ``odt``, ``slides``, ``cfb-unknown``, ``encrypted-ooxml``), and ``cfb-both``
+    (an old Office file holding both a workbook and a document: its name decides).
     """
     if head.startswith(b"PK\x03\x04"):
-        if b"xl/workbook.bin" in head:
-            return "xlsb"
-        if b"xl/" in head:
-            return "xlsx"
-        if b"word/" in head:
-            return "docx"
-        if b"application/vnd.oasis.opendocument.spreadsheet" in head[:200]:
-            return "ods"
-        if b"application/vnd.oasis.opendocument.text" in head[:200]:
-            return "odt"
-        if b"ppt/" in head:
-            return "slides"
-        return None  # a zip of another kind: the suffix decides, and that reader says what is wrong
+        return _zip_kind(head)
     if head.startswith(_CFB_MAGIC):
         utf16 = {name: name.encode("utf-16-le") for name in ("EncryptedPackage", "Workbook", "Book", "WordDocument",
                                                              "PowerPoint Document")}
         if utf16["EncryptedPackage"] in head or "EncryptionInfo".encode("utf-16-le") in head:
             return "encrypted-ooxml"
-        if utf16["Workbook"] in head or utf16["Book"] in head:
+        book, word = utf16["Workbook"] in head or utf16["Book"] in head, utf16["WordDocument"] in head
+        if book and word:
+            return "cfb-both"  # one embeds the other (a table in a document, a document in a book): the name decides
+        if book:
             return "xls"
-        if utf16["WordDocument"] in head:
+        if word:
             return "word-old"
         if utf16["PowerPoint Document"] in head:
             return "slides"
@@ -222,6 +218,31 @@ def sniff(head: bytes) -> str | None:
     return None
 
 
+#: Parts that tell an Office or OpenDocument zip's kind, looked for in this order.
+_ZIP_PARTS = ((b"xl/workbook.bin", "xlsb"), (b"xl/workbook.xml", "xlsx"), (b"word/document.xml", "docx"),
+              (b"ppt/presentation.xml", "slides"))
+
+
+def _zip_kind(data: bytes) -> str | None:
+    """A zip's kind by its part names: from its directory when ``data`` holds the whole file, else from
+    the names of the local headers in ``data`` (an OpenDocument file by its ``mimetype``)."""
+    import io
+    import zipfile
+
+    try:
+        names = set(zipfile.ZipFile(io.BytesIO(data)).namelist())
+    except (zipfile.BadZipFile, ValueError, OSError, EOFError):
+        names = None
+    for part, kind in _ZIP_PARTS:
+        if (part.decode() in names) if names is not None else (part in data):
+            return kind
+    if b"application/vnd.oasis.opendocument.spreadsheet" in data[:200]:
+        return "ods"
+    if b"application/vnd.oasis.opendocument.text" in data[:200]:
+        return "odt"
+    return None  # a zip of another kind: the suffix decides, and that reader says what is wrong
+
+
 def _first_bytes(path: Path | None, size: int = 64 * 1024) -> bytes | None:
     """The first bytes of a file for :func:`sniff`; a CFB file is read further, its directory may lie deep."""
     if path is None:
@@ -234,6 +255,17 @@ def _first_bytes(path: Path | None, size: int = 64 * 1024) -> bytes | None:
             return head
     except OSError:
         return None
+
+
+def _zip_kind_of_file(path: Path) -> str | None:
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(path) as archive:
+            names = set(archive.namelist())
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+        return None
+    return next((kind for part, kind in _ZIP_PARTS if part.decode() in names), None)
 
 
 def _load_xlsx(given: Input, targets: bool, limits: Limits | None) -> LoadResult:

@@ -564,6 +564,8 @@ CFB = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 504
     ("改名.xlsx", CFB + "WordDocument".encode("utf-16-le"), "另存为” .docx"),  # content wins over the name
     ("旧文档.doc", b"{\\rtf1\\ansi ...}", "RTF"),
     ("加密.docx", CFB + "EncryptedPackage".encode("utf-16-le"), "密码"),
+    # a Word document with a workbook inside (an embedded table) is still a Word document
+    ("内嵌.doc", CFB + "WordDocument".encode("utf-16-le") + "Workbook".encode("utf-16-le"), "另存为” .docx"),
     ("文档.odt", b"PK\x03\x04" + b"\0" * 26 + b"mimetypeapplication/vnd.oasis.opendocument.text", ".docx"),
     ("说明.txt", b"hello", "不支持的文件类型“.txt”"),
 ])
@@ -676,7 +678,8 @@ def test_content_decides_over_the_name(tmp_path, mof_workbook):
                                   "w2-wuhan-2023-project.pdf"])
 def test_sniff_knows_each_fixture(name):
     kind = name.rsplit(".", 1)[1]
-    assert sniff((FORMATS / name).read_bytes()[:65536]) == kind
+    data = (FORMATS / name).read_bytes()
+    assert sniff(data[:65536]) == kind == sniff(data)  # a head only, and the whole file
 
 
 def test_every_format_is_a_supported_suffix_and_the_message_lists_them():
