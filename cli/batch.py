@@ -90,7 +90,7 @@ class _Lines:
 def batch_command(paths: tuple[str, ...], output: str | None, rules_name: str, jobs: int | None, output_format: str,
                   db: str | None, export_dir: str | None, targets: tuple[str, ...], decisions_path: str | None,
                   decisions_template: str | None, force: bool, quiet: bool) -> None:
-    """批量评分：PATH 可以是文件或文件夹（递归查找其中的 .xlsx、.yaml、.yml），多进程并行。
+    """批量评分：PATH 可以是文件或文件夹（递归查找其中的自评表：工作簿、Word 文档、网页、PDF、YAML），多进程并行。
 
     读不了的文件、不支持的文件类型列出中文说明（文件、工作表、单元格）后继续处理其他文件，最后退出码为 1；
     Excel/WPS 的 ~$ 临时锁文件和隐藏文件不读取，但会提示。绩效目标表（只有指标值，没有实际完成值）单独列出，不算问题。

@@ -126,7 +126,7 @@ def check_command(paths: tuple[str, ...], rules_name: str, output_format: str, m
                   quiet: bool) -> None:
     """复核自评表：评分并列出表上的问题（逐行得分、总分与小计、资金、指标写法、同一文件各表的表头）。
 
-    PATHS 为一个或多个自评表文件（.xlsx 工作簿或 .yaml 文件）；同一 document（或同一文件）的各表会互相核对表头。
+    PATHS 为一个或多个自评表文件（.xlsx/.xls/.ods 工作簿、.docx 文档、网页、带文字的 .pdf 或 .yaml 文件）；同一 document（或同一文件）的各表会互相核对表头。
     复核人员对发现的决定（已核实 / 不采纳）写在 --decisions 文件里（见 docs/decisions.md），已复核的发现不计入退出码。
     退出码：0 没有达到 --min-severity 且未复核的问题；1 有这样的问题，或有输入问题（含复核决定文件的问题）；2 命令用法错误。
     """

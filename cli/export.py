@@ -66,7 +66,7 @@ def export_command(paths: tuple[str, ...], output: str, rules_name: str, form: s
     与表上得分不同的行、需要评价人判断的行加底纹并附批注。表上没有栏目的内容存于隐藏的元数据表，
     再次读取导出的工作簿会得到同样的表。
 
-    PATHS 为一个或多个 .xlsx 或 .yaml 自评表。输入有问题时列出全部问题，不写文件，退出码为 1。
+    PATHS 为一个或多个自评表（工作簿、Word 文档、网页、PDF 或 YAML 文件）。输入有问题时列出全部问题，不写文件，退出码为 1。
     """
     ruleset = resolve_rules(rules_name)
     require_xlsx(output)

@@ -27,7 +27,7 @@ def score_command(paths: tuple[str, ...], rules_name: str, output_format: str, o
                   force: bool, quiet: bool) -> None:
     """为自评表评分：逐行给出分值、得分、扣分和中文理由，以及总分和等级。
 
-    PATHS 为一个或多个自评表文件（.xlsx 工作簿或 .yaml 文件）。输入有问题时列出全部问题（文件、工作表和单元格，或行号），退出码为 1。
+    PATHS 为一个或多个自评表文件（.xlsx/.xls/.ods 工作簿、.docx 文档、网页、带文字的 .pdf 或 .yaml 文件）。输入有问题时列出全部问题（文件、工作表和单元格，或行号），退出码为 1。
     """
     ruleset = resolve_rules(rules_name)
     check_output_path(output, paths, force)

@@ -53,7 +53,7 @@ def _open(address: str) -> None:
 @click.option("--memory", is_flag=True, default=False, help="只在内存中保留工作区，不写入磁盘（停止后全部丢弃）。")
 def serve_command(port: int, rules_name: str, max_upload_mb: float, max_cells: int, open_browser: bool,
                   state: str | None, memory: bool) -> None:
-    """在本机启动网页：上传自评表（.xlsx / .yaml），逐行查看得分和扣分理由，填写评价判断，下载评分工作簿。
+    """在本机启动网页：上传自评表（工作簿、Word 文档、网页、PDF 或 YAML），逐行查看得分和扣分理由，填写评价判断，下载评分工作簿。
 
     只在 127.0.0.1 上监听，不会把文件传到别处。工作区（上传的文件、评价判断、复核决定）保存在本机的数据文件里，
     服务重启后打开原来的网址仍可继续；加 --memory 则只留在内存中。加 --open 会自动打开浏览器。按 Ctrl+C 停止。

@@ -37,7 +37,8 @@ def test_batch_over_the_samples_writes_the_summary_workbook(tmp_path):
     # samples/README.md is no table: listed with its reason (nothing in a folder is skipped silently), exit 1
     assert result.exit_code == 1
     assert [line for line in result.stderr.splitlines() if line.startswith("错误：")] == [
-        f"错误：{samples / 'README.md'}: 不支持的文件类型“.md”：请提供 .xlsx 工作簿或 .yaml/.yml 文件"]
+        f"错误：{samples / 'README.md'}: 不支持的文件类型“.md”：请提供 .xlsx/.xls/.ods 工作簿、.docx 文档、"
+        "网页（.html/.htm）、带文字层的 .pdf，或 .yaml/.yml 文件"]
     book = openpyxl.load_workbook(out)
     assert book.sheetnames == ["汇总", "优先复核", "问题", "发现", "目标表", "等级分布"]
     summary = list(book["汇总"].iter_rows(values_only=True))

@@ -18,7 +18,7 @@ IDENTIFIERS = {
     "SQLite", "Hypothesis", "Word", "MB", "KB", "Ctrl", "C", "mof", "hubei", "project", "department", "standard", "error",
     "warning", "info", "extends", "document", "run_id", "x", "PATH", "PATHS", "NAME", "FILE", "TEXT", "INTEGER",
     "FLOAT", "RANGE", "DIRECTORY", "Chromium", "html", "htm", "docx", "xls", "ods", "pdf", "xlsb", "bash", "zsh",
-    "fish", "powershell", "targets", "decisions", "UTF",
+    "fish", "powershell", "targets", "decisions", "UTF", "PDF",
 }
 COMMAND_NAMES = set(COMMANDS) | {"list", "show", "verify"}
 FLAG = re.compile(r"(?<![\w-])--?[A-Za-z][\w-]*")

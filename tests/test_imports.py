@@ -100,3 +100,10 @@ def test_imports_go_one_way():
              if target.split(".")[0] != name.split(".")[0]
              and target.split(".")[0] not in ALLOWED[name.split(".")[0]]]
     assert wrong == []
+
+
+def test_no_module_of_the_web_page_is_over_300_lines():
+    """The page stays small modules by responsibility (routes, workspaces, uploads, views, reviews, downloads)."""
+    for path in sorted((ROOT / "cli" / "web").glob("*.py")):
+        lines = path.read_text(encoding="utf-8").count("\n")
+        assert lines <= 300, f"{path.relative_to(ROOT)} has {lines} lines: split it by responsibility"

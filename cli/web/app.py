@@ -13,15 +13,14 @@ from __future__ import annotations
 
 from pathlib import Path
 from typing import Any, Callable, Iterable
-from urllib.parse import quote, urlsplit
+from urllib.parse import urlsplit
 
 from pydantic import ValidationError
 
+from indicators.load import SUPPORTED_SUFFIXES
 from indicators.model import Judgment
 from indicators.numbers import fmt2, fmt_points
 from indicators.problems import format_problem
-from indicators.validation import validation_message
-from scoring.pipeline import problems_of
 from scoring.results import Severity, Status
 from scoring.ruleset import get_ruleset
 
@@ -29,22 +28,16 @@ from ..errors import error_message
 from ..render import STATUS_TEXT
 from .settings import Settings
 from .uploads import UploadRefused, read_form, read_small_form, take_upload
-from .views import page_tables
+from .views import BadUpload, judgment_message, page_tables
+from .downloads import decisions_download, export_download, findings_download, json_download
+from .reviews import record_decision, record_opinion, report_download, text_response
 from .workspaces import Store, Workspace, rule_options, startup_choice, workspace_rules
 
 __all__ = ["create_app", "WEB"]
 
 WEB = Path(__file__).resolve().parent
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 #: The answer to a form posted from another web site.
 FOREIGN_REFUSED = "拒绝来自其他网站的请求"
-#: How the judgment form's fields are named in its messages.
-_JUDGMENT_FIELDS = {"score": "得分", "tier": "档次", "reason": "理由"}
-
-
-def _judgment_message(error: dict[str, Any]) -> str:
-    return validation_message(error, name=lambda field: _JUDGMENT_FIELDS.get(field, ""), separator="")
 
 
 def create_app(settings: Settings | None = None) -> Any:
@@ -54,7 +47,7 @@ def create_app(settings: Settings | None = None) -> Any:
     from starlette.middleware import Middleware
     from starlette.middleware.trustedhost import TrustedHostMiddleware
     from starlette.requests import Request
-    from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+    from starlette.responses import HTMLResponse, RedirectResponse, Response
     from starlette.routing import Mount, Route
     from starlette.staticfiles import StaticFiles
     from starlette.templating import Jinja2Templates
@@ -67,7 +60,8 @@ def create_app(settings: Settings | None = None) -> Any:
     templates.env.filters["n"] = lambda value: "—" if value is None else fmt2(value)
     templates.env.filters["p"] = fmt_points
     templates.env.filters["problem"] = format_problem
-    templates.env.globals.update(STATUS_TEXT=STATUS_TEXT, Status=Status, Severity=Severity)
+    templates.env.globals.update(STATUS_TEXT=STATUS_TEXT, Status=Status, Severity=Severity,
+                                 ACCEPTED=",".join(SUPPORTED_SUFFIXES))
 
     def page(request: Request, workspace: Workspace | None, status_code: int = 200,
              errors: Iterable[str] = ()) -> Response:
@@ -200,11 +194,8 @@ def create_app(settings: Settings | None = None) -> Any:
                     store.saved_judgment(workspace, key, workspace.judgments[key])
                     workspace.changed()
                 except ValidationError as exc:
-                    workspace.line_notes[key] = "；".join(_judgment_message(error) for error in exc.errors())
+                    workspace.line_notes[key] = "；".join(judgment_message(error) for error in exc.errors())
         return RedirectResponse(f"/s/{workspace.id}#line-{table}-{position}", status_code=303)
-
-    def text_response(message: str, status: int) -> Response:
-        return Response(message, status_code=status, media_type="text/plain; charset=utf-8")
 
     def table_of(workspace: Workspace, key: str) -> tuple[Any, Any] | None:
         """The (evaluation, result) of the table ``u-t`` as the page shows it (scored, decisions applied)."""
@@ -227,35 +218,8 @@ def create_app(settings: Settings | None = None) -> Any:
         return await run_in_threadpool(decide_sync, workspace, form)
 
     def decide_sync(workspace: Workspace, form: dict[str, str]) -> Response:
-        from scoring.decisions import VERDICT_WORDS, entry_data, entry_key
-
-        key = form.get("table", "")
         with store.lock:
-            pair = table_of(workspace, key)
-            try:
-                number = int(form.get("finding", ""))
-                finding = pair[1].findings[number] if pair is not None and number >= 0 else None
-            except (ValueError, IndexError):
-                finding = None
-            if finding is None or finding.code != form.get("code"):
-                return text_response("没有这条发现：请刷新页面后再试", 400)
-            result = pair[1]
-            stored = entry_key(result, finding)
-            verdict = VERDICT_WORDS.get(form.get("verdict", "").strip())
-            reason = form.get("reason", "").strip()
-            if form.get("action") == "clear":
-                workspace.decisions.pop(stored, None)
-                store.saved_decision(workspace, stored, None)
-            elif verdict is None:
-                workspace.messages.append(f"“{result.title}”的发现（{finding.code}）：请选择 已核实 或 不采纳")
-            elif not reason:
-                workspace.messages.append(f"“{result.title}”的发现（{finding.code}）：请写明{verdict.chinese}的理由")
-            else:
-                entry = _block(result, {"findings": [entry_data(result, finding, verdict, reason)]})
-                workspace.decisions[stored] = entry
-                store.saved_decision(workspace, stored, entry)
-            workspace.changed()
-        return RedirectResponse(f"/s/{workspace.id}#finding-{key}-{form.get('finding', '')}", status_code=303)
+            return record_decision(store, workspace, table_of(workspace, form.get("table", "")), form)
 
     async def opinion(request: Request) -> Response:
         workspace, refused = posted_to(request)
@@ -268,88 +232,31 @@ def create_app(settings: Settings | None = None) -> Any:
         return await run_in_threadpool(opinion_sync, workspace, form)
 
     def opinion_sync(workspace: Workspace, form: dict[str, str]) -> Response:
-        from scoring.decisions import opinion_key
-
-        key = form.get("table", "")
         with store.lock:
-            pair = table_of(workspace, key)
-            if pair is None:
-                return text_response("没有这张表：请刷新页面后再试", 400)
-            result = pair[1]
-            stored = opinion_key(result)
-            text = form.get("opinion", "").strip()
-            if form.get("action") == "clear" or not text:
-                workspace.decisions.pop(stored, None)
-                store.saved_decision(workspace, stored, None)
-            else:
-                entry = _block(result, {"opinion": text})
-                workspace.decisions[stored] = entry
-                store.saved_decision(workspace, stored, entry)
-            workspace.changed()
-        return RedirectResponse(f"/s/{workspace.id}#table-{key}", status_code=303)
+            return record_opinion(store, workspace, table_of(workspace, form.get("table", "")), form)
 
     def decisions_sync(request: Request, workspace: Workspace) -> Response:
-        return download(workspace, workspace.decisions_file().encode("utf-8"), "复核决定", ".yaml",
-                        "application/yaml; charset=utf-8")
+        return decisions_download(workspace)
 
     def report_sync(request: Request, workspace: Workspace) -> Response:
-        import tempfile
-
-        from scoring.reports.report_docx import ReportError, write_report
-
         pair = table_of(workspace, request.path_params["table"])
         if pair is None:
             return missing(request)
-        evaluation, result = pair
-        with tempfile.TemporaryDirectory(prefix="perfscore-report-") as folder:
-            target = Path(folder) / "report.docx"
-            try:
-                write_report(target, evaluation, result)
-            except ReportError as exc:
-                return page(request, workspace, 500, [f"无法生成自评报告：{error_message(exc)}"])
-            data = target.read_bytes()
-        bad = set('\\/:*?"<>|')
-        stem = "".join("_" if ch in bad else ch for ch in result.title)[:60] or "自评表"
-        header = f"attachment; filename=\"report.docx\"; filename*=UTF-8''{quote(stem + '-自评报告.docx')}"
-        return Response(data, media_type=DOCX_TYPE, headers={"Content-Disposition": header,
-                                                             "Cache-Control": "no-store"})
-
-    def download(workspace: Workspace, data: bytes, stem: str, suffix: str, media_type: str) -> Response:
-        names = [file.name for file in workspace.files if file.evaluations]
-        base = f"{Path(names[0]).stem}-{stem}" if len(names) == 1 else f"perfscore-{stem}"
-        header = f"attachment; filename=\"perfscore{suffix}\"; filename*=UTF-8''{quote(base + suffix)}"
-        return Response(data, media_type=media_type, headers={"Content-Disposition": header,
-                                                              "Cache-Control": "no-store"})
+        answer = report_download(*pair)
+        if isinstance(answer, str):
+            return page(request, workspace, 500, [answer])
+        return answer
 
     def export_sync(request: Request, workspace: Workspace) -> Response:
-        from scoring.reports.workbook import Mode, workbook_bytes
-
-        ruleset = workspace_rules(workspace, settings)
-        files = workspace.scored(ruleset)
-        if not any(file.evaluations for file in files):
-            return page(request, workspace, 409, ["没有读到任何自评表，无法导出评分工作簿：请先上传能读取的 .xlsx 或 .yaml 文件"])
-        try:
-            data = workbook_bytes([e for file in files for e in file.evaluations],
-                                  [r for file in files for r in file.results], mode=Mode.SCORED, rules=ruleset.name)
-        except Exception as exc:
-            return page(request, workspace, 500, [f"无法导出评分工作簿：{error_message(exc)}"])
-        return download(workspace, data, "评分", ".xlsx", XLSX_TYPE)
+        files = workspace.scored(workspace_rules(workspace, settings))
+        answer = export_download(workspace, files, workspace_rules(workspace, settings).name)
+        return page(request, workspace, *answer) if isinstance(answer, tuple) else answer
 
     def findings_sync(request: Request, workspace: Workspace) -> Response:
-        from scoring.batch import file_report
-        from scoring.reports.batch_workbook import SummaryBook
-
-        book = SummaryBook()
-        for file in workspace.scored(workspace_rules(workspace, settings)):
-            book.add(file_report(file))
-        return download(workspace, book.to_bytes(), "发现", ".xlsx", XLSX_TYPE)
+        return findings_download(workspace, workspace.scored(workspace_rules(workspace, settings)))
 
     def json_sync(request: Request, workspace: Workspace) -> Response:
-        from scoring.reports.json_report import report_to_dict
-
-        files = workspace.scored(workspace_rules(workspace, settings))
-        response = JSONResponse(report_to_dict([r for file in files for r in file.results], problems_of(files)))
-        return download(workspace, response.body, "评分", ".json", "application/json")
+        return json_download(workspace, workspace.scored(workspace_rules(workspace, settings)))
 
     routes = [
         Route("/", index, methods=["GET"]),
@@ -372,25 +279,3 @@ def create_app(settings: Settings | None = None) -> Any:
     app.state.store = store
     app.state.settings = settings
     return app
-
-
-def _block(result: Any, body: dict[str, Any]) -> str:
-    """One stored decision (or 复核意见) as a decisions file of one table block (scoring.decisions reads it)."""
-    import yaml
-
-    from scoring.decisions import table_ref
-
-    ref = table_ref(result)
-    block: dict[str, Any] = {"title": ref.title}
-    if ref.unit is not None:
-        block["unit"] = ref.unit
-    if ref.year is not None:
-        block["year"] = ref.year
-    return yaml.safe_dump({"tables": [block | body]}, allow_unicode=True, sort_keys=False)
-
-
-class BadUpload:
-    """An uploaded file with problems, as the page lists it."""
-
-    def __init__(self, name: str, evaluations: tuple, problems: tuple) -> None:
-        self.name, self.evaluations, self.problems = name, evaluations, problems

@@ -8,8 +8,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from indicators.model import Evaluation, Judgment
+from indicators.validation import validation_message
 from scoring.checks import count_by_severity, table_view
 from scoring.pipeline import FileResult
 from scoring.results import EvaluationResult, Finding, LineResult, Severity, Status
@@ -18,7 +20,7 @@ from ..render import STATUS_TEXT
 from .settings import KIND_TEXT
 from .workspaces import Workspace
 
-__all__ = ["Row", "PageTable", "page_tables"]
+__all__ = ["Row", "PageTable", "page_tables", "BadUpload", "judgment_message"]
 
 
 @dataclass
@@ -112,3 +114,19 @@ def page_tables(workspace: Workspace, files: list[FileResult]) -> list[PageTable
                                 workspace.line_notes.get(key) if position is not None else None))  # type: ignore[arg-type]
             tables.append(PageTable(f"{u}-{t}", u, t, file.name, evaluation, result, rows))
     return tables
+
+
+#: How the judgment form's fields are named in its messages.
+_JUDGMENT_FIELDS = {"score": "得分", "tier": "档次", "reason": "理由"}
+
+
+def judgment_message(error: dict[str, Any]) -> str:
+    """A judgment form's mistake in Chinese, the field named as the form names it."""
+    return validation_message(error, name=lambda field: _JUDGMENT_FIELDS.get(field, ""), separator="")
+
+
+class BadUpload:
+    """An uploaded file with problems, as the page lists it."""
+
+    def __init__(self, name: str, evaluations: tuple, problems: tuple) -> None:
+        self.name, self.evaluations, self.problems = name, evaluations, problems
