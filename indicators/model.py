@@ -108,6 +108,27 @@ class Nature(StrEnum):
 # 正向 or just 正 (some forms abbreviate); a dict because iterating an Enum per line is slow.
 _NATURE_WORDS = {word: nature for nature in Nature for word in (nature.value, nature.value[0])}
 
+#: Comparison signs some forms (云南, 四川 公开14表) print in the 指标性质 column instead of a word:
+#: ≧ ≥ ＞ > read as 正向 (＞/> strict), ≦ ≤ ＜ < as 反向 (＜/< strict), ═ = ＝ as the equal rule.
+#: Keys as printed and after :func:`normalize_text` (＞ folds to >, ＝ to =).
+NATURE_SIGNS: dict[str, Comparison] = {
+    "≧": Comparison.GE, "≥": Comparison.GE, ">=": Comparison.GE, "＞": Comparison.GT, ">": Comparison.GT,
+    "≦": Comparison.LE, "≤": Comparison.LE, "<=": Comparison.LE, "＜": Comparison.LT, "<": Comparison.LT,
+    "═": Comparison.EQ, "=": Comparison.EQ, "＝": Comparison.EQ, "==": Comparison.EQ,
+}
+_SIGN_NATURE = {Comparison.GE: Nature.POSITIVE, Comparison.GT: Nature.POSITIVE, Comparison.LE: Nature.NEGATIVE,
+                Comparison.LT: Nature.NEGATIVE, Comparison.EQ: Nature.QUANTITATIVE}
+
+
+def nature_sign(value: object) -> Comparison | None:
+    """The comparison a 指标性质 cell prints as a sign (``'≧'`` → ≥), or None for a word or anything else."""
+    if not isinstance(value, str) or len(value) > 8:
+        return None
+    found = NATURE_SIGNS.get(value)
+    if found is None:
+        found = NATURE_SIGNS.get(normalize_text(value).replace(" ", "").replace("　", ""))
+    return found
+
 #: Words that mark a line as not applicable (此项目不涉及).
 NOT_APPLICABLE_WORDS = ("不涉及", "不适用", "不适用于")
 
@@ -217,6 +238,9 @@ class Indicator(_Placed):
     level2: Text = ""
     name: Text
     nature: Nature | None = None
+    #: the sign the 指标性质 cell printed instead of a word (``≧``, ``＞``, ``═``), as printed; ``nature``
+    #: is then the direction it means (≥/> 正向, ≤/< 反向, = 定量) and :attr:`sign_comparison` its comparison
+    nature_sign: Text | None = None
     direction: Text | None = None
     target: Text = ""
     actual: Text | None = None
@@ -231,6 +255,30 @@ class Indicator(_Placed):
     #: Each field's cell or YAML line (see :class:`_Placed`).
     places: Places = Field(default_factory=dict)
 
+    @model_validator(mode="before")
+    @classmethod
+    def _nature_as_sign(cls, data: object) -> object:
+        """A sign printed as 指标性质 (``≧``) is read as its direction, the sign kept in ``nature_sign``."""
+        if isinstance(data, dict):
+            nature = data.get("nature")
+            if isinstance(nature, str) and nature not in _NATURE_WORDS:
+                sign = nature_sign(nature)
+                if sign is not None:
+                    data = {**data, "nature": _SIGN_NATURE[sign], "nature_sign": nature.strip()}
+        return data
+
+    @field_validator("nature_sign")
+    @classmethod
+    def _known_sign(cls, value: str | None) -> str | None:
+        if value is not None and nature_sign(value) is None:
+            raise InputError(f"指标性质的比较符号应为 ≥ ≤ ＞ ＜ = 之一，实际为“{value}”")
+        return value
+
+    @cached_property
+    def sign_comparison(self) -> Comparison | None:
+        """The comparison 指标性质 printed as a sign (``≧`` → ≥), or None."""
+        return nature_sign(self.nature_sign)
+
     @field_validator("nature", mode="before")
     @classmethod
     def _nature(cls, value: object) -> object:
@@ -243,7 +291,7 @@ class Indicator(_Placed):
                 return None
             found = _NATURE_WORDS.get(text)
             if found is None:
-                raise InputError(f"指标性质应为 正向、反向、定性 或 定量，实际为“{value}”")
+                raise InputError(f"指标性质应为 正向、反向、定性、定量 或比较符号（≥ ≤ ＞ ＜ =），实际为“{value}”")
             return found
         return value
 

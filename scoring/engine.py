@@ -52,6 +52,18 @@ def classify(line: Indicator, wording: R.Wording = None) -> tuple[str, str, Comp
     if target.kind is ValueKind.RANGE:
         return "range", "", None
     stated = line.direction_comparison or target.comparison
+    sign = line.sign_comparison
+    if sign is not None:
+        # 指标性质 printed as a sign (≧, ＜, ═): the sign is the line's comparison; another
+        # column stating a different direction is a contradiction, reported, the sign wins.
+        if sign is Comparison.EQ:
+            conflict = stated if stated not in (None, Comparison.EQ) else None
+            return "equal", R.note(wording, "note_equal"), conflict
+        if sign.higher_is_better:
+            conflict = stated if stated in (Comparison.LE, Comparison.LT, Comparison.EQ) else None
+            return "higher", R.note(wording, "note_positive"), conflict
+        conflict = stated if stated in (Comparison.GE, Comparison.GT, Comparison.EQ) else None
+        return "lower", R.note(wording, "note_negative"), conflict
     if line.nature is Nature.POSITIVE:
         conflict = stated if stated in (Comparison.LE, Comparison.LT) else None
         return ("equal" if stated is Comparison.EQ else "higher"), R.note(wording, "note_positive"), conflict
@@ -203,11 +215,12 @@ def _score_indicator(index: int, goal: Goal | None, line: Indicator, weight: Dec
     if conflict is not None:
         findings.append(finding(
             "nature_direction_conflict",
-            M.nature_direction_conflict(name, line.nature.value, line.direction or conflict.value), line=name,
+            M.nature_direction_conflict(name, line.nature_sign or line.nature.value,  # the sign as printed
+                                        line.direction or conflict.value), line=name,
             index=index, source=_line_source(line, "direction") if line.direction else _line_source(line, "target")))
     rule_name = ruleset.cases[case_name]
     case = LineCase(name=name, weight=weight, target=line.target_value, actual=line.actual_value, note=note,
-                    comparison=line.direction_comparison or line.target_value.comparison,
+                    comparison=line.sign_comparison or line.direction_comparison or line.target_value.comparison,
                     recorded=line.recorded, judgment=line.judgment)
     outcome = _run_rule(rule_name, case, ruleset, index, line.source, findings)
     reasons = list(notes) + list(outcome.reasons)

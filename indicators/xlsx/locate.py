@@ -31,6 +31,9 @@ class IndicatorBlock:
     goal_row: int | None = None
     goal_col: int | None = None
     subtotal_row: int | None = None
+    #: rows inside the block with something of their own written that are not read as lines
+    #: (no 三级指标 name and no target, actual, 分值 or 得分): listed for the reviewer, never silent
+    skipped: list[int] = field(default_factory=list)
 
 
 @dataclass
@@ -288,6 +291,8 @@ def locate_tables(grid: SheetGrid) -> list[TableSpan]:
                     any(_own_value(grid, row, c) for f, c in columns.items()
                         if f in ("target", "actual", "weight", "recorded")):
                 block.rows.append(row)
+            elif any(_own_value(grid, row, c) for c in range(len(grid.values[row]))):
+                block.skipped.append(row)
             row += 1
         if row < grid.height and lead_text(grid, row).startswith(SUBTOTAL_WORDS):
             block.subtotal_row = row

@@ -333,6 +333,11 @@ def _indicators(table: _Table, block: IndicatorBlock, path: Path_, start: int = 
     # perfscore's own 得分/扣分/扣分说明 (an exported workbook's review columns) are never read back
     fields = [(field, col, column_letter(col)) for field, col in block.columns.items() if field not in REVIEW_COLUMNS]
     lines: list[dict[str, Any]] = []
+    for row in block.skipped:
+        col, cell = next((col, cell) for col, cell in grid.distinct(row) if not cell.merged)
+        table.notices.append(Problem(source=table.source(cell.origin), message=(
+            f"第{row + 1}行（“{_short(cell.text)}”）在指标表内，但没有三级指标名称，也没有指标值、分值或得分，"
+            f"未作为指标读取")))
     for row in block.rows:
         values = grid.values[row]
         width = len(values)
@@ -348,6 +353,10 @@ def _indicators(table: _Table, block: IndicatorBlock, path: Path_, start: int = 
             line[field] = value.strip() if type(value) is str else value
             holder = covered.get(col) if covered is not None else None
             places[field] = letter + number if holder is None else coordinate(*holder)
+        if "name" in line and _placeholder(line):
+            table.notices.append(Problem(source=table.source(places["name"]), message=(
+                f"“{line['name']}”一行没有年度指标值、实际完成值、分值和得分，是模板留下的空行，不作为指标读取")))
+            continue
         if "name" in line:
             if lines and ("level1" not in line or "level2" not in line):
                 _carry_levels(lines[-1], line, places)
@@ -363,6 +372,28 @@ def _indicators(table: _Table, block: IndicatorBlock, path: Path_, start: int = 
                                                  message=f"“{normalize(grid.cell(block.header_row, col).text)}”"
                                                          f"在隐藏列中，已照常读取，请确认"))
     return lines
+
+
+def _short(text: str, limit: int = 20) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[:limit] + "…"
+
+
+#: Names a form's template leaves in rows nobody filled: 指标2:, 指标3：, a bare 指标1:, ……, /, -, 无.
+_PLACEHOLDER_NAME = re.compile(r"^(?:指标\s*\d*\s*[:：]?|[…．.。·、]+|[/／\\\-—－–_]+|无)$")
+#: What an unfilled target, actual, 分值 or 得分 cell of such a row may hold.
+_PLACEHOLDER_VALUE = re.compile(r"^(?:[…．.。·、]*|[/／\\\-—－–_]+|无)$")
+_LINE_VALUES = ("target", "actual", "weight", "recorded")
+
+
+def _placeholder(line: dict[str, Any]) -> bool:
+    """A template row nobody filled: a placeholder name and no target, actual, 分值 or 得分 (a row with
+    any of them is a line, read and scored as one)."""
+    name = line["name"]
+    if type(name) is not str or _PLACEHOLDER_NAME.match(name.strip()) is None:
+        return False
+    return all(key not in line or type(line[key]) is str and _PLACEHOLDER_VALUE.match(line[key].strip())
+               for key in _LINE_VALUES)
 
 
 def _carry_levels(above: dict[str, Any], line: dict[str, Any], places: dict[str, str]) -> None:
