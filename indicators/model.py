@@ -368,6 +368,9 @@ class Funds(_Placed):
     rate: Text | None = None
     recorded: Points | None = None
     breakdown: tuple[FundRow, ...] = ()
+    #: fields whose cell could not be read (an error value such as ``#DIV/0!`` under 执行率 or 得分): the
+    #: budget line then needs a person's judgment; ``places`` keeps each one's cell
+    unreadable: tuple[str, ...] = ()
     source: Source | None = None
     #: Each field's cell or YAML line (see :class:`_Placed`).
     places: Places = Field(default_factory=dict)

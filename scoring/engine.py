@@ -161,6 +161,19 @@ def _budget_line(evaluation: Evaluation, ruleset: RuleSet, weight: Decimal | Non
                             status=Status.NEEDS_JUDGMENT, reasons=(R.say(ruleset.wording, "weight_missing", name=label),),
                             rule="budget_line", source=source, target=fmt2(funds.budget), actual=fmt2(funds.executed))
         return result, BudgetResult(budget=funds.budget, executed=funds.executed, rate=rate, weight=None, score=None)
+    if funds.unreadable:
+        # A cell of the budget line could not be read (#DIV/0! under 执行率/得分): never scored on a
+        # guess; the line waits for a person, the other lines are scored, the table is 待定.
+        cells = "、".join(f"{_FUNDS_WORDS.get(key, key)}（{_place(funds.source_of(key))}）" for key in funds.unreadable)
+        why = R.say(ruleset.wording, "budget_unreadable", name=label, cells=cells,
+                    weight=R.P(weight) if weight is not None else "—")
+        findings.append(finding("needs_judgment", M.needs_judgment(label, weight, why), line=label, index=1,
+                                source=funds.source_of(funds.unreadable[0]) or source))
+        result = LineResult(index=1, kind="budget", name=label, weight=weight, recorded=funds.recorded,
+                            status=Status.NEEDS_JUDGMENT, reasons=((note,) if note else ()) + (why,),
+                            rule=ruleset.cases["budget"], source=source, target=str(funds.budget),
+                            actual=str(funds.executed))
+        return result, BudgetResult(budget=funds.budget, executed=funds.executed, rate=rate, weight=weight, score=None)
     printed = parse_value(funds.rate) if funds.rate else None
     printed_rate = exact(printed.number) / 100 if printed is not None and printed.number is not None else None
     case = LineCase(name=label, weight=weight, target=parse_value(str(funds.budget)),
@@ -181,6 +194,14 @@ def _budget_line(evaluation: Evaluation, ruleset: RuleSet, weight: Decimal | Non
     if outcome.status is Status.SCORED:
         findings.extend(_recorded_findings(result, None, False, funds.source_of("recorded") or source))
     return result, BudgetResult(budget=funds.budget, executed=funds.executed, rate=rate, weight=weight, score=score)
+
+
+_FUNDS_WORDS = {"rate": "执行率", "recorded": "得分", "weight": "分值"}
+
+
+def _place(source: Source | None) -> str:
+    """A field's place for a sentence (``预算表!F6``, ``a.yaml:12``); '' when unknown."""
+    return source.location if source is not None else ""
 
 
 def _not_applicable_why(line: Indicator, wording: R.Wording) -> str:

@@ -16,6 +16,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from ..model import FIELD_NAMES, Evaluation
+from ..numbers import D
 from ..problems import Problem, Source
 from ..validation import validation_message
 from ..loaded import TARGET_TABLE_MESSAGE, LoadResult
@@ -45,6 +46,9 @@ class _Table:
         #: path of an indicator line → its field → cell (the line's ``places``, kept apart for speed)
         self.line_places: dict[Path_, dict[str, str]] = {}
         self.problems: list[Problem] = []
+        #: problems that leave the table readable (a line needing judgment, a side table unread): they
+        #: are reported and make the run exit 1, and the table is still scored
+        self.warnings: list[Problem] = []
         self.notices: list[Problem] = []
         #: paths already reported as missing (validation would report them a second time)
         self.reported: set[Path_] = set()
@@ -88,7 +92,11 @@ class _Table:
         return {"file": self.file, "sheet": self.grid.name, "cell": ref}
 
 
-_AMOUNT = re.compile(r"^[\s　]*[-—－–]*[+-]?(\d+(?:,\d{3})*(?:\.\d*)?|\.\d+)?\s*%?[\s　]*$")
+_AMOUNT = re.compile(r"^[\s　]*[-—－–]*[+-]?(\d+(?:[,，]\d{3})*(?:\.\d*)?|\.\d+)?\s*(?:%|万元|万|元|亿元|亿)?[\s　]*$")
+#: An amount written with its unit in a funds cell: ``150万``, ``125.25万元``, ``1,716.51``, ``30000元``.
+_AMOUNT_UNIT = re.compile(r"^\s*(?P<number>\d+(?:[,，]\d{3})*(?:\.\d+)?|\.\d+)\s*(?P<unit>万元|万|元|亿元|亿)?\s*$")
+_UNIT_SCALE = {"": None, "元": Decimal(1), "万": Decimal(10000), "万元": Decimal(10000), "亿": Decimal(10) ** 8,
+               "亿元": Decimal(10) ** 8}
 
 
 _MAIN_FUNDS = re.compile(r"总额|合计|总计")
@@ -287,6 +295,18 @@ def _funds(table: _Table, data: dict[str, Any], header: int, end: int, breakdown
     for key in ("initial_budget", "budget", "executed", "weight", "rate", "recorded"):
         if key in columns:
             col = columns[key]
+            error = grid.errors.get(coordinate(row, col)) if key in _JUDGED_ON_ERROR else None
+            if error is not None:
+                # An error value (#DIV/0!) printed as the budget line's 执行率/得分: that line needs a
+                # person's judgment; the table's other lines are read and scored (reported at the cell).
+                funds.setdefault("unreadable", []).append(key)
+                table.cells[("funds", key)] = coordinate(row, col)
+                ref = coordinate(row, col)  # reported below as this line's, not as a table-stopping error
+                table.problems = [p for p in table.problems if p.source is None or p.source.cell != ref]
+                table.warnings.append(Problem(source=table.source(coordinate(row, col)), message=(
+                    f"预算执行情况的{_FUNDS_WORDS[key]}单元格是错误值 {error}：这一行需要评价人判断，"
+                    f"其他指标照常评分，全表待定；请在 Excel/WPS 中改正后保存")))
+                continue
             if key == "recorded" and type(grid.value(row, col)) is str:
                 cell = grid.cell(row, col)
                 weight_mark = weight_mark or points_in(cell.value)  # type: ignore[arg-type]
@@ -306,9 +326,77 @@ def _funds(table: _Table, data: dict[str, Any], header: int, end: int, breakdown
         table.cells[path] = label_ref
         for key, col in keys:
             table.put_at(line, key, row, col, path)
+    unit = _block_unit(grid, header, rows)
+    _amount_units(table, funds, ("funds",), unit)
+    for index, line in enumerate(breakdown):
+        _amount_units(table, line, ("funds", "breakdown", index), unit)
     if breakdown:
         funds["breakdown"] = breakdown
     data["funds"] = funds
+
+
+#: Funds fields whose error value (#DIV/0!) leaves the budget line to a person instead of the table unread.
+_JUDGED_ON_ERROR = ("rate", "recorded")
+_FUNDS_WORDS = {"rate": "执行率", "recorded": "得分"}
+_AMOUNT_KEYS = ("initial_budget", "budget", "executed")
+_BLOCK_UNIT = re.compile(r"[(（]\s*(万元|元|亿元)\s*[)）]|单位\s*[:：]\s*(万元|元|亿元)")
+
+
+def _block_unit(grid: SheetGrid, header: int, rows: list[tuple[int, str, str]]) -> str:
+    """The unit the funds block states in its header or labels (``预算数（万元）``, ``项目资金（万元）``), or ''."""
+    texts = [value for _, value, _, _ in grid.spans(header) if type(value) is str] + [label for _, label, _ in rows]
+    for text in texts:
+        found = _BLOCK_UNIT.search(text)
+        if found:
+            return found.group(1) or found.group(2)
+    return ""
+
+
+def _amount_units(table: _Table, amounts: dict[str, Any], path: Path_, unit: str) -> None:
+    """Amounts written with their unit (``150万``, ``125.25万元``, ``1,716.51``) read as numbers in the
+    block's unit: a unit the same as the block's (or any, when the block states none) is dropped; a
+    different one is converted exactly (``150万`` in a 元 block is 1500000), with a notice. Units that
+    differ within a row of a block stating none cannot be told apart: a problem at the cell."""
+    found: dict[str, tuple[Decimal, str]] = {}
+    for key in _AMOUNT_KEYS:
+        value = amounts.get(key)
+        if type(value) is str:
+            match = _AMOUNT_UNIT.match(value)
+            if match:
+                found[key] = (D(match["number"].replace("，", ",").replace(",", "")), match["unit"] or "")
+    if not found:
+        return
+    block = _UNIT_SCALE.get(unit)
+    written = {_UNIT_SCALE[u] for _, u in found.values() if u}
+    for key, (number, written_unit) in found.items():
+        scale = _UNIT_SCALE[written_unit]
+        place = table.cells.get(path + (key,))
+        if scale is None or block is None and len(written) <= 1 or scale == block:
+            if block is None and len(written) > 1 and scale is None:
+                table.problems.append(Problem(source=table.line_of(path + (key,)), message=(
+                    f"预算执行情况的金额单位不一致，无法确定“{amounts[key]}”的单位：请写明单位")))
+                continue
+            amounts[key] = number
+        elif block is None:  # several units in one row, the block states none: each converted to 万元
+            amounts[key] = number * scale / Decimal(10000)
+            table.notices.append(Problem(source=table.line_of(path + (key,)), message=(
+                f"预算执行情况的金额“{amounts_text(number, written_unit)}”单位与同行不同，已换算为{fmt_amount(amounts[key])}万元")))
+        else:
+            amounts[key] = number * scale / block
+            table.notices.append(Problem(source=table.line_of(path + (key,)), message=(
+                f"预算执行情况的金额“{amounts_text(number, written_unit)}”与表头单位（{unit}）不同，"
+                f"已换算为{fmt_amount(amounts[key])}{unit}")))
+        if place is not None:
+            table.cells[path + (key,)] = place
+
+
+def amounts_text(number: Decimal, unit: str) -> str:
+    return f"{number:f}{unit}"
+
+
+def fmt_amount(number: Decimal) -> str:
+    text = f"{number:f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
 
 
 def _overall(table: _Table, data: dict[str, Any], header: int, end: int) -> None:
@@ -623,6 +711,7 @@ def read_grids(grids: list[SheetGrid], name: str, targets: bool = False) -> Load
                     table.problems.append(Problem(source=table.line_of(tuple(error["loc"])), message=validation_message(error, FIELD_NAMES)))
                 evaluation = None
             problems.extend(table.problems)
+            problems.extend(table.warnings)
             notices.extend(table.notices)
             if evaluation is not None and not table.problems:
                 evaluations.append(evaluation)

@@ -1,0 +1,208 @@
+"""Layouts other regions really publish, each in an inline workbook checked cell by cell, and the
+failure modes that must never be silent (reported at their cell, non-zero exit).
+
+Each quirk is built on its own small table: signs as 指标性质, template placeholder rows, 一级 cells
+printing only a weight, budget-block synonyms and amounts with units, 附件 lines above the title,
+two tables side by side, unusual column orders and two-row headers, a 分值 column hidden under a
+merged header, and an error value in the budget line.
+"""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+
+import pytest
+from click.testing import CliRunner
+
+from cli.main import main
+from indicators.model import Nature
+from indicators.xlsx import load_xlsx_file
+from scoring.engine import score
+from scoring.results import Status
+
+from .xlsx_build import MOF_MERGES, MOF_ROWS, with_errors, write_book
+
+D = Decimal
+
+
+def only(result):
+    assert not result.problems, [f"{p.source}: {p.message}" for p in result.problems]
+    assert len(result.evaluations) == 1, result.evaluations
+    return result.evaluations[0]
+
+
+def rows_with(changes: dict[tuple[int, int], object], base=MOF_ROWS) -> list[list[object]]:
+    rows = [list(row) for row in base]
+    for (r, c), value in changes.items():
+        rows[r][c] = value
+    return rows
+
+
+def cli(*args: str):
+    return CliRunner().invoke(main, list(args), catch_exceptions=False)
+
+
+def line_named(result, name):
+    return next(line for line in result.lines if line.name == name)
+
+
+def notices_at(result) -> dict[str, str]:
+    return {p.source.location: p.message for p in result.notices}
+
+
+# --- 1. a sign printed as 指标性质 ----------------------------------------------------------------
+
+# A project table with 指标性质 but no 指标方向 column (云南/四川 公开14表 print the sign there).
+SIGN_HEAD = [
+    ["项目支出绩效自评表", None, None, None, None, None, None, None, None],
+    ["项目名称", "档案数字化", None, None, None, None, None, None, None],
+    ["一级指标", "二级指标", "三级指标", "指标性质", "年度指标值", "实际完成值", "计量单位", "分值", "得分"],
+]
+
+
+@pytest.mark.parametrize("sign,target,actual,nature,case_score,reason_part", [
+    ("≧", 95, 95, Nature.POSITIVE, D(20), "达到年度指标值"),
+    ("≥", 100, 80, Nature.POSITIVE, D(16), "按完成比例80.00%"),
+    ("＞", 90, 90, Nature.POSITIVE, D(20), "未超过指标值"),  # strict: equal is not above
+    (">", 90, 95, Nature.POSITIVE, D(20), "超过年度指标值"),
+    ("≦", 5, 4, Nature.NEGATIVE, D(20), "未超过上限"),
+    ("≤", 5, 6, Nature.NEGATIVE, D(0), "超过上限"),
+    ("＜", 5, 5, Nature.NEGATIVE, D(0), "要求小于"),  # strict: the ceiling itself is not below it
+    ("<", 5, 4, Nature.NEGATIVE, D(20), "未超过上限"),
+    ("═", 25, 25, Nature.QUANTITATIVE, D(20), "（等于）"),
+    ("=", 25, 25, Nature.QUANTITATIVE, D(20), "（等于）"),
+    ("＝", 25, 25, Nature.QUANTITATIVE, D(20), "（等于）"),
+])
+def test_a_sign_in_the_nature_column_is_the_lines_direction(tmp_path, sign, target, actual, nature, case_score,
+                                                            reason_part):
+    rows = SIGN_HEAD + [["产出指标", "质量指标", "档案合格率", sign, target, actual, "%", 20, 20],
+                        ["效益指标", "社会效益", "查阅便利", "定性", "提升", "提升", None, 80, 80],
+                        ["总分", None, None, None, None, None, None, 100, 100]]
+    evaluation = only(load_xlsx_file(write_book(tmp_path / "s.xlsx", {"表": rows})))
+    line = evaluation.lines()[0][1]
+    assert (line.nature, line.nature_sign, line.target, line.actual, line.weight) == (
+        nature, sign, str(target), str(actual), D(20))
+    assert line.sources["nature"].location == "表!D4"
+    result = score(evaluation)
+    scored = line_named(result, "档案合格率")
+    assert scored.score == case_score and any(reason_part in reason for reason in scored.reasons), scored.reasons
+    assert not [f for f in result.findings if f.code == "nature_direction_conflict"]
+
+
+@pytest.mark.parametrize("sign,target", [("≧", "≤5"), ("≦", "≥95%"), ("═", "≥95%"), ("＞", "<3")])
+def test_a_sign_contradicting_the_target_is_a_finding_that_quotes_the_printed_sign(tmp_path, sign, target):
+    rows = SIGN_HEAD + [["产出指标", "质量指标", "档案合格率", sign, target, "4", None, 100, 100]]
+    result = score(only(load_xlsx_file(write_book(tmp_path / "c.xlsx", {"表": rows}))))
+    (conflict,) = [f for f in result.findings if f.code == "nature_direction_conflict"]
+    assert f"指标性质为“{sign}”" in conflict.message and conflict.source.location == "表!E4"
+
+
+def test_a_sign_contradicting_the_direction_column_is_a_finding(tmp_path):
+    rows = rows_with({(8, 4): "≦", (8, 5): "大于等于"})
+    result = score(only(load_xlsx_file(write_book(tmp_path / "d.xlsx", {"U": rows}, {"U": MOF_MERGES}))))
+    (conflict,) = [f for f in result.findings if f.code == "nature_direction_conflict"]
+    assert "指标性质为“≦”，指标方向却是“大于等于”" in conflict.message and conflict.source.location == "U!F9"
+    # the sign wins: lower is better, 2 against a ceiling of 1 is exceeded
+    assert line_named(result, "完成年度医保信息化建设项目").score == D(0)
+
+
+def test_an_unknown_nature_is_still_refused_at_its_cell(tmp_path):
+    rows = SIGN_HEAD + [["产出指标", "质量指标", "档案合格率", "≈", 95, 98, "%", 100, 100]]
+    result = load_xlsx_file(write_book(tmp_path / "u.xlsx", {"表": rows}))
+    assert [(p.source.location, "实际为“≈”" in p.message) for p in result.problems] == [("表!D4", True)]
+    assert not result.evaluations
+
+
+# --- 2. template placeholder rows ----------------------------------------------------------------
+
+PLACEHOLDERS = ["指标2:", "指标3：", "指标1:", "……", "/", "-", "无", "…"]
+
+
+@pytest.mark.parametrize("placeholder", PLACEHOLDERS)
+def test_a_template_placeholder_row_is_not_an_indicator_and_is_listed(tmp_path, placeholder):
+    rows = SIGN_HEAD + [["产出指标", "数量指标", "数字化档案", "正向", "≥100卷", "120卷", None, 50, 50],
+                        [None, None, placeholder, None, None, "/", None, None, None],
+                        ["效益指标", "社会效益", "查阅便利", "定性", "提升", "提升", None, 50, 50],
+                        [None, None, placeholder, None, None, None, None, None, None],
+                        ["总分", None, None, None, None, None, None, 100, 100]]
+    path = write_book(tmp_path / "p.xlsx", {"表": rows})
+    loaded = load_xlsx_file(path)
+    evaluation = only(loaded)
+    assert [line.name for _, line in evaluation.lines()] == ["数字化档案", "查阅便利"]
+    notes = notices_at(loaded)
+    assert set(notes) == {"表!C5", "表!C7"}
+    assert all("模板留下的空行" in message and placeholder in message for message in notes.values())
+    result = score(evaluation)
+    assert (result.total, result.complete) == (D(100), True)
+    ran = cli("score", str(path), "--format", "json")
+    assert ran.exit_code == 0, ran.output
+
+
+@pytest.mark.parametrize("filled", [(4, "≥3项"), (5, "2项"), (7, 10), (8, 10)])
+def test_a_placeholder_named_row_with_a_value_is_still_a_line(tmp_path, filled):
+    col, value = filled
+    row = [None, None, "指标2:", None, None, None, None, None, None]
+    row[col] = value
+    rows = SIGN_HEAD + [["产出指标", "数量指标", "数字化档案", "正向", "≥100卷", "120卷", None, 50, 50], row,
+                        ["总分", None, None, None, None, None, None, 100, 100]]
+    loaded = load_xlsx_file(write_book(tmp_path / "f.xlsx", {"表": rows}))
+    evaluation = only(loaded)
+    assert [line.name for _, line in evaluation.lines()] == ["数字化档案", "指标2:"]
+    assert not loaded.notices
+
+
+def test_a_row_inside_the_block_without_a_name_is_listed_when_skipped(tmp_path):
+    rows = SIGN_HEAD + [["产出指标", "数量指标", "数字化档案", "正向", "≥100卷", "120卷", None, 50, 50],
+                        [None, "（本行为说明）", None, None, None, None, None, None, None],
+                        ["效益指标", "社会效益", "查阅便利", "定性", "提升", "提升", None, 50, 50],
+                        ["总分", None, None, None, None, None, None, 100, 100]]
+    loaded = load_xlsx_file(write_book(tmp_path / "k.xlsx", {"表": rows}))
+    assert [line.name for _, line in only(loaded).lines()] == ["数字化档案", "查阅便利"]
+    assert list(notices_at(loaded)) == ["表!B5"] and "未作为指标读取" in loaded.notices[0].message
+
+
+# --- 3. 一级 cells printing only a weight --------------------------------------------------------
+
+def test_level1_cells_printing_only_a_weight_keep_it_and_group_by_their_cell(tmp_path):
+    rows = SIGN_HEAD + [
+        ["(50分)", "数量指标", "数字化档案", "正向", "≥100卷", "120卷", "卷", None, 25],
+        [None, "质量指标", "合格率", "正向", "≥95%", "96%", None, None, 25],
+        ["（30分）", "社会效益", "查阅便利", "定性", "提升", "提升", None, None, 30],
+        ["(20分)", "满意度", "满意度", "正向", "≥90%", "95%", None, None, 20],
+        ["总分", None, None, None, None, None, None, 100, 100]]
+    evaluation = only(load_xlsx_file(write_book(tmp_path / "w.xlsx", {"表": rows}, {"表": ["A4:A5"]})))
+    lines = [line for _, line in evaluation.lines()]
+    assert [(line.level1, line.sources["level1"].location) for line in lines] == [
+        ("(50分)", "表!A4"), ("(50分)", "表!A4"), ("（30分）", "表!A6"), ("(20分)", "表!A7")]
+    result = score(evaluation)
+    assert [(line.name, line.weight, line.level1) for line in result.lines] == [
+        ("数字化档案", D(25), None), ("合格率", D(25), None), ("查阅便利", D(30), None), ("满意度", D(20), None)]
+    assert result.max_total == D(100)
+    notes = [reason for line in result.lines for reason in line.reasons if "均分" in reason]
+    assert notes[0] == "分值由“(50分)”的50分在2项指标间均分" and not any("-" in note for note in notes)
+
+
+def test_two_weight_only_cells_with_the_same_weight_are_two_groups(tmp_path):
+    rows = SIGN_HEAD + [
+        ["(50分)", "数量指标", "数字化档案", "正向", "≥100卷", "120卷", "卷", None, 50],
+        ["(50分)", "社会效益", "查阅便利", "定性", "提升", "提升", None, None, 25],
+        [None, "满意度", "满意度", "正向", "≥90%", "95%", None, None, 25],
+        ["总分", None, None, None, None, None, None, 100, 100]]
+    evaluation = only(load_xlsx_file(write_book(tmp_path / "t.xlsx", {"表": rows}, {"表": ["A5:A6"]})))
+    result = score(evaluation)
+    assert [line.weight for line in result.lines] == [D(50), D(25), D(25)]
+    assert result.total == D(100)
+
+
+def test_lines_given_more_than_their_group_never_get_a_negative_share(tmp_path):
+    rows = SIGN_HEAD + [
+        ["(50分)", "数量指标", "数字化档案", "正向", "≥100卷", "120卷", "卷", 80, 80],
+        [None, "质量指标", "合格率", "正向", "≥95%", "96%", None, None, 0],
+        ["(50分)", "满意度", "满意度", "正向", "≥90%", "95%", None, 20, 20],
+        ["总分", None, None, None, None, None, None, 100, 100]]
+    evaluation = only(load_xlsx_file(write_book(tmp_path / "n.xlsx", {"表": rows}, {"表": ["A4:A5"]})))
+    result = score(evaluation)
+    share = line_named(result, "合格率")
+    assert share.weight == D(0)
+    assert not any("-" in reason for line in result.lines for reason in line.reasons)
