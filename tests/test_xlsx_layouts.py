@@ -206,3 +206,107 @@ def test_lines_given_more_than_their_group_never_get_a_negative_share(tmp_path):
     share = line_named(result, "合格率")
     assert share.weight == D(0)
     assert not any("-" in reason for line in result.lines for reason in line.reasons)
+
+
+# --- 4. budget-block synonyms and amounts written with their unit ---------------------------------
+
+def funds_table(header: list[object], amounts: list[object]) -> list[list[object]]:
+    """A project table whose budget block has ``header`` (from column B) and one row of ``amounts``."""
+    width = 9
+    pad = lambda row: list(row) + [None] * (width - len(row))  # noqa: E731
+    return [pad(["项目支出绩效自评表"]), pad(["项目名称", "档案数字化"]),
+            pad(["项目资金", *header]), pad([None, *amounts]),
+            ["一级指标", "二级指标", "三级指标", "指标性质", "年度指标值", "实际完成值", "计量单位", "分值", "得分"],
+            ["产出指标", "数量指标", "数字化档案", "正向", "≥100卷", "120卷", None, 45, 45],
+            ["效益指标", "社会效益", "查阅便利", "定性", "提升", "提升", None, 45, 45],
+            pad(["总分", None, None, None, None, None, None, 100])]
+
+
+@pytest.mark.parametrize("budget_word,executed_word", [
+    ("调整后预算数", "预算执行数"), ("预算批复数", "全年执行数"), ("全年预算数（万元）", "实际支出（万元）"),
+    ("批复预算数", "实际支出数"), ("调整后预算", "实际执行数"), ("年度预算数", "执行金额"),
+])
+def test_budget_block_header_synonyms(tmp_path, budget_word, executed_word):
+    rows = funds_table(["年初预算数", budget_word, executed_word, "分值", "执行率", "得分"],
+                       [100, 150, 120, 10, "80%", 8])
+    evaluation = only(load_xlsx_file(write_book(tmp_path / "f.xlsx", {"表": rows})))
+    funds = evaluation.funds
+    assert (funds.initial_budget, funds.budget, funds.executed, funds.weight, funds.rate, funds.recorded) == (
+        D(100), D(150), D(120), D(10), "80%", D(8))
+    assert (funds.sources["budget"].location, funds.sources["executed"].location) == ("表!C4", "表!D4")
+    assert score(evaluation).lines[0].score == D(8)
+
+
+@pytest.mark.parametrize("budget,executed,expected_budget,expected_executed", [
+    ("150万", "125.25万元", D(150), D("125.25")),
+    ("1,716.51", "1,500.00", D("1716.51"), D("1500.00")),
+    ("150万元", "120万元", D(150), D(120)),
+    (" 150 ", "120", D(150), D(120)),
+])
+def test_amounts_written_with_their_unit_in_the_budget_block(tmp_path, budget, executed, expected_budget,
+                                                             expected_executed):
+    rows = funds_table(["全年预算数", "全年执行数", "分值", "执行率", "得分"], [budget, executed, 10, None, None])
+    loaded = load_xlsx_file(write_book(tmp_path / "a.xlsx", {"表": rows}))
+    funds = only(loaded).funds
+    assert (funds.budget, funds.executed) == (expected_budget, expected_executed)
+    assert (funds.sources["budget"].location, funds.sources["executed"].location) == ("表!B4", "表!C4")
+    assert not loaded.notices
+
+
+def test_an_amount_in_another_unit_than_the_block_states_is_converted_with_a_notice(tmp_path):
+    rows = funds_table(["全年预算数（元）", "全年执行数（元）", "分值"], ["150万", 1200000, 10])
+    loaded = load_xlsx_file(write_book(tmp_path / "c.xlsx", {"表": rows}))
+    funds = only(loaded).funds
+    assert (funds.budget, funds.executed) == (D(1500000), D(1200000))
+    assert list(notices_at(loaded)) == ["表!B4"] and "已换算为1500000元" in loaded.notices[0].message
+    assert score(only(loaded)).lines[0].score == D(8)
+
+
+def test_amounts_each_with_a_different_unit_are_converted_to_wan_yuan(tmp_path):
+    rows = funds_table(["全年预算数", "全年执行数", "分值"], ["150万", "1200000元", 10])
+    loaded = load_xlsx_file(write_book(tmp_path / "m.xlsx", {"表": rows}))
+    funds = only(loaded).funds
+    assert (funds.budget, funds.executed) == (D(150), D(120))
+    assert list(notices_at(loaded)) == ["表!C4"] and "已换算为120万元" in loaded.notices[0].message
+
+
+def test_amounts_whose_units_cannot_be_told_apart_are_a_problem_at_the_cell(tmp_path):
+    # the block states no unit; one amount says 万, another says 元, a third says nothing
+    rows = funds_table(["年初预算数", "全年预算数", "全年执行数", "分值"], ["100", "150万", "1200000元", 10])
+    loaded = load_xlsx_file(write_book(tmp_path / "n.xlsx", {"表": rows}))
+    assert [p.source.location for p in loaded.problems] == ["表!B4"] and not loaded.evaluations
+    assert "金额单位不一致" in loaded.problems[0].message
+
+
+# --- 9. an error value in the budget line's 执行率/得分 ----------------------------------------------
+
+@pytest.mark.parametrize("cells", [["G6"], ["H6"], ["G6", "H6"]])
+def test_an_error_value_in_the_budget_line_leaves_that_line_to_judgment(tmp_path, cells):
+    path = write_book(tmp_path / "e.xlsx", {"U": MOF_ROWS}, {"U": MOF_MERGES})
+    patched = with_errors(path, tmp_path / "e2.xlsx", {ref: "#DIV/0!" for ref in cells})
+    loaded = load_xlsx_file(patched)
+    assert [p.source.location for p in loaded.problems] == [f"U!{ref}" for ref in cells]
+    assert all("#DIV/0!" in p.message and "需要评价人判断" in p.message for p in loaded.problems)
+    (evaluation,) = loaded.evaluations
+    result = score(evaluation)
+    budget = result.lines[0]
+    assert (budget.kind, budget.status, budget.score) == ("budget", Status.NEEDS_JUDGMENT, None)
+    assert all(f"U!{ref}" in budget.reasons[-1] for ref in cells)
+    assert [(line.name, line.score) for line in result.lines[1:]] == [
+        ("完成年度医保信息化建设项目", D(10)), ("医保信息化系统运行维护项目", D(15)),
+        ("开展相关工作所需成本支出", D("3.77")), ("提高办公效率", D(60)), ("参保群众满意度", None)]
+    assert (result.complete, result.grade) == (False, "待定")
+    assert any(f.code == "needs_judgment" and f.source.location == f"U!{cells[0]}" for f in result.findings)
+    ran = cli("score", str(patched), "--format", "json")
+    assert ran.exit_code == 1
+    document = json.loads(ran.stdout)
+    assert [p["source"].rsplit("!", 1)[1] for p in document["problems"]] == cells
+    (table,) = document["evaluations"]
+    assert table["complete"] is False and table["lines"][0]["status"] == "needs_judgment"
+
+
+def test_an_error_value_in_the_budget_amounts_still_stops_the_table(tmp_path):
+    path = write_book(tmp_path / "e.xlsx", {"U": MOF_ROWS}, {"U": MOF_MERGES})
+    patched = with_errors(path, tmp_path / "e2.xlsx", {"E6": "#VALUE!"})
+    loaded = load_xlsx_file(patched)
+    assert [p.source.location for p in loaded.problems][0] == "U!E6" and not loaded.evaluations

@@ -377,6 +377,8 @@ def _amount_units(table: _Table, amounts: dict[str, Any], path: Path_, unit: str
                     f"预算执行情况的金额单位不一致，无法确定“{amounts[key]}”的单位：请写明单位")))
                 continue
             amounts[key] = number
+        elif block is None and scale == _UNIT_SCALE["万元"]:  # several units, none stated: 万元 kept as written
+            amounts[key] = number
         elif block is None:  # several units in one row, the block states none: each converted to 万元
             amounts[key] = number * scale / Decimal(10000)
             table.notices.append(Problem(source=table.line_of(path + (key,)), message=(
@@ -743,7 +745,7 @@ def _with_sources(data: dict[str, Any], table: _Table, edited: bool = False) -> 
     if "funds" in data:
         funds = data["funds"]
         funds["source"] = at(("funds",))
-        funds["places"] = places(("funds",), list(funds))
+        funds["places"] = places(("funds",), list(funds) + list(funds.get("unreadable", ())))
         for i, row in enumerate(funds.get("breakdown", [])):
             row["source"] = at(("funds", "breakdown", i))
     groups = [(("goals", g), goal) for g, goal in enumerate(data.get("goals", []))]
