@@ -310,3 +310,27 @@ def test_an_error_value_in_the_budget_amounts_still_stops_the_table(tmp_path):
     patched = with_errors(path, tmp_path / "e2.xlsx", {"E6": "#VALUE!"})
     loaded = load_xlsx_file(patched)
     assert [p.source.location for p in loaded.problems][0] == "U!E6" and not loaded.evaluations
+
+
+# --- 5. lines above the title -------------------------------------------------------------------
+
+@pytest.mark.parametrize("above", [["附件1"], ["附表3"], ["附件："], ["单位：万元"], ["附件1", "单位：元"],
+                                   ["附件 2-1"], ["金额单位：万元"]])
+def test_attachment_and_unit_lines_above_the_title_are_not_the_title(tmp_path, above):
+    width = 9
+    rows = [[text] + [None] * (width - 1) for text in above] + [
+        ["2022年度部门整体支出绩效自评表"] + [None] * (width - 1),
+        ["单位名称", "某区档案馆"] + [None] * (width - 2),
+        ["一级指标", "二级指标", "三级指标", "指标性质", "年度指标值", "实际完成值", "计量单位", "分值", "得分"],
+        ["产出指标", "数量指标", "数字化档案", "正向", "≥100卷", "120卷", None, 100, 100]]
+    evaluation = only(load_xlsx_file(write_book(tmp_path / "t.xlsx", {"表": rows})))
+    assert evaluation.title == "2022年度部门整体支出绩效自评表"
+    assert evaluation.source.location == f"表!A{len(above) + 1}"
+    assert (evaluation.year, evaluation.unit) == (2022, "某区档案馆")
+
+
+def test_an_attachment_line_holding_the_forms_name_is_still_its_title(tmp_path):
+    rows = [["附件1：项目支出绩效自评表", None, None, None, None, None, None, None, None],
+            ["一级指标", "二级指标", "三级指标", "指标性质", "年度指标值", "实际完成值", "计量单位", "分值", "得分"],
+            ["产出指标", "数量指标", "数字化档案", "正向", "≥100卷", "120卷", None, 100, 100]]
+    assert only(load_xlsx_file(write_book(tmp_path / "t.xlsx", {"表": rows}))).title == "附件1：项目支出绩效自评表"

@@ -144,6 +144,8 @@ def _head(table: _Table, data: dict[str, Any]) -> None:
             continue
         if len(spans) == 1 and said[0] is not None and not said[0].head_label:
             cell = grid.distinct(row)[0][1]
+            if _NOT_A_TITLE.match(cell.text):
+                continue  # 附件1, 附表3, 附件：, 单位：万元 above the real title
             headings.append(cell.text)
             if title_cell is None:
                 title_cell = cell
@@ -176,6 +178,12 @@ def _head(table: _Table, data: dict[str, Any]) -> None:
               and "部门" in kind_text else "project")
     if "title" not in data:
         _title_from_unit(table, data)
+
+
+#: Lines printed above a form's title that are not its title: the attachment number (附件1, 附表3,
+#: 附件：, 附件1-2) and the amounts' unit (单位：万元, 金额单位：元).
+_NOT_A_TITLE = re.compile(r"^\s*(?:(?:附\s*件|附\s*表)\s*[\d一二三四五六七八九十]*(?:\s*[-—－.]\s*\d+)?\s*[:：]?"
+                          r"|(?:金额)?单\s*位\s*[:：]\s*(?:万元|元|亿元|万|千元)?)\s*$")
 
 
 def _title_from_unit(table: _Table, data: dict[str, Any]) -> None:
