@@ -334,3 +334,122 @@ def test_an_attachment_line_holding_the_forms_name_is_still_its_title(tmp_path):
             ["一级指标", "二级指标", "三级指标", "指标性质", "年度指标值", "实际完成值", "计量单位", "分值", "得分"],
             ["产出指标", "数量指标", "数字化档案", "正向", "≥100卷", "120卷", None, 100, 100]]
     assert only(load_xlsx_file(write_book(tmp_path / "t.xlsx", {"表": rows}))).title == "附件1：项目支出绩效自评表"
+
+
+# --- 8. a 分值 column hidden under a merged header -------------------------------------------------
+
+HIDDEN_HEAD = [["项目支出绩效自评表", None, None, None, None, None, None],
+               ["项目名称", "档案数字化", None, None, None, None, None],
+               ["一级指标", "二级指标", None, "三级指标", "年度指标值", "实际完成值", "得分"]]
+HIDDEN_LINES = [["产出指标（50分）", "数量指标", 20, "数字化档案", "≥100卷", "120卷", 20],
+                [None, "质量指标", 30, "合格率", "≥95%", "90%", 28],
+                ["效益指标（50分）", "社会效益", 50, "查阅便利", "提升", "提升", 50],
+                ["总分", None, None, None, None, None, 98]]
+
+
+def test_a_weight_column_hidden_under_a_merged_header_is_a_problem_at_that_header(tmp_path):
+    path = write_book(tmp_path / "h.xlsx", {"表": HIDDEN_HEAD + HIDDEN_LINES}, {"表": ["B3:C3", "A4:A5"]})
+    loaded = load_xlsx_file(path)
+    assert [p.source.location for p in loaded.problems] == ["表!B3"]
+    assert "B:C" in loaded.problems[0].message and "“分值”" in loaded.problems[0].message
+    assert not loaded.evaluations
+    ran = cli("score", str(path), "--format", "json")
+    assert ran.exit_code == 1 and json.loads(ran.stdout)["evaluations"] == []
+    assert "表!B3" in ran.stderr
+
+
+def test_a_form_without_any_weight_column_keeps_the_default_scheme(tmp_path):
+    rows = HIDDEN_HEAD + [row[:2] + [None] + row[3:] for row in HIDDEN_LINES]
+    rows[3][0], rows[5][0] = "产出指标", "效益指标"
+    loaded = load_xlsx_file(write_book(tmp_path / "n.xlsx", {"表": rows}, {"表": ["B3:C3", "A4:A5"]}))
+    result = score(only(loaded))
+    assert any(f.code == "weights_assigned" for f in result.findings)
+    assert not loaded.notices
+
+
+def test_text_under_a_merged_header_is_listed_not_read(tmp_path):
+    rows = [row[:] for row in HIDDEN_HEAD]
+    rows[2] = ["一级指标", "二级指标", None, "三级指标", "年度指标值", "实际完成值", "分值", "得分"]
+    rows[0].append(None)
+    rows[1].append(None)
+    lines = [["产出指标", "数量指标", "（按卷计）", "数字化档案", "≥100卷", "120卷", 50, 50],
+             ["效益指标", "社会效益", None, "查阅便利", "提升", "提升", 50, 50]]
+    loaded = load_xlsx_file(write_book(tmp_path / "t.xlsx", {"表": rows + lines}, {"表": ["B3:C3"]}))
+    assert [line.level2 for _, line in only(loaded).lines()] == ["数量指标", "社会效益"]
+    assert list(notices_at(loaded)) == ["表!B3"] and "C4" in loaded.notices[0].message
+
+
+# --- 7. unusual column order, two-row headers, merged 分值/得分 headers ------------------------------
+
+def test_weight_printed_before_the_target(tmp_path):
+    rows = [["项目支出绩效自评表", None, None, None, None, None, None],
+            ["一级指标", "二级指标", "三级指标", "分值", "年度指标值", "实际完成值", "得分"],
+            ["产出指标", "数量指标", "数字化档案", 60, "≥100卷", "80卷", 48],
+            ["效益指标", "社会效益", "查阅便利", 40, "提升", "提升", 40],
+            ["总分", None, None, 100, None, None, 88]]
+    evaluation = only(load_xlsx_file(write_book(tmp_path / "o.xlsx", {"表": rows})))
+    first = evaluation.lines()[0][1]
+    assert (first.weight, first.target, first.actual, first.recorded) == (D(60), "≥100卷", "80卷", D(48))
+    assert {field: place for field, place in first.places.items()} == {
+        "level1": "A3", "level2": "B3", "name": "C3", "weight": "D3", "target": "E3", "actual": "F3", "recorded": "G3"}
+    result = score(evaluation)
+    assert (result.total, evaluation.recorded_total) == (D(88), D(88))
+
+
+def test_two_row_header_with_target_and_actual_under_a_merged_head(tmp_path):
+    rows = [["项目支出绩效自评表", None, None, None, None, None, None],
+            ["一级指标", "二级指标", "三级指标", "指标完成情况", None, "分值", "得分"],
+            [None, None, None, "年度指标值", "实际完成值", None, None],
+            ["产出指标", "数量指标", "数字化档案", "≥100卷", "80卷", 60, 48],
+            ["效益指标", "社会效益", "查阅便利", "提升", "提升", 40, 40],
+            ["总分", None, None, None, None, 100, 88]]
+    merges = ["A2:A3", "B2:B3", "C2:C3", "D2:E2", "F2:F3", "G2:G3"]
+    evaluation = only(load_xlsx_file(write_book(tmp_path / "r.xlsx", {"表": rows}, {"表": merges})))
+    first = evaluation.lines()[0][1]
+    assert (first.level1, first.name, first.target, first.actual, first.weight, first.recorded) == (
+        "产出指标", "数字化档案", "≥100卷", "80卷", D(60), D(48))
+    assert (first.places["target"], first.places["actual"]) == ("D4", "E4")
+    assert score(evaluation).total == D(88)
+
+
+def test_two_row_header_whose_first_row_names_the_target(tmp_path):
+    rows = [["项目支出绩效自评表", None, None, None, None, None, None],
+            ["一级指标", "二级指标", "三级指标", "年度指标值", "完成情况", None, "分值"],
+            [None, None, None, None, "实际完成值", "得分", None],
+            ["产出指标", "数量指标", "数字化档案", "≥100卷", "80卷", 48, 60],
+            ["效益指标", "社会效益", "查阅便利", "提升", "提升", 40, 40],
+            ["总分", None, None, None, None, 88, 100]]
+    merges = ["A2:A3", "B2:B3", "C2:C3", "D2:D3", "E2:F2", "G2:G3"]
+    evaluation = only(load_xlsx_file(write_book(tmp_path / "r.xlsx", {"表": rows}, {"表": merges})))
+    first = evaluation.lines()[0][1]
+    assert (first.target, first.actual, first.recorded, first.weight) == ("≥100卷", "80卷", D(48), D(60))
+    assert (first.places["actual"], first.places["recorded"], first.places["weight"]) == ("E4", "F4", "G4")
+    assert evaluation.recorded_total == D(88) and score(evaluation).total == D(88)
+
+
+def test_a_header_merged_across_the_weight_and_score_columns_with_their_names_below(tmp_path):
+    rows = [["项目支出绩效自评表", None, None, None, None, None, None],
+            ["一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值及得分", None],
+            [None, None, None, None, None, "分值", "得分"],
+            ["产出指标", "数量指标", "数字化档案", "≥100卷", "80卷", 60, 48],
+            ["效益指标", "社会效益", "查阅便利", "提升", "提升", 40, 40],
+            ["总分", None, None, None, None, 100, 88]]
+    merges = ["A2:A3", "B2:B3", "C2:C3", "D2:D3", "E2:E3", "F2:G2"]
+    loaded = load_xlsx_file(write_book(tmp_path / "m.xlsx", {"表": rows}, {"表": merges}))
+    evaluation = only(loaded)
+    first = evaluation.lines()[0][1]
+    assert (first.weight, first.recorded, first.places["weight"], first.places["recorded"]) == (
+        D(60), D(48), "F4", "G4")
+    assert score(evaluation).total == D(88) and not loaded.notices
+
+
+def test_a_weight_header_merged_over_the_score_column_without_a_second_row_is_listed(tmp_path):
+    # 分值 merged across F:G, the lines' 得分 in G: the weights are read, the unheaded column is listed
+    rows = [["项目支出绩效自评表", None, None, None, None, None, None],
+            ["一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", None],
+            ["产出指标", "数量指标", "数字化档案", "≥100卷", "80卷", 60, 48],
+            ["效益指标", "社会效益", "查阅便利", "提升", "提升", 40, 40]]
+    loaded = load_xlsx_file(write_book(tmp_path / "w.xlsx", {"表": rows}, {"表": ["F2:G2"]}))
+    evaluation = only(loaded)
+    assert [line.weight for _, line in evaluation.lines()] == [D(60), D(40)]
+    assert list(notices_at(loaded)) == ["表!F2"] and "G3" in loaded.notices[0].message

@@ -538,6 +538,8 @@ def _table_data(table: _Table, targets: bool = False) -> dict[str, Any] | None:
         table.problems.append(Problem(source=table.source(coordinate(header.header_row, columns["name"])),
                                       message="找不到“年度指标值”列（表头应有 年度指标值、指标值、目标值 等），"
                                               "无法与实际完成值比较"))
+    for block in span.blocks:
+        _columns_under_merged_headers(table, block)
     goals: list[dict[str, Any]] = []
     indicators: list[dict[str, Any]] = []
     for block in span.blocks:
@@ -592,6 +594,52 @@ def _table_data(table: _Table, targets: bool = False) -> dict[str, Any] | None:
     _tail(table, data)
     table.cells[()] = coordinate(span.blocks[0].header_row, 0) if "title" not in data else table.cells[("title",)]
     return data
+
+
+def _columns_under_merged_headers(table: _Table, block: IndicatorBlock) -> None:
+    """Columns a header cell merged across several columns hides, whose lines hold values of their own.
+
+    Only the first column of a merged header is read (or the columns a second header row names). A
+    column further under it that holds the lines' own values is not read: listed as a notice. When
+    the table has no 分值 column and that hidden column holds numbers, it is most likely the 分值
+    column under a merged 二级指标 (or other) header: weights invented from group totals would then
+    score the table silently wrong, so it is a problem at the header cell and the table is not scored.
+    """
+    grid = table.grid
+    merged = grid.covered.get(block.header_row)
+    if not merged or not block.rows:
+        return
+    read = set(block.columns.values())
+    groups: dict[tuple[int, int], list[int]] = {}
+    for col, holder in merged.items():
+        groups.setdefault(holder, []).append(col)
+    for (top, left), cols in sorted(groups.items()):
+        cols = sorted(set(cols) | ({left} if top == block.header_row else set()))
+        if len(cols) < 2:
+            continue
+        header = grid.cell(block.header_row, cols[0])
+        for col in cols:
+            if col in read:
+                continue
+            own = [row for row in block.rows if grid.value(row, col) is not None and not grid.is_covered(row, col)]
+            if not own:
+                continue
+            numbers = [row for row in own if _number_like(grid.value(row, col))]
+            letters = f"{column_letter(cols[0])}:{column_letter(cols[-1])}"
+            words = normalize(header.text)
+            if "weight" not in block.columns and len(numbers) * 2 > len(own):
+                table.problems.append(Problem(source=table.source(header.origin), message=(
+                    f"表头“{words}”合并了 {letters} 列，其下 {column_letter(col)} 列各行写有数字"
+                    f"（{coordinate(numbers[0], col)} 等 {len(numbers)} 处），像是被合并表头盖住的“分值”列；"
+                    f"表上又没有单独的“分值”列，无法确定各行分值，这张表未评分：请把该列表头单独写出“分值”")))
+                return
+            table.notices.append(Problem(source=table.source(header.origin), message=(
+                f"表头“{words}”合并了 {letters} 列，其下 {column_letter(col)} 列各行写有内容"
+                f"（{coordinate(own[0], col)} 等 {len(own)} 处），没有表头，未读取")))
+
+
+def _number_like(value: object) -> bool:
+    return type(value) is Decimal or type(value) is str and re.fullmatch(r"\s*\d+(?:\.\d+)?\s*分?\s*", value) is not None
 
 
 def _unread_funds(table: _Table) -> None:
