@@ -453,3 +453,59 @@ def test_a_weight_header_merged_over_the_score_column_without_a_second_row_is_li
     evaluation = only(loaded)
     assert [line.weight for _, line in evaluation.lines()] == [D(60), D(40)]
     assert list(notices_at(loaded)) == ["表!F2"] and "G3" in loaded.notices[0].message
+
+
+# --- 6. two tables side by side on one sheet ------------------------------------------------------
+
+def _project(title: str, budget: int, executed: int, lines: list[list[object]], header=None) -> list[list[object]]:
+    """An 8-column project table (A:H) of its own: title, 项目名称, budget block, indicators, 总分."""
+    header = header or ["一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分", "偏差原因"]
+    return [["项目支出绩效自评表", None, None, None, None, None, None, None],
+            ["项目名称", title, None, None, None, None, None, None],
+            ["项目资金（万元）", "全年预算数", "全年执行数", "分值", "执行率", "得分", None, None],
+            ["年度资金总额", budget, executed, 10, None, None, None, None],
+            header, *lines,
+            ["总分", None, None, None, None, 100, None, None]]
+
+
+LEFT = _project("档案数字化", 100, 90, [["产出指标", "数量指标", "数字化档案", "≥100卷", "80卷", 50, 40, None],
+                                    ["效益指标", "社会效益", "查阅便利", "提升", "提升", 40, 40, None]])
+RIGHT = _project("政策宣传", 50, 50, [["产出指标", "数量指标", "宣传次数", "≥4次", "5次", 60, 60, None],
+                                  ["满意度指标", "服务对象满意度", "群众满意度", "≥90%", "85%", 30, 28, None]])
+
+
+def side(left: list[list[object]], right: list[list[object]]) -> list[list[object]]:
+    return [(l or [None] * 8) + [None] + (r or [None] * 8) for l, r in zip(left, right)]
+
+
+def test_two_tables_side_by_side_are_both_read_at_their_own_cells(tmp_path):
+    path = write_book(tmp_path / "s.xlsx", {"表": side(LEFT, RIGHT)})
+    loaded = load_xlsx_file(path)
+    assert not loaded.problems and not loaded.notices
+    left, right = loaded.evaluations
+    assert (left.title, right.title) == ("档案数字化", "政策宣传")
+    assert (left.source.location, right.source.location) == ("表!B2", "表!K2")
+    assert (left.funds.budget, left.funds.executed, right.funds.budget, right.funds.executed) == (
+        D(100), D(90), D(50), D(50))
+    assert (right.funds.sources["budget"].location, right.funds.sources["executed"].location) == ("表!K4", "表!L4")
+    assert [(line.name, line.places["actual"], line.places["weight"]) for _, line in right.lines()] == [
+        ("宣传次数", "N6", "O6"), ("群众满意度", "N7", "O7")]
+    assert [(line.name, line.places["actual"]) for _, line in left.lines()] == [("数字化档案", "E6"), ("查阅便利", "E7")]
+    results = [score(left), score(right)]
+    assert [result.total for result in results] == [D(89), D("98.33")]  # 10 + 60 + 30 × 85/90
+    ran = cli("score", str(path), "--format", "json")
+    assert ran.exit_code == 0 and len(json.loads(ran.stdout)["evaluations"]) == 2
+
+
+def test_a_side_table_that_cannot_be_read_is_reported_at_its_cell_and_the_other_scored(tmp_path):
+    broken = _project("政策宣传", 50, 50, [["产出指标", "数量指标", "宣传次数", "≥4次", "5次", 60, 60, None]],
+                      header=["一级指标", "二级指标", "三级指标", "目标说明", "完成说明", "分值", "得分", "偏差原因"])
+    broken = broken[:6] + [[None] * 8] + broken[6:]
+    path = write_book(tmp_path / "b.xlsx", {"表": side(LEFT, broken)})
+    loaded = load_xlsx_file(path)
+    assert [p.source.location for p in loaded.problems] == ["表!L5"]
+    assert "J:Q 列" in loaded.problems[0].message
+    (left,) = loaded.evaluations
+    assert left.title == "档案数字化"
+    ran = cli("score", str(path), "--format", "json")
+    assert ran.exit_code == 1 and [e["title"] for e in json.loads(ran.stdout)["evaluations"]] == ["档案数字化"]

@@ -16,7 +16,7 @@ from .cells import SheetGrid
 from .headers import (GOAL_RE, INDICATOR_COLUMNS, STOP_WORDS, SUBMITTED, SUBTOTAL_WORDS, TOTAL_WORDS, fold,
                       match_column, match_label, normalize, telling_in, Words, WORDS)
 
-__all__ = ["IndicatorBlock", "TableSpan", "locate_tables", "first_text"]
+__all__ = ["IndicatorBlock", "TableSpan", "locate_tables", "first_text", "side_by_side", "band_grid", "Band"]
 
 _TITLE_WORDS = ("自评表", "评价报告", "评价表", "绩效目标表", "自评情况表")
 
@@ -356,3 +356,100 @@ def points_in(text: str) -> str | None:
         return None
     match = _POINTS_MARK.search(text) or _POINTS_TIMES.search(text)
     return match.group(1) if match else None
+
+
+@dataclass(frozen=True)
+class Band:
+    """Columns [start, end) of a sheet holding one of several tables printed side by side, and the
+    cell of its header row's 三级指标 word (where a band that cannot be read is reported)."""
+
+    start: int
+    end: int
+    header: str
+
+
+def _header_words(grid: SheetGrid, row: int) -> list[tuple[int, str]]:
+    """(column, indicator field) of every header word in a row, each merged cell once."""
+    found = []
+    for col, value, top, left in grid.spans(row):
+        if type(value) is str:
+            named = WORDS[value].column
+            if named:
+                found.append((col, named))
+    return found
+
+
+def side_by_side(grid: SheetGrid) -> list[Band]:
+    """The column bands of tables printed side by side on one sheet (A:H and J:Q), or [] for one table
+    across the sheet.
+
+    Told by the header row: the word heading its first column (一级指标, or whatever comes first)
+    is printed again further right, with a 三级指标 (or its synonym) after each. A band ends where the
+    next begins: after the first empty header cell past the left table's last header word (the gap
+    column between the two tables), else at the repeated word itself.
+    """
+    kinds = row_kinds(grid)
+    for row in range(grid.height):
+        if kinds[row] != TOLD:
+            continue
+        words = _header_words(grid, row)
+        if len(words) < 4:
+            continue
+        first = words[0][1]
+        starts = [i for i, (_, field) in enumerate(words) if field == first]
+        if len(starts) < 2:
+            continue
+        groups = [words[a:b] for a, b in zip(starts, starts[1:] + [len(words)])]
+        if sum(1 for group in groups if any(field == "name" for _, field in group)) < 2:
+            continue
+        bands: list[Band] = []
+        begin = 0
+        for i, group in enumerate(groups):
+            if i + 1 < len(groups):
+                last, following = group[-1][0], groups[i + 1][0][0]
+                gap = next((c for c in range(last + 1, following) if grid.value(row, c) is None), None)
+                end = gap + 1 if gap is not None else following
+            else:
+                end = grid.width
+            name_col = next((col for col, field in group if field == "name"), group[0][0])
+            bands.append(Band(begin, end, grid.cell(row, name_col).origin))
+            begin = end
+        return bands
+    return []
+
+
+def band_grid(grid: SheetGrid, band: Band) -> SheetGrid:
+    """The sheet with only the band's columns kept (the others empty), at the same coordinates, so every
+    source still names the cell as printed. A merged range reaching in from outside the band (a title
+    across both tables) is left out of it."""
+    start, end = band.start, band.end
+    values: list[list[object]] = []
+    covered: dict[int, dict[int, tuple[int, int]]] = {}
+    for r, row in enumerate(grid.values):
+        kept = [value if start <= c < end else None for c, value in enumerate(row)]
+        merged = grid.covered.get(r)
+        if merged:
+            inside = {}
+            for c, holder in merged.items():
+                if not start <= c < end:
+                    continue
+                if start <= holder[1] < end:
+                    inside[c] = holder
+                else:
+                    kept[c] = None
+            if inside:
+                covered[r] = inside
+        values.append(kept)
+    errors = {ref: text for ref, text in grid.errors.items() if start <= _column_of(ref) < end}
+    return SheetGrid(name=grid.name, values=values, covered=covered, errors=errors,  # type: ignore[arg-type]
+                     hidden_columns={c for c in grid.hidden_columns if start <= c < end},
+                     hidden_rows=set(grid.hidden_rows))
+
+
+def _column_of(ref: str) -> int:
+    col = 0
+    for letter in ref:
+        if not letter.isalpha():
+            break
+        col = col * 26 + ord(letter.upper()) - 64
+    return col - 1

@@ -25,7 +25,8 @@ from .gcpause import collector_paused
 from .metadata import META_SHEET, apply_metadata, read_metadata
 from .headers import (FUNDS_COLUMNS, REVIEW_COLUMNS, SUBMITTED, WORDS, fold, label_head, match_column,
                       match_label, normalize)
-from .locate import TOLD, IndicatorBlock, TableSpan, is_funds_header, is_goal, locate_tables, points_in, row_kinds
+from .locate import (TOLD, IndicatorBlock, TableSpan, band_grid, is_funds_header, is_goal, locate_tables, points_in,
+                     row_kinds, side_by_side)
 
 __all__ = ["load_xlsx_file", "read_grids", "HEADING_KEY"]
 
@@ -744,10 +745,22 @@ def read_grids(grids: list[SheetGrid], name: str, targets: bool = False) -> Load
     targets_found: list[Problem] = []
     meta_grid = next((grid for grid in grids if grid.name == META_SHEET), None)
     metadata = read_metadata(meta_grid, name, notices) if meta_grid is not None else {}
-    for grid in grids:
-        if grid is meta_grid:
+    for sheet in grids:
+        if sheet is meta_grid:
             continue
-        for ordinal, span in enumerate(locate_tables(grid), 1):
+        located: list[tuple[SheetGrid, TableSpan]] = []
+        bands = side_by_side(sheet)
+        for band in bands:  # tables printed side by side: each band read on its own
+            view = band_grid(sheet, band)
+            spans = locate_tables(view)
+            if not spans:
+                problems.append(Problem(source=Source(file=name, sheet=sheet.name, cell=band.header), message=(
+                    f"这张工作表上并排印有几张表，{column_letter(band.start)}:{column_letter(band.end - 1)} 列"
+                    f"这张读不出（表头要有“三级指标”和“年度指标值”或“实际完成值”），未评分；其他表照常评分")))
+            located.extend((view, span) for span in spans)
+        if not bands:
+            located = [(sheet, span) for span in locate_tables(sheet)]
+        for ordinal, (grid, span) in enumerate(located, 1):
             table = _Table(name, grid, span)
             _table_errors(table)
             data = _table_data(table, targets)
