@@ -509,3 +509,14 @@ def test_a_side_table_that_cannot_be_read_is_reported_at_its_cell_and_the_other_
     assert left.title == "档案数字化"
     ran = cli("score", str(path), "--format", "json")
     assert ran.exit_code == 1 and [e["title"] for e in json.loads(ran.stdout)["evaluations"]] == ["档案数字化"]
+
+
+def test_side_tables_whose_first_header_word_differs_are_split_at_the_gap_column(tmp_path):
+    right = [row[1:] + [None] for row in RIGHT]  # the right table prints no 一级指标 column
+    path = write_book(tmp_path / "g.xlsx", {"表": side(LEFT, right)})
+    loaded = load_xlsx_file(path)
+    assert not loaded.problems
+    left, second = loaded.evaluations
+    assert [(line.name, line.level1, line.places["actual"]) for _, line in second.lines()] == [
+        ("宣传次数", "", "M6"), ("群众满意度", "", "M7")]
+    assert second.source.location == "表!J2" and second.title == "政策宣传"

@@ -398,7 +398,9 @@ def side_by_side(grid: SheetGrid) -> list[Band]:
         first = words[0][1]
         starts = [i for i, (_, field) in enumerate(words) if field == first]
         if len(starts) < 2:
-            continue
+            starts = _starts_after_gaps(grid, row, words)
+            if len(starts) < 2:
+                continue
         groups = [words[a:b] for a, b in zip(starts, starts[1:] + [len(words)])]
         if sum(1 for group in groups if any(field == "name" for _, field in group)) < 2:
             continue
@@ -416,6 +418,19 @@ def side_by_side(grid: SheetGrid) -> list[Band]:
             begin = end
         return bands
     return []
+
+
+def _starts_after_gaps(grid: SheetGrid, row: int, words: list[tuple[int, str]]) -> list[int]:
+    """Where each table's header words begin when the first word is not printed again but the
+    三级指标 word is: after an empty header cell between two 三级指标 words (the gap column)."""
+    names = [i for i, (_, field) in enumerate(words) if field == "name"]
+    starts = [0]
+    for a, b in zip(names, names[1:]):
+        gap = next((c for c in range(words[a][0] + 1, words[b][0]) if grid.value(row, c) is None), None)
+        if gap is None:
+            return []
+        starts.append(next(i for i, (col, _) in enumerate(words) if col > gap))
+    return starts
 
 
 def band_grid(grid: SheetGrid, band: Band) -> SheetGrid:
