@@ -520,3 +520,19 @@ def test_side_tables_whose_first_header_word_differs_are_split_at_the_gap_column
     assert [(line.name, line.level1, line.places["actual"]) for _, line in second.lines()] == [
         ("宣传次数", "", "M6"), ("群众满意度", "", "M7")]
     assert second.source.location == "表!J2" and second.title == "政策宣传"
+
+
+# --- 10. what the reader does not read is listed -------------------------------------------------
+
+def test_a_sheet_without_a_table_is_listed_with_its_first_cell(tmp_path):
+    rows = SIGN_HEAD + [["产出指标", "数量指标", "数字化档案", "正向", "≥100卷", "120卷", None, 100, 100]]
+    path = write_book(tmp_path / "x.xlsx", {"填表说明": [[None], [None, "本表由项目单位填写"]], "表": rows})
+    loaded = load_xlsx_file(path)
+    only(loaded)
+    assert list(notices_at(loaded)) == ["填表说明!B2"] and "本表由项目单位填写" in loaded.notices[0].message
+
+
+def test_a_workbook_of_blank_sheets_and_notes_is_still_a_problem(tmp_path):
+    loaded = load_xlsx_file(write_book(tmp_path / "y.xlsx", {"说明": [["说明"]], "空": [[None]]}))
+    assert not loaded.evaluations and len(loaded.problems) == 1
+    assert list(notices_at(loaded)) == ["说明!A1"]

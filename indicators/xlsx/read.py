@@ -760,6 +760,8 @@ def read_grids(grids: list[SheetGrid], name: str, targets: bool = False) -> Load
             located.extend((view, span) for span in spans)
         if not bands:
             located = [(sheet, span) for span in locate_tables(sheet)]
+            if not located:
+                _unread_sheet(sheet, name, notices)
         for ordinal, (grid, span) in enumerate(located, 1):
             table = _Table(name, grid, span)
             _table_errors(table)
@@ -791,6 +793,17 @@ def read_grids(grids: list[SheetGrid], name: str, targets: bool = False) -> Load
                                 message="工作簿中找不到自评表（没有“三级指标”“年度指标值”“实际完成值”等表头）"))
     return LoadResult(evaluations=tuple(evaluations), problems=tuple(problems), notices=tuple(notices),
                       target_tables=tuple(targets_found))
+
+
+def _unread_sheet(grid: SheetGrid, name: str, notices: list[Problem]) -> None:
+    """A sheet with something written on it but no table found is listed (never skipped silently)."""
+    for row in range(grid.height):
+        for col, value, top, left in grid.spans(row):
+            text = value if type(value) is str else f"{value:f}"
+            notices.append(Problem(source=Source(file=name, sheet=grid.name, cell=coordinate(top, left)), message=(
+                f"工作表“{grid.name}”中没有找到自评表（没有“三级指标”“年度指标值”“实际完成值”等表头），未读取；"
+                f"首个内容为“{_short(text)}”")))
+            return
 
 
 def _with_sources(data: dict[str, Any], table: _Table, edited: bool = False) -> dict[str, Any]:
