@@ -369,8 +369,9 @@ class Funds(_Placed):
     recorded: Points | None = None
     breakdown: tuple[FundRow, ...] = ()
     #: fields whose cell could not be read (an error value such as ``#DIV/0!`` under 执行率 or 得分): the
-    #: budget line then needs a person's judgment; ``places`` keeps each one's cell
-    unreadable: tuple[str, ...] = ()
+    #: budget line then needs a person's judgment; ``places`` keeps each one's cell. A state of the
+    #: file as read, not part of the table's data: left out of dumps (JSON, YAML, exported forms)
+    unreadable: tuple[str, ...] = Field(default=(), exclude=True)
     source: Source | None = None
     #: Each field's cell or YAML line (see :class:`_Placed`).
     places: Places = Field(default_factory=dict)
