@@ -536,3 +536,22 @@ def test_a_workbook_of_blank_sheets_and_notes_is_still_a_problem(tmp_path):
     loaded = load_xlsx_file(write_book(tmp_path / "y.xlsx", {"说明": [["说明"]], "空": [[None]]}))
     assert not loaded.evaluations and len(loaded.problems) == 1
     assert list(notices_at(loaded)) == ["说明!A1"]
+
+
+def test_two_row_header_whose_weight_and_score_words_stand_only_in_the_upper_row(tmp_path):
+    # 分值/得分 printed once in the upper row, the cells below them left empty (not merged): they are
+    # still the weight and score columns, never a table weighted by the default scheme
+    rows = [["项目支出绩效自评表", None, None, None, None, None, None],
+            ["绩效指标", None, None, "指标值", None, "分值", "得分"],
+            ["一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", None, None],
+            ["产出指标", "数量指标", "数字化档案", "≥100卷", "80卷", 60, 48],
+            ["效益指标", "社会效益", "查阅便利", "提升", "提升", 40, 40],
+            ["总分", None, None, None, None, 100, 88]]
+    loaded = load_xlsx_file(write_book(tmp_path / "u.xlsx", {"表": rows}, {"表": ["A2:C2", "D2:E2"]}))
+    evaluation = only(loaded)
+    first = evaluation.lines()[0][1]
+    assert (first.weight, first.recorded, first.places["weight"], first.places["recorded"]) == (
+        D(60), D(48), "F4", "G4")
+    result = score(evaluation)
+    assert (result.total, evaluation.recorded_total) == (D(88), D(88))
+    assert not [f for f in result.findings if f.code == "weights_assigned"]

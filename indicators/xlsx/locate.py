@@ -233,6 +233,21 @@ def sub_header(grid: SheetGrid, row: int, header_row: int, columns: dict[str, in
     return found or None
 
 
+def _words_above(grid: SheetGrid, row: int, columns: dict[str, int]) -> None:
+    """Header words a two-row header prints only in its upper row, above an empty cell of the header row
+    (``绩效指标 | 指标值 | 分值 | 得分`` over ``一级指标 | 二级指标 | 三级指标 | 年度指标值 | 实际完成值 |  | ``):
+    without them the 分值 column would be missed and the table weighted by the default scheme."""
+    above = row - 1
+    if above < 0 or row_kinds(grid)[above] != TOLD or is_funds_header(grid, above):
+        return
+    for col, value, top, left in grid.spans(above):
+        if type(value) is str and top == above:
+            named = WORDS[value].column
+            if named and named not in columns and grid.value(row, col) is None:
+                columns[named] = col
+    _submitted_is_recorded(columns)
+
+
 def is_indicator_header(columns: dict[str, int]) -> bool:
     """A header row names the 三级指标 and its target (or its actual)."""
     return "name" in columns and ("target" in columns or "actual" in columns)
@@ -272,6 +287,7 @@ def locate_tables(grid: SheetGrid) -> list[TableSpan]:
         if not is_indicator_header(columns):
             row += 1
             continue
+        _words_above(grid, row, columns)
         block = IndicatorBlock(header_row=row, columns=columns)
         row += 1
         refined = sub_header(grid, row, block.header_row, columns)
