@@ -555,3 +555,24 @@ def test_two_row_header_whose_weight_and_score_words_stand_only_in_the_upper_row
     result = score(evaluation)
     assert (result.total, evaluation.recorded_total) == (D(88), D(88))
     assert not [f for f in result.findings if f.code == "weights_assigned"]
+
+
+def test_a_goal_the_template_left_unfilled_is_listed_and_not_read(tmp_path):
+    header = ["一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分"]
+    rows = [["2023年度部门整体支出绩效自评表", None, None, None, None, None, None],
+            ["单位名称", "某局", None, None, None, None, None],
+            ["年度目标1（100分）", None, None, None, None, None, None], header,
+            ["产出指标", "数量指标", "数字化档案", "≥100卷", "80卷", 60, 48],
+            ["效益指标", "社会效益", "查阅便利", "提升", "提升", 40, 40],
+            ["合计", None, None, None, None, 100, 88],
+            ["年度目标2：", None, None, None, None, None, None], header,
+            [None, None, "指标1:", None, None, None, None],
+            [None, None, "指标2:", None, None, None, None],
+            ["合计", None, None, None, None, None, None],
+            ["总分", None, None, None, None, 100, 88]]
+    loaded = load_xlsx_file(write_book(tmp_path / "g.xlsx", {"表": rows}))
+    evaluation = only(loaded)
+    assert [(goal.name, goal.weight, len(goal.indicators)) for goal in evaluation.goals] == [("年度目标1", D(100), 2)]
+    assert list(notices_at(loaded)) == ["表!C10", "表!C11", "表!A8"]
+    assert "模板留下的空目标" in notices_at(loaded)["表!A8"]
+    assert score(evaluation).total == D(88)

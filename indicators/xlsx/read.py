@@ -566,6 +566,13 @@ def _table_data(table: _Table, targets: bool = False) -> dict[str, Any] | None:
                 if cell is not None:
                     table.put(goal, "recorded", cell, here)
             goal["indicators"] = _indicators(table, block, here + ("indicators",))
+            if not goal["indicators"] and "weight" not in goal and "description" not in goal:
+                # A goal the template left unfilled (年度目标3： over rows of 指标1: …): listed, not read.
+                table.notices.append(Problem(source=table.source(cells[0][1].origin), message=(
+                    f"“{goal['name']}”下没有填写任何指标（没有分值和目标内容），是模板留下的空目标，不读取")))
+                for key in [key for key in table.cells if key[:2] == here]:
+                    del table.cells[key]
+                continue
             goals.append(goal)
         elif goals:
             goals[-1]["indicators"].extend(_indicators(table, block, ("goals", len(goals) - 1, "indicators"),
