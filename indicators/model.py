@@ -251,6 +251,10 @@ class Indicator(_Placed):
     deductions: tuple[Deduction, ...] = ()
     judgment: Judgment | None = None
     not_applicable: bool = False
+    #: fields whose cell could not be read (an error value such as ``#DIV/0!``, an uncomputed formula):
+    #: ``actual`` leaves the line to a person's judgment; ``places`` keeps each one's cell. The file's
+    #: state as read, left out of dumps
+    unreadable: tuple[str, ...] = Field(default=(), exclude=True)
     source: Source | None = None
     #: Each field's cell or YAML line (see :class:`_Placed`).
     places: Places = Field(default_factory=dict)

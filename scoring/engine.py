@@ -232,6 +232,12 @@ def _score_indicator(index: int, goal: Goal | None, line: Indicator, weight: Dec
         findings.append(finding("weight_missing", M.weight_missing(name), line=name, index=index, source=line.source))
         return LineResult(**base, status=Status.NEEDS_JUDGMENT, reasons=(R.say(wording, "weight_missing", name=name),))
 
+    if "actual" in line.unreadable and line.judgment is None:
+        # The actual's cell holds an error value: never read as empty, never scored on a guess.
+        why = R.say(wording, "actual_error", name=name, cell=_place(line.source_of("actual")))
+        findings.append(finding("needs_judgment", M.needs_judgment(name, weight, why), line=name, index=index,
+                                source=_line_source(line, "actual")))
+        return LineResult(**base, weight=weight, status=Status.NEEDS_JUDGMENT, reasons=notes + (why,))
     case_name, note, conflict = classify(line, wording)
     if conflict is not None:
         findings.append(finding(

@@ -576,3 +576,28 @@ def test_a_goal_the_template_left_unfilled_is_listed_and_not_read(tmp_path):
     assert list(notices_at(loaded)) == ["表!C10", "表!C11", "表!A8"]
     assert "模板留下的空目标" in notices_at(loaded)["表!A8"]
     assert score(evaluation).total == D(88)
+
+
+@pytest.mark.parametrize("ref,status,score_", [
+    ("H9", Status.NEEDS_JUDGMENT, None),  # the actual of 完成年度医保信息化建设项目
+    ("K9", Status.SCORED, D(10)),  # its printed 得分: the line is still scored by the rule
+])
+def test_an_error_value_in_an_indicator_lines_actual_or_score(tmp_path, ref, status, score_):
+    path = write_book(tmp_path / "e.xlsx", {"U": MOF_ROWS}, {"U": MOF_MERGES})
+    patched = with_errors(path, tmp_path / "e2.xlsx", {ref: "#DIV/0!"})
+    loaded = load_xlsx_file(patched)
+    assert [p.source.location for p in loaded.problems] == [f"U!{ref}"]
+    (evaluation,) = loaded.evaluations
+    result = score(evaluation)
+    line = line_named(result, "完成年度医保信息化建设项目")
+    assert (line.status, line.score) == (status, score_)
+    if status is Status.NEEDS_JUDGMENT:
+        assert f"U!{ref}" in line.reasons[-1] and not result.complete
+    assert line_named(result, "医保信息化系统运行维护项目").score == D(15)
+    assert cli("score", str(patched)).exit_code == 1
+
+
+def test_an_error_value_under_weight_still_stops_the_table(tmp_path):
+    path = write_book(tmp_path / "e.xlsx", {"U": MOF_ROWS}, {"U": MOF_MERGES})
+    loaded = load_xlsx_file(with_errors(path, tmp_path / "e2.xlsx", {"J9": "#REF!"}))
+    assert [p.source.location for p in loaded.problems][:1] == ["U!J9"] and not loaded.evaluations

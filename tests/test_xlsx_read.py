@@ -238,7 +238,11 @@ def test_error_value_and_uncomputed_formula_are_reported_at_their_cells(tmp_path
     result = load_xlsx_file(write_book(tmp_path / "err.xlsx", {"U": rows}, {"U": MOF_MERGES}))
     found = {p.source.location: p.message for p in result.problems}
     assert "公式没有计算结果" in found["U!H9"] and "公式没有计算结果" in found["U!K10"]
-    assert not result.evaluations
+    # an actual or a printed 得分 that cannot be read leaves its line to judgment, not the table unread
+    (evaluation,) = result.evaluations
+    scored = score(evaluation)
+    assert [line.status.value for line in scored.lines[1:3]] == ["needs_judgment", "scored"]
+    assert not scored.complete
 
 
 def _with_part(path, patched, name, change, stored=False):
@@ -264,7 +268,8 @@ def test_cached_error_value(tmp_path):
     patched = _with_part(path, tmp_path / "e2.xlsx", "xl/worksheets/sheet1.xml", div0)
     result = load_xlsx_file(patched)
     assert [(p.source.location, p.message) for p in result.problems] == [
-        ("U!H9", "单元格是错误值 #DIV/0!，请在 Excel/WPS 中改正后保存")]
+        ("U!H9", "“完成年度医保信息化建设项目”的实际完成值单元格是错误值 #DIV/0!：这一行需要评价人判断，"
+                 "其他指标照常评分，全表待定；请在 Excel/WPS 中改正后保存")]
 
 
 @pytest.mark.parametrize("content,fragment", [

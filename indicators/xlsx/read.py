@@ -313,7 +313,7 @@ def _funds(table: _Table, data: dict[str, Any], header: int, end: int, breakdown
                 ref = coordinate(row, col)  # reported below as this line's, not as a table-stopping error
                 table.problems = [p for p in table.problems if p.source is None or p.source.cell != ref]
                 table.warnings.append(Problem(source=table.source(coordinate(row, col)), message=(
-                    f"预算执行情况的{_FUNDS_WORDS[key]}单元格是错误值 {error}：这一行需要评价人判断，"
+                    f"预算执行情况的{_FUNDS_WORDS[key]}单元格{_error_words(error)}：这一行需要评价人判断，"
                     f"其他指标照常评分，全表待定；请在 Excel/WPS 中改正后保存")))
                 continue
             if key == "recorded" and type(grid.value(row, col)) is str:
@@ -437,6 +437,7 @@ def _indicators(table: _Table, block: IndicatorBlock, path: Path_, start: int = 
         table.notices.append(Problem(source=table.source(cell.origin), message=(
             f"第{row + 1}行（“{_short(cell.text)}”）在指标表内，但没有三级指标名称，也没有指标值、分值或得分，"
             f"未作为指标读取")))
+    errors = grid.errors
     for row in block.rows:
         values = grid.values[row]
         width = len(values)
@@ -452,6 +453,8 @@ def _indicators(table: _Table, block: IndicatorBlock, path: Path_, start: int = 
             line[field] = value.strip() if type(value) is str else value
             holder = covered.get(col) if covered is not None else None
             places[field] = letter + number if holder is None else coordinate(*holder)
+        if errors:
+            _unreadable_cells(table, line, places, row, fields, errors)
         if "name" in line and _placeholder(line):
             table.notices.append(Problem(source=table.source(places["name"]), message=(
                 f"“{line['name']}”一行没有年度指标值、实际完成值、分值和得分，是模板留下的空行，不作为指标读取")))
@@ -471,6 +474,37 @@ def _indicators(table: _Table, block: IndicatorBlock, path: Path_, start: int = 
                                                  message=f"“{normalize(grid.cell(block.header_row, col).text)}”"
                                                          f"在隐藏列中，已照常读取，请确认"))
     return lines
+
+
+#: Line fields whose error value (#DIV/0!) or uncomputed formula leaves that line to a person's judgment
+#: instead of the whole table unread: the actual (the line cannot be scored on it) and the printed 得分
+#: (kept for the reviewer only). An error under 分值 or 年度指标值 still stops the table: a weight or
+#: target cannot be left out without changing what every other line is worth.
+_LINE_JUDGED_ON_ERROR = {"actual": "实际完成值", "recorded": "得分"}
+
+
+def _error_words(text: str) -> str:
+    return f"是错误值 {text}" if text.startswith("#") else "的公式没有计算结果"
+
+
+def _unreadable_cells(table: _Table, line: dict[str, Any], places: dict[str, str], row: int,
+                      fields: list[tuple[str, int, str]], errors: dict[str, str]) -> None:
+    """An actual or 得分 cell holding an error value: the line is kept, that field marked unreadable."""
+    for field, col, letter in fields:
+        if field not in _LINE_JUDGED_ON_ERROR:
+            continue
+        ref = letter + str(row + 1)
+        text = errors.get(ref)
+        if text is None or table.grid.is_covered(row, col):
+            continue
+        line.pop(field, None)
+        places[field] = ref
+        line.setdefault("unreadable", []).append(field)
+        table.problems = [p for p in table.problems if p.source.cell != ref]
+        table.warnings.append(Problem(source=table.source(ref), message=(
+            f"“{_short(str(line.get('name', '')))}”的{_LINE_JUDGED_ON_ERROR[field]}单元格{_error_words(text)}：" +
+            ("这一行需要评价人判断，其他指标照常评分，全表待定；" if field == "actual" else
+             "表上所填得分读不出，这一行照常按规则计分；") + "请在 Excel/WPS 中改正后保存")))
 
 
 def _short(text: str, limit: int = 20) -> str:
@@ -709,7 +743,7 @@ def _table_errors(table: _Table) -> None:
 def load_xlsx_file(path: str | Path, targets: bool = False, name: str | None = None) -> LoadResult:
     """Read every self-evaluation table in every sheet of an .xlsx workbook.
 
-    Sheets without a table are skipped silently; a workbook with no table at all is
+    A sheet without a table is listed as a notice at its first cell; a workbook with no table at all is
     a problem. Target tables (绩效目标表: targets, no actuals, no scores) are listed
     in ``target_tables``. The file is opened for reading only.
 
