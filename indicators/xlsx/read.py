@@ -801,7 +801,7 @@ def read_grids(grids: list[SheetGrid], name: str, targets: bool = False) -> Load
             located.extend((view, span) for span in spans)
         if not bands:
             located = [(sheet, span) for span in locate_tables(sheet)]
-            if not located:
+            if not located and meta_grid is None:  # (a workbook perfscore wrote has its own 汇总 sheet)
                 _unread_sheet(sheet, name, notices)
         for ordinal, (grid, span) in enumerate(located, 1):
             table = _Table(name, grid, span)
