@@ -601,3 +601,20 @@ def test_an_error_value_under_weight_still_stops_the_table(tmp_path):
     path = write_book(tmp_path / "e.xlsx", {"U": MOF_ROWS}, {"U": MOF_MERGES})
     loaded = load_xlsx_file(with_errors(path, tmp_path / "e2.xlsx", {"J9": "#REF!"}))
     assert [p.source.location for p in loaded.problems][:1] == ["U!J9"] and not loaded.evaluations
+
+
+@pytest.mark.parametrize("words", [
+    ("三级指标", "指标属性", "全年目标值", "全年完成值", "度量单位", "指标权重", "自评分"),
+    ("指标名称", "指标性质", "年度计划值", "年度实际完成值", "计量单位", "标准分", "评价得分"),
+    ("三级指标", "指标性质", "年初设定目标值", "实际达成值", "单位", "权重（%）", "自评得分（分）"),
+])
+def test_indicator_header_synonyms_other_regions_print(tmp_path, words):
+    rows = [["项目支出绩效自评表", None, None, None, None, None, None, None, None],
+            ["一级指标", "二级指标", *words],
+            ["产出指标", "质量指标", "档案合格率", "≧", 95, 96, "%", 60, 60],
+            ["效益指标", "社会效益", "查阅便利", "定性", "提升", "提升", None, 40, 40]]
+    line = only(load_xlsx_file(write_book(tmp_path / "h.xlsx", {"表": rows}))).lines()[0][1]
+    assert (line.name, line.nature, line.target, line.actual, line.unit, line.weight, line.recorded) == (
+        "档案合格率", Nature.POSITIVE, "95", "96", "%", D(60), D(60))
+    assert [line.places[f] for f in ("name", "nature", "target", "actual", "unit", "weight", "recorded")] == [
+        "C3", "D3", "E3", "F3", "G3", "H3", "I3"]
