@@ -126,7 +126,9 @@ def nature_sign(value: object) -> Comparison | None:
         return None
     found = NATURE_SIGNS.get(value)
     if found is None:
-        found = NATURE_SIGNS.get(normalize_text(value).replace(" ", "").replace("　", ""))
+        text = normalize_text(value).replace(" ", "").replace("　", "")
+        # a sign, or the comparison words an 指标方向 cell holds (大于等于, 不高于 …) printed here instead
+        found = NATURE_SIGNS.get(text) or parse_comparison_word(text)
     return found
 
 #: Words that mark a line as not applicable (此项目不涉及).
@@ -265,7 +267,7 @@ class Indicator(_Placed):
         """A sign printed as 指标性质 (``≧``) is read as its direction, the sign kept in ``nature_sign``."""
         if isinstance(data, dict):
             nature = data.get("nature")
-            if isinstance(nature, str) and nature not in _NATURE_WORDS:
+            if isinstance(nature, str) and nature not in _NATURE_WORDS and len(nature) <= 8:
                 sign = nature_sign(nature)
                 if sign is not None:
                     data = {**data, "nature": _SIGN_NATURE[sign], "nature_sign": nature.strip()}
@@ -293,7 +295,7 @@ class Indicator(_Placed):
             text = normalize_text(value).replace(" ", "")
             if text == "":
                 return None
-            found = _NATURE_WORDS.get(text)
+            found = _NATURE_WORDS.get(text) or _NATURE_WORDS.get(text.removesuffix("指标").removesuffix("型"))
             if found is None:
                 raise InputError(f"指标性质应为 正向、反向、定性、定量 或比较符号（≥ ≤ ＞ ＜ =），实际为“{value}”")
             return found

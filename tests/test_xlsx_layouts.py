@@ -618,3 +618,14 @@ def test_indicator_header_synonyms_other_regions_print(tmp_path, words):
         "档案合格率", Nature.POSITIVE, "95", "96", "%", D(60), D(60))
     assert [line.places[f] for f in ("name", "nature", "target", "actual", "unit", "weight", "recorded")] == [
         "C3", "D3", "E3", "F3", "G3", "H3", "I3"]
+
+
+@pytest.mark.parametrize("printed,nature,sign", [
+    ("正向指标", Nature.POSITIVE, None), ("反向指标", Nature.NEGATIVE, None), ("定性指标", Nature.QUALITATIVE, None),
+    ("大于等于", Nature.POSITIVE, "大于等于"), ("小于", Nature.NEGATIVE, "小于"), ("等于", Nature.QUANTITATIVE, "等于"),
+    (" ≧ ", Nature.POSITIVE, "≧"),
+])
+def test_nature_words_and_direction_words_printed_as_nature(tmp_path, printed, nature, sign):
+    rows = SIGN_HEAD + [["产出指标", "质量指标", "档案合格率", printed, "95", "96", "%", 100, 100]]
+    line = only(load_xlsx_file(write_book(tmp_path / "n.xlsx", {"表": rows}))).lines()[0][1]
+    assert (line.nature, line.nature_sign) == (nature, sign)
