@@ -507,7 +507,7 @@ def check_target_without_number(table: TableView) -> list[Finding]:
         found.append(_finding(
             "target_without_number", Severity.WARNING, line=view.result.name, index=view.result.index,
             source=_field_source(line, "target"),
-            message=M.target_without_number(view.result.name, line.nature.value, target)))
+            message=M.target_without_number(view.result.name, line.nature_sign or line.nature.value, target)))
     return found
 
 
