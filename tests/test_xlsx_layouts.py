@@ -116,7 +116,7 @@ def test_an_unknown_nature_is_still_refused_at_its_cell(tmp_path):
 
 # --- 2. template placeholder rows ----------------------------------------------------------------
 
-PLACEHOLDERS = ["指标2:", "指标3：", "指标1:", "……", "/", "-", "无", "…"]
+PLACEHOLDERS = ["指标2:", "指标3：", "指标1:", "……", "/", "-", "无", "…", "指标1:/", "指标2：……"]
 
 
 @pytest.mark.parametrize("placeholder", PLACEHOLDERS)
@@ -629,3 +629,51 @@ def test_nature_words_and_direction_words_printed_as_nature(tmp_path, printed, n
     rows = SIGN_HEAD + [["产出指标", "质量指标", "档案合格率", printed, "95", "96", "%", 100, 100]]
     line = only(load_xlsx_file(write_book(tmp_path / "n.xlsx", {"表": rows}))).lines()[0][1]
     assert (line.nature, line.nature_sign) == (nature, sign)
+
+
+# --- more layouts seen on published tables ------------------------------------------------------
+
+def test_a_total_cell_after_other_words_closes_the_table(tmp_path):
+    # 云南 公开14表: “其他需要说明事项 | 无 | 总分 | 100 | 96” in one row, never an indicator line
+    rows = SIGN_HEAD + [["产出指标", "质量指标", "档案合格率", "≧", 95, 96, "%", 60, 60],
+                        ["效益指标", "社会效益", "查阅便利", "定性", "提升", "提升", None, 40, 36],
+                        ["其他需要说明事项", None, "无", "无", "无", None, "总分", 100, 96]]
+    loaded = load_xlsx_file(write_book(tmp_path / "t.xlsx", {"表": rows}, {"表": ["A6:B6", "C6:E6"]}))
+    evaluation = only(loaded)
+    assert [line.name for _, line in evaluation.lines()] == ["档案合格率", "查阅便利"]
+    assert (evaluation.recorded_total, evaluation.places["recorded_total"]) == (D(96), "I6")
+
+
+@pytest.mark.parametrize("word", ["得分合计", "总得分", "自评总分"])
+def test_total_row_words(tmp_path, word):
+    rows = SIGN_HEAD + [["产出指标", "质量指标", "档案合格率", "≧", 95, 96, "%", 100, 100],
+                        [word, None, None, None, None, None, None, None, 100]]
+    evaluation = only(load_xlsx_file(write_book(tmp_path / "w.xlsx", {"表": rows})))
+    assert len(evaluation.lines()) == 1 and evaluation.recorded_total == D(100)
+
+
+def test_weights_printed_as_percentages_of_the_table(tmp_path):
+    rows = [["专项名称", "普惠金融发展专项资金", None, "省级主管部门", None, "四川省财政厅", None],
+            ["一级指标", "二级指标", "三级指标", "指标值", "完成值", "权重", "得分"],
+            ["产出指标", "数量指标", "贷款增长率", "≥10%", "15%", "60%", 60],
+            ["满意度指标", "满意度", "满意度", "≥80%", "85%", "40%", 40],
+            ["得分合计", None, None, None, None, None, 100]]
+    loaded = load_xlsx_file(write_book(tmp_path / "p.xlsx", {"表": rows}))
+    evaluation = only(loaded)
+    assert (evaluation.title, evaluation.department) == ("普惠金融发展专项资金", "四川省财政厅")
+    assert [(line.weight, line.places["weight"]) for _, line in evaluation.lines()] == [(D(60), "F3"), (D(40), "F4")]
+    assert list(notices_at(loaded)) == ["表!F2"] and "百分比" in loaded.notices[0].message
+    assert score(evaluation).total == D(100) and evaluation.recorded_total == D(100)
+
+
+def test_the_budget_head_over_the_amounts_wins_over_one_over_the_row_labels(tmp_path):
+    # 四川: 年度预算数(万元) heads the label column, 调整后预算数 the amounts; 权重 is the budget line's 分值
+    rows = funds_table(["年初预算", "调整后预算数", "预算执行数", "预算执行率", "权重", "得分"], [])
+    rows[2] = ["预算执行情况(10分)", "年度预算数(万元)", "年初预算", "调整后预算数", "预算执行数", "预算执行率", "权重",
+               "得分", None]
+    rows[3] = [None, "总额", 238.93, 251.89, 251.89, "100.00%", 10, None, None]
+    evaluation = only(load_xlsx_file(write_book(tmp_path / "b.xlsx", {"表": rows}, {"表": ["A3:A4"]})))
+    funds = evaluation.funds
+    assert (funds.label, funds.initial_budget, funds.budget, funds.executed, funds.weight) == (
+        "总额", D("238.93"), D("251.89"), D("251.89"), D(10))
+    assert (funds.places["budget"], funds.places["weight"]) == ("D4", "G4")

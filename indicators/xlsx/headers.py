@@ -90,7 +90,7 @@ FUNDS_COLUMNS: dict[str, tuple[str, ...]] = {
     "executed": ("全年执行数", "执行数", "实际执行数", "全年执行", "实际支出数", "全年实际支出数", "支出数",
                  "全年支出数", "实际支出", "预算执行数", "全年实际执行数", "实际执行", "执行金额", "实际支出金额",
                  "实际支付数", "支付数", "资金执行数", "累计执行数", "全年预算执行数", "实际使用数"),
-    "weight": ("分值",),
+    "weight": ("分值", "权重"),
     "rate": ("执行率", "预算执行率"),
     "recorded": ("得分", "自评得分"),
     SUBMITTED: ("原填得分", "原表得分", "表上原填得分"),
@@ -103,6 +103,8 @@ LABELS: dict[str, str] = {
     "偏差大或目标未完成原因分析": "deviation_analysis", "偏差原因分析": "deviation_analysis",
     "改进措施及结果应用方案": "improvement", "改进措施": "improvement",
     "项目主管部门": "department", "项目执行单位": "unit",
+    "专项名称": "title", "专项资金名称": "title", "省级主管部门": "department", "主管单位": "department",
+    "项目实施单位名称": "unit",
     "项目类别": "details", "项目属性": "details", "项目类型": "details", "填报人": "details", "联系电话": "details",
     "支出项目类别": "details",
     # 部门项目申报表(含绩效目标) (武汉 2024 绩效目标表, seed 003)
@@ -111,9 +113,10 @@ LABELS: dict[str, str] = {
 }
 
 #: First cells that end an indicator block.
-TOTAL_WORDS = ("总分", "总计", "合计得分", "综合得分")
+TOTAL_WORDS = ("总分", "总计", "合计得分", "综合得分", "得分合计", "总得分", "自评总分")
 SUBTOTAL_WORDS = ("合计", "小计")
 STOP_WORDS = TOTAL_WORDS + SUBTOTAL_WORDS + ("偏差大或目标未完成原因分析", "改进措施及结果应用方案", "注", "备注",
+                                            "其他需要说明事项", "其他需要说明的事项",
                                             "说明")
 
 #: A goal row: 年度目标1(30分) · 年度目标 1: (80分) · 年度绩效目标1（30分） · 年度目标一（40分） ·

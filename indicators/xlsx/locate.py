@@ -267,6 +267,20 @@ def _is_stop(text: str) -> bool:
     return text.startswith(STOP_WORDS) or bool(is_goal(text))
 
 
+_TOTALS = frozenset(TOTAL_WORDS)
+
+
+def total_cell(grid: SheetGrid, row: int) -> bool:
+    """A cell of its own in the row says exactly 总分 (or 总计, 得分合计 …), wherever it stands: the
+    row closes the table even when it begins with something else (其他需要说明事项 | 无 | 总分 | 100 | 96)."""
+    for _, value, top, _ in grid.spans(row):
+        if top == row and type(value) is str:
+            said = WORDS[value]
+            if said.normalized is not None and said.normalized in _TOTALS:
+                return True
+    return False
+
+
 def _starts_table(grid: SheetGrid, row: int) -> bool:
     """Rows that only a table's head holds: a title, 项目名称/单位名称, or a funds header."""
     found = _row_words(grid, row)
@@ -301,7 +315,8 @@ def locate_tables(grid: SheetGrid) -> list[TableSpan]:
                 break
             # A PLAIN row (content and numbers only) is blank, a stop, a header or a table head by none of them.
             if kind == TOLD and (not first_text(grid, row) or _is_stop(lead_text(grid, row)) or
-                                 is_indicator_header(_header_columns(grid, row)) or _starts_table(grid, row)):
+                                 is_indicator_header(_header_columns(grid, row)) or _starts_table(grid, row) or
+                                 total_cell(grid, row)):
                 break
             if _own_value(grid, row, columns["name"]) or grid.value(row, columns["name"]) is not None and \
                     any(_own_value(grid, row, c) for f, c in columns.items()
@@ -337,7 +352,7 @@ def locate_tables(grid: SheetGrid) -> list[TableSpan]:
         last = block.rows[-1] if block.rows else block.header_row
         for r in range(last + 1, min(last + 4, grid.height)):
             text = lead_text(grid, r)
-            if text.startswith(TOTAL_WORDS):
+            if text.startswith(TOTAL_WORDS) or row_kinds(grid)[r] == TOLD and total_cell(grid, r):
                 tables[-1].total_row = r
                 break
             if text and not text.startswith(SUBTOTAL_WORDS):

@@ -267,6 +267,11 @@ def _funds(table: _Table, data: dict[str, Any], header: int, end: int, breakdown
             name = WORDS[value].funds if len(value) < 30 else match_column(value, FUNDS_COLUMNS)
             if name and name not in columns:
                 columns[name] = col
+            elif name in _AMOUNT_KEYS and not _amounts_below(grid, header, end, columns[name]) and \
+                    _amounts_below(grid, header, end, col):
+                # Two heads name the same amount (年度预算数(万元) over the row labels, 调整后预算数 over
+                # the amounts): the column that holds amounts is the one read.
+                columns[name] = col
             weight_mark = weight_mark or points_in(value)
     if SUBMITTED in columns:  # an exported workbook: 得分 is perfscore's, 原填得分 the table's own
         columns["recorded"] = columns.pop(SUBMITTED)
@@ -410,6 +415,16 @@ def fmt_amount(number: Decimal) -> str:
     return text.rstrip("0").rstrip(".") if "." in text else text
 
 
+def _amounts_below(grid: SheetGrid, header: int, end: int, col: int) -> bool:
+    """The first row under a funds header with something in ``col`` holds an amount there."""
+    for row in range(header + 1, min(end, header + 4)):
+        value = grid.value(row, col)
+        if value is not None:
+            return _amount_like(value) and type(value) is Decimal or type(value) is str and \
+                _AMOUNT_UNIT.match(value) is not None
+    return False
+
+
 def _overall(table: _Table, data: dict[str, Any], header: int, end: int) -> None:
     grid = table.grid
     columns = {WORDS[value].normalized: col for col, value, _, _ in grid.spans(header) if type(value) is str}
@@ -438,6 +453,7 @@ def _indicators(table: _Table, block: IndicatorBlock, path: Path_, start: int = 
             f"第{row + 1}行（“{_short(cell.text)}”）在指标表内，但没有三级指标名称，也没有指标值、分值或得分，"
             f"未作为指标读取")))
     errors = grid.errors
+    percent_weights: list[str] = []
     for row in block.rows:
         values = grid.values[row]
         width = len(values)
@@ -467,12 +483,23 @@ def _indicators(table: _Table, block: IndicatorBlock, path: Path_, start: int = 
             table.line_places[here] = places
             line["places"] = places
             lines.append(line)
+        if "weight" in line and type(line["weight"]) is str and lines and lines[-1] is line:
+            percent = _PERCENT_WEIGHT.match(line["weight"])
+            if percent:
+                # 权重 printed as a share of the 100-point table (20%): that many points of 100.
+                line["weight"] = D(percent.group(1))
+                percent_weights.append(places["weight"])
         if grid.hidden_columns:
             for field, col in block.columns.items():
                 if col in grid.hidden_columns and grid.value(row, col) is not None:
                     table.notices.append(Problem(source=table.source(coordinate(row, col)),
                                                  message=f"“{normalize(grid.cell(block.header_row, col).text)}”"
                                                          f"在隐藏列中，已照常读取，请确认"))
+    if percent_weights:
+        col = block.columns["weight"]
+        table.notices.append(Problem(source=table.source(grid.cell(block.header_row, col).origin), message=(
+            f"“{normalize(grid.cell(block.header_row, col).text)}”列按百分比写出（{percent_weights[0]} 等 "
+            f"{len(percent_weights)} 行），按全表100分折算为分值（20% 即 20 分）")))
     return lines
 
 
@@ -513,7 +540,7 @@ def _short(text: str, limit: int = 20) -> str:
 
 
 #: Names a form's template leaves in rows nobody filled: 指标2:, 指标3：, a bare 指标1:, ……, /, -, 无.
-_PLACEHOLDER_NAME = re.compile(r"^(?:指标\s*\d*\s*[:：]?|[…．.。·、]+|[/／\\\-—－–_]+|无)$")
+_PLACEHOLDER_NAME = re.compile(r"^(?:指标\s*\d*\s*[:：]?)?\s*(?:[…．.。·、]+|[/／\\\-—－–_]+|无)?$")
 #: What an unfilled target, actual, 分值 or 得分 cell of such a row may hold.
 _PLACEHOLDER_VALUE = re.compile(r"^(?:[…．.。·、]*|[/／\\\-—－–_]+|无)$")
 _LINE_VALUES = ("target", "actual", "weight", "recorded")
@@ -527,6 +554,9 @@ def _placeholder(line: dict[str, Any]) -> bool:
         return False
     return all(key not in line or type(line[key]) is str and _PLACEHOLDER_VALUE.match(line[key].strip())
                for key in _LINE_VALUES)
+
+
+_PERCENT_WEIGHT = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*[%％]\s*$")
 
 
 def _carry_levels(above: dict[str, Any], line: dict[str, Any], places: dict[str, str]) -> None:
