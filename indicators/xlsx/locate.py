@@ -421,8 +421,8 @@ def side_by_side(grid: SheetGrid) -> list[Band]:
     """
     kinds = row_kinds(grid)
     for row in range(grid.height):
-        if kinds[row] != TOLD:
-            continue
+        if kinds[row] != TOLD or not is_indicator_header(_row_words(grid, row).columns):
+            continue  # (the row's words are remembered: the locator asks for them again)
         words = _header_words(grid, row)
         if len(words) < 4:
             continue

@@ -420,8 +420,7 @@ def _amounts_below(grid: SheetGrid, header: int, end: int, col: int) -> bool:
     for row in range(header + 1, min(end, header + 4)):
         value = grid.value(row, col)
         if value is not None:
-            return _amount_like(value) and type(value) is Decimal or type(value) is str and \
-                _AMOUNT_UNIT.match(value) is not None
+            return type(value) is Decimal or type(value) is str and _AMOUNT_UNIT.match(value) is not None
     return False
 
 
@@ -531,7 +530,8 @@ def _unreadable_cells(table: _Table, line: dict[str, Any], places: dict[str, str
         table.warnings.append(Problem(source=table.source(ref), message=(
             f"“{_short(str(line.get('name', '')))}”的{_LINE_JUDGED_ON_ERROR[field]}单元格{_error_words(text)}：" +
             ("这一行需要评价人判断，其他指标照常评分，全表待定；" if field == "actual" else
-             "表上所填得分读不出，这一行照常按规则计分；") + "请在 Excel/WPS 中改正后保存")))
+             "表上所填得分读不出，不作比对，也不作为定性指标的评价判断（该行按规则计分，定性指标待判断）；") +
+            "请在 Excel/WPS 中改正后保存")))
 
 
 def _short(text: str, limit: int = 20) -> str:
