@@ -677,3 +677,82 @@ def test_the_budget_head_over_the_amounts_wins_over_one_over_the_row_labels(tmp_
     assert (funds.label, funds.initial_budget, funds.budget, funds.executed, funds.weight) == (
         "总额", D("238.93"), D("251.89"), D("251.89"), D(10))
     assert (funds.places["budget"], funds.places["weight"]) == ("D4", "G4")
+
+
+# --- property: any two printed forms side by side read as each alone ------------------------------
+
+def _printed_form(evaluation) -> tuple[list[list[object]], list[tuple[int, int, int, int]]]:
+    """The first sheet perfscore would print for ``evaluation`` (values and merged ranges), without
+    perfscore's hidden metadata sheet: a plain printed form as an officer would hand it in."""
+    import io
+
+    import openpyxl
+
+    from scoring.reports.workbook import Mode, workbook_bytes
+
+    book = openpyxl.load_workbook(io.BytesIO(workbook_bytes([evaluation], mode=Mode.FILLED)))
+    sheet = book.worksheets[0]
+    rows = [[cell.value for cell in row] for row in sheet.iter_rows()]
+    merges = [(m.min_row - 1, m.min_col - 1, m.max_row - 1, m.max_col - 1) for m in sheet.merged_cells.ranges]
+    return rows, merges
+
+
+def _comparable(evaluation) -> object:
+    from .test_template import comparable
+
+    return comparable(evaluation)
+
+
+def _write(path, rows, merges):
+    from indicators.xlsx.cells import coordinate
+
+    return write_book(path, {"表": rows}, {"表": [f"{coordinate(a, b)}:{coordinate(c, d)}" for a, b, c, d in merges]})
+
+
+from hypothesis import HealthCheck, example, given, settings  # noqa: E402
+
+from indicators.model import Evaluation, Indicator  # noqa: E402
+
+from .strategies import evaluations  # noqa: E402
+
+# Found by Hypothesis: a project form beside a department form sits one row higher (no 项目名称 row),
+# so the two header rows are not on the same row.
+_ONE_LINE = Indicator(level1="产出指标", level2="数量指标", name="一", target="≤0.00", actual="0.00", unit="%",
+                      weight=D("0.50"))
+_PROJECT = Evaluation(kind="project", title="一", indicators=(_ONE_LINE,))
+_DEPARTMENT = Evaluation(kind="department", title="一", indicators=(_ONE_LINE,))
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large,
+                                                                 HealthCheck.function_scoped_fixture])
+@given(left=evaluations(goals=False), right=evaluations(goals=False))
+@example(left=_PROJECT, right=_DEPARTMENT)
+@example(left=_DEPARTMENT, right=_PROJECT)
+def test_any_two_forms_side_by_side_read_as_each_alone(tmp_path, left, right):
+    (left_rows, left_merges), (right_rows, right_merges) = _printed_form(left), _printed_form(right)
+    alone = [load_xlsx_file(_write(tmp_path / f"{i}.xlsx", rows, merges))
+             for i, (rows, merges) in enumerate([(left_rows, left_merges), (right_rows, right_merges)])]
+    width = max(len(row) for row in left_rows)
+    offset = width + 1
+    height = max(len(left_rows), len(right_rows))
+    pad = lambda rows, n, size: [(list(rows[r]) if r < len(rows) else []) + [None] * (size - (len(rows[r]) if r < len(rows) else 0))
+                                 for r in range(n)]  # noqa: E731
+    rows = [l + [None] + r for l, r in zip(pad(left_rows, height, width), pad(right_rows, height, 0))]
+    merges = left_merges + [(a, b + offset, c, d + offset) for a, b, c, d in right_merges]
+    together = load_xlsx_file(_write(tmp_path / "both.xlsx", rows, merges))
+    expected = [e for result in alone for e in result.evaluations]
+    assert [_comparable(e) for e in together.evaluations] == [_comparable(e) for e in expected]
+    assert len(together.problems) == sum(len(result.problems) for result in alone)
+    if len(together.evaluations) == 2 and all(result.evaluations for result in alone):
+        from indicators.xlsx.cells import column_letter
+
+        def shifted(place: str) -> str:
+            letters = "".join(ch for ch in place if ch.isalpha())
+            col = 0
+            for ch in letters:
+                col = col * 26 + ord(ch) - 64
+            return column_letter(col - 1 + offset) + place[len(letters):]
+
+        right_alone, right_together = alone[1].evaluations[0], together.evaluations[1]
+        assert [line.places for _, line in right_together.lines()] == [
+            {k: shifted(v) for k, v in line.places.items()} for _, line in right_alone.lines()]

@@ -410,45 +410,72 @@ def _header_words(grid: SheetGrid, row: int) -> list[tuple[int, str]]:
     return found
 
 
-def side_by_side(grid: SheetGrid) -> list[Band]:
-    """The column bands of tables printed side by side on one sheet (A:H and J:Q), or [] for one table
-    across the sheet.
-
-    Told by the header row: the word heading its first column (一级指标, or whatever comes first)
-    is printed again further right, with a 三级指标 (or its synonym) after each. A band ends where the
-    next begins: after the first empty header cell past the left table's last header word (the gap
-    column between the two tables), else at the repeated word itself.
-    """
-    kinds = row_kinds(grid)
-    for row in range(grid.height):
-        if kinds[row] != TOLD or not is_indicator_header(_row_words(grid, row).columns):
-            continue  # (the row's words are remembered: the locator asks for them again)
-        words = _header_words(grid, row)
-        if len(words) < 4:
-            continue
+def _row_groups(grid: SheetGrid, row: int) -> list[list[tuple[int, str]]]:
+    """The header words of one indicator header row, as one group per table it heads: several when the
+    word heading its first column (一级指标 …) is printed again further right, or when two 三级指标
+    words stand on either side of an empty header cell."""
+    words = _header_words(grid, row)
+    if len(words) >= 4:
         first = words[0][1]
         starts = [i for i, (_, field) in enumerate(words) if field == first]
         if len(starts) < 2:
             starts = _starts_after_gaps(grid, row, words)
-            if len(starts) < 2:
-                continue
         groups = [words[a:b] for a, b in zip(starts, starts[1:] + [len(words)])]
-        if sum(1 for group in groups if any(field == "name" for _, field in group)) < 2:
-            continue
-        bands: list[Band] = []
-        begin = 0
-        for i, group in enumerate(groups):
-            if i + 1 < len(groups):
-                last, following = group[-1][0], groups[i + 1][0][0]
-                gap = next((c for c in range(last + 1, following) if grid.value(row, c) is None), None)
-                end = gap + 1 if gap is not None else following
-            else:
-                end = grid.width
+        if len(groups) >= 2 and sum(1 for group in groups if any(f == "name" for _, f in group)) >= 2:
+            return groups
+    return [words] if words else []
+
+
+def side_by_side(grid: SheetGrid) -> list[Band]:
+    """The column bands of tables printed side by side on one sheet (A:H and J:Q), or [] for tables
+    that each run across the sheet.
+
+    Every indicator header row heads one table, or several printed side by side in that row
+    (:func:`_row_groups`); the columns each spans, from its first header word to its last, are
+    gathered over the sheet, and spans that overlap are one band. Two or more bands that do not
+    overlap are tables side by side, aligned or not. A band ends at the first column between it and
+    the next that is empty in every row (the gap column), else at the first one empty in every
+    header row, else where the next band's header words begin.
+    """
+    kinds = row_kinds(grid)
+    spans: list[tuple[int, int, int, str]] = []  # (first column, last column, header row, name cell)
+    for row in range(grid.height):
+        if kinds[row] != TOLD or not is_indicator_header(_row_words(grid, row).columns):
+            continue  # (the row's words are remembered: the locator asks for them again)
+        for group in _row_groups(grid, row):
             name_col = next((col for col, field in group if field == "name"), group[0][0])
-            bands.append(Band(begin, end, grid.cell(row, name_col).origin))
-            begin = end
-        return bands
-    return []
+            spans.append((group[0][0], group[-1][0], row, grid.cell(row, name_col).origin))
+    if len(spans) < 2:
+        return []
+    spans.sort()
+    clusters: list[list[tuple[int, int, int, str]]] = [[spans[0]]]
+    reach = spans[0][1]
+    for span in spans[1:]:
+        if span[0] <= reach:
+            clusters[-1].append(span)
+            reach = max(reach, span[1])
+        else:
+            clusters.append([span])
+            reach = span[1]
+    if len(clusters) < 2:
+        return []
+    header_rows = [row for _, _, row, _ in spans]
+    bands: list[Band] = []
+    begin = 0
+    for i, cluster in enumerate(clusters):
+        if i + 1 < len(clusters):
+            last, following = max(hi for _, hi, _, _ in cluster), clusters[i + 1][0][0]
+            between = range(last + 1, following)
+            gap = next((c for c in between if all(grid.value(r, c) is None for r in range(grid.height))), None)
+            if gap is None:
+                gap = next((c for c in between if all(grid.value(r, c) is None for r in header_rows)), None)
+            end = gap + 1 if gap is not None else following
+        else:
+            end = grid.width
+        first_header = min(cluster, key=lambda span: span[2])
+        bands.append(Band(begin, end, first_header[3]))
+        begin = end
+    return bands
 
 
 def _starts_after_gaps(grid: SheetGrid, row: int, words: list[tuple[int, str]]) -> list[int]:
