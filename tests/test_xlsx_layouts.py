@@ -711,7 +711,7 @@ def _write(path, rows, merges):
 
 from hypothesis import HealthCheck, example, given, settings  # noqa: E402
 
-from indicators.model import Evaluation, Indicator  # noqa: E402
+from indicators.model import Evaluation, Funds, Goal, Indicator  # noqa: E402
 
 from .strategies import evaluations  # noqa: E402
 
@@ -721,18 +721,23 @@ _ONE_LINE = Indicator(level1="产出指标", level2="数量指标", name="一", 
                       weight=D("0.50"))
 _PROJECT = Evaluation(kind="project", title="一", indicators=(_ONE_LINE,))
 _DEPARTMENT = Evaluation(kind="department", title="一", indicators=(_ONE_LINE,))
+# … and a goal form whose header row is the row of the budget block's 分值 | 得分 on its left.
+_WITH_FUNDS = Evaluation(kind="project", title="一", indicators=(_ONE_LINE,),
+                         funds=Funds(weight=D(10), budget=D("0.01"), executed=D("0.00")))
+_WITH_GOAL = Evaluation(kind="project", title="一", goals=(Goal(name="年度目标1", indicators=(_ONE_LINE,)),))
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large,
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large,
                                                                  HealthCheck.function_scoped_fixture])
-@given(left=evaluations(goals=False), right=evaluations(goals=False))
+@given(left=evaluations(), right=evaluations())
 @example(left=_PROJECT, right=_DEPARTMENT)
 @example(left=_DEPARTMENT, right=_PROJECT)
+@example(left=_WITH_FUNDS, right=_WITH_GOAL)
 def test_any_two_forms_side_by_side_read_as_each_alone(tmp_path, left, right):
     (left_rows, left_merges), (right_rows, right_merges) = _printed_form(left), _printed_form(right)
     alone = [load_xlsx_file(_write(tmp_path / f"{i}.xlsx", rows, merges))
              for i, (rows, merges) in enumerate([(left_rows, left_merges), (right_rows, right_merges)])]
-    width = max(len(row) for row in left_rows)
+    width = max([len(row) for row in left_rows] + [d + 1 for _, _, _, d in left_merges])  # merges may reach further
     offset = width + 1
     height = max(len(left_rows), len(right_rows))
     pad = lambda rows, n, size: [(list(rows[r]) if r < len(rows) else []) + [None] * (size - (len(rows[r]) if r < len(rows) else 0))

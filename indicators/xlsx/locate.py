@@ -411,19 +411,23 @@ def _header_words(grid: SheetGrid, row: int) -> list[tuple[int, str]]:
 
 
 def _row_groups(grid: SheetGrid, row: int) -> list[list[tuple[int, str]]]:
-    """The header words of one indicator header row, as one group per table it heads: several when the
-    word heading its first column (一级指标 …) is printed again further right, or when two 三级指标
-    words stand on either side of an empty header cell."""
+    """The header words of one indicator header row, one group per table it heads, each holding a
+    三级指标 (or synonym) word. Words part where an empty cell stands between them, or where the word
+    heading the first column (一级指标 …) is printed again; a group without a 三级指标 word heads no
+    table here (the 分值 | 得分 of a budget block printed in the same row, say) and is left out."""
     words = _header_words(grid, row)
-    if len(words) >= 4:
-        first = words[0][1]
-        starts = [i for i, (_, field) in enumerate(words) if field == first]
-        if len(starts) < 2:
-            starts = _starts_after_gaps(grid, row, words)
-        groups = [words[a:b] for a, b in zip(starts, starts[1:] + [len(words)])]
-        if len(groups) >= 2 and sum(1 for group in groups if any(f == "name" for _, f in group)) >= 2:
-            return groups
-    return [words] if words else []
+    groups: list[list[tuple[int, str]]] = []
+    for word in words:
+        if groups:
+            previous = groups[-1][-1][0]
+            if any(grid.value(row, c) is None for c in range(previous + 1, word[0])) or \
+                    word[1] == groups[-1][0][1] and any(f == "name" for _, f in groups[-1]):
+                groups.append([word])
+                continue
+            groups[-1].append(word)
+        else:
+            groups.append([word])
+    return [group for group in groups if any(field == "name" for _, field in group)]
 
 
 def side_by_side(grid: SheetGrid) -> list[Band]:
@@ -476,19 +480,6 @@ def side_by_side(grid: SheetGrid) -> list[Band]:
         bands.append(Band(begin, end, first_header[3]))
         begin = end
     return bands
-
-
-def _starts_after_gaps(grid: SheetGrid, row: int, words: list[tuple[int, str]]) -> list[int]:
-    """Where each table's header words begin when the first word is not printed again but the
-    三级指标 word is: after an empty header cell between two 三级指标 words (the gap column)."""
-    names = [i for i, (_, field) in enumerate(words) if field == "name"]
-    starts = [0]
-    for a, b in zip(names, names[1:]):
-        gap = next((c for c in range(words[a][0] + 1, words[b][0]) if grid.value(row, c) is None), None)
-        if gap is None:
-            return []
-        starts.append(next(i for i, (col, _) in enumerate(words) if col > gap))
-    return starts
 
 
 def band_grid(grid: SheetGrid, band: Band) -> SheetGrid:
