@@ -761,3 +761,16 @@ def test_any_two_forms_side_by_side_read_as_each_alone(tmp_path, left, right):
         right_alone, right_together = alone[1].evaluations[0], together.evaluations[1]
         assert [line.places for _, line in right_together.lines()] == [
             {k: shifted(v) for k, v in line.places.items()} for _, line in right_alone.lines()]
+
+
+def test_level2_cells_printing_only_a_weight_are_groups_of_their_own(tmp_path):
+    rows = SIGN_HEAD + [
+        ["产出指标", "（30分）", "数字化档案", "正向", "≥100卷", "120卷", "卷", None, 15],
+        [None, None, "合格率", "正向", "≥95%", "96%", None, None, 15],
+        [None, "（30分）", "及时率", "正向", "≥95%", "96%", None, None, 30],
+        ["效益指标", "社会效益", "查阅便利", "定性", "提升", "提升", None, 40, 40]]
+    evaluation = only(load_xlsx_file(write_book(tmp_path / "l2.xlsx", {"表": rows}, {"表": ["B4:B5", "A4:A6"]})))
+    result = score(evaluation)
+    assert [(line.name, line.weight, line.level2) for line in result.lines] == [
+        ("数字化档案", D(15), None), ("合格率", D(15), None), ("及时率", D(30), None), ("查阅便利", D(40), "社会效益")]
+    assert result.total == D(100)
