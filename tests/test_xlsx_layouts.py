@@ -740,9 +740,12 @@ def test_any_two_forms_side_by_side_read_as_each_alone(tmp_path, left, right):
     width = max([len(row) for row in left_rows] + [d + 1 for _, _, _, d in left_merges])  # merges may reach further
     offset = width + 1
     height = max(len(left_rows), len(right_rows))
-    pad = lambda rows, n, size: [(list(rows[r]) if r < len(rows) else []) + [None] * (size - (len(rows[r]) if r < len(rows) else 0))
-                                 for r in range(n)]  # noqa: E731
-    rows = [l + [None] + r for l, r in zip(pad(left_rows, height, width), pad(right_rows, height, 0))]
+    def pad(rows: list[list[object]], size: int) -> list[list[object]]:
+        """``height`` rows, each at least ``size`` cells wide."""
+        padded = [list(rows[r]) if r < len(rows) else [] for r in range(height)]
+        return [row + [None] * (size - len(row)) for row in padded]
+
+    rows = [l + [None] + r for l, r in zip(pad(left_rows, width), pad(right_rows, 0))]
     merges = left_merges + [(a, b + offset, c, d + offset) for a, b, c, d in right_merges]
     together = load_xlsx_file(_write(tmp_path / "both.xlsx", rows, merges))
     expected = [e for result in alone for e in result.evaluations]

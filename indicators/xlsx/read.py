@@ -396,21 +396,21 @@ def _amount_units(table: _Table, amounts: dict[str, Any], path: Path_, unit: str
         elif block is None:  # several units in one row, the block states none: each converted to 万元
             amounts[key] = number * scale / Decimal(10000)
             table.notices.append(Problem(source=table.line_of(path + (key,)), message=(
-                f"预算执行情况的金额“{amounts_text(number, written_unit)}”单位与同行不同，已换算为{fmt_amount(amounts[key])}万元")))
+                f"预算执行情况的金额“{_amount_text(number, written_unit)}”单位与同行不同，已换算为{_plain_amount(amounts[key])}万元")))
         else:
             amounts[key] = number * scale / block
             table.notices.append(Problem(source=table.line_of(path + (key,)), message=(
-                f"预算执行情况的金额“{amounts_text(number, written_unit)}”与表头单位（{unit}）不同，"
-                f"已换算为{fmt_amount(amounts[key])}{unit}")))
+                f"预算执行情况的金额“{_amount_text(number, written_unit)}”与表头单位（{unit}）不同，"
+                f"已换算为{_plain_amount(amounts[key])}{unit}")))
         if place is not None:
             table.cells[path + (key,)] = place
 
 
-def amounts_text(number: Decimal, unit: str) -> str:
+def _amount_text(number: Decimal, unit: str) -> str:
     return f"{number:f}{unit}"
 
 
-def fmt_amount(number: Decimal) -> str:
+def _plain_amount(number: Decimal) -> str:
     text = f"{number:f}"
     return text.rstrip("0").rstrip(".") if "." in text else text
 
