@@ -710,6 +710,7 @@ def _write(path, rows, merges):
 
 
 from hypothesis import HealthCheck, example, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
 
 from indicators.model import Evaluation, Funds, Goal, Indicator  # noqa: E402
 
@@ -777,3 +778,31 @@ def test_level2_cells_printing_only_a_weight_are_groups_of_their_own(tmp_path):
     assert [(line.name, line.weight, line.level2) for line in result.lines] == [
         ("数字化档案", D(15), None), ("合格率", D(15), None), ("及时率", D(30), None), ("查阅便利", D(40), "社会效益")]
     assert result.total == D(100)
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large,
+                                                                 HealthCheck.function_scoped_fixture])
+@given(evaluation=evaluations(), placeholder=st.sampled_from(PLACEHOLDERS), where=st.integers(0, 10 ** 6))
+def test_a_placeholder_row_anywhere_in_a_block_changes_nothing_but_a_notice(tmp_path, evaluation, placeholder, where):
+    from indicators.xlsx.cells import coordinate
+
+    rows, merges = _printed_form(evaluation)
+    alone = load_xlsx_file(_write(tmp_path / "a.xlsx", rows, merges))
+    headers = [r for r, row in enumerate(rows) if "三级指标" in row]
+    name_col = rows[headers[0]].index("三级指标")
+    # a row inside the first block: after its header row, before the row that ends it
+    lines = [r for r in range(headers[0] + 1, len(rows)) if rows[r][name_col] not in (None, "三级指标")]
+    block = [headers[0] + 1] + [r + 1 for r in lines if r + 1 <= (lines[-1] + 1 if lines else headers[0] + 1)]
+    at = block[where % len(block)]
+    width = max(len(row) for row in rows)
+    inserted = [None] * width
+    inserted[name_col] = placeholder
+    rows = rows[:at] + [inserted] + rows[at:]
+    # merged ranges below the new row move down; those reaching across it grow by one row
+    merges = [(a + (a >= at), b, c + (c >= at), d) for a, b, c, d in merges]
+    loaded = load_xlsx_file(_write(tmp_path / "p.xlsx", rows, merges))
+    assert [_comparable(e) for e in loaded.evaluations] == [_comparable(e) for e in alone.evaluations]
+    assert len(loaded.problems) == len(alone.problems)
+    if alone.evaluations:
+        new = [p for p in loaded.notices if p.source.cell == coordinate(at, name_col)]
+        assert len(new) == 1 and "模板留下的空行" in new[0].message
