@@ -806,3 +806,27 @@ def test_a_placeholder_row_anywhere_in_a_block_changes_nothing_but_a_notice(tmp_
     if alone.evaluations:
         new = [p for p in loaded.notices if p.source.cell == coordinate(at, name_col)]
         assert len(new) == 1 and "模板留下的空行" in new[0].message
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large,
+                                                                 HealthCheck.function_scoped_fixture])
+@given(evaluation=evaluations())
+def test_a_weight_column_hidden_under_the_header_beside_it_is_never_scored(tmp_path, evaluation):
+    from indicators.xlsx.cells import coordinate
+
+    rows, merges = _printed_form(evaluation)
+    headers = [r for r, row in enumerate(rows) if "三级指标" in row]
+    for r in headers:
+        row = rows[r]
+        col = next(c for c, value in enumerate(row) if value in ("分值", "目标分值"))
+        row[col] = None  # the 分值 header gone, the one to its left merged across its column
+        merges.append((r, col - 1, r, col))
+    loaded = load_xlsx_file(_write(tmp_path / "h.xlsx", rows, merges))
+    printed = any(line.weight is not None for _, line in evaluation.lines())
+    if printed:
+        assert not loaded.evaluations
+        first = headers[0]
+        col = next(b for a, b, c, d in merges if a == first and c == first and d == b + 1)
+        assert any(p.source.cell == coordinate(first, col) and "“分值”" in p.message for p in loaded.problems)
+    else:
+        assert not [p for p in loaded.problems if "“分值”" in p.message]
