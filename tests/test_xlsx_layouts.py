@@ -830,3 +830,24 @@ def test_a_weight_column_hidden_under_the_header_beside_it_is_never_scored(tmp_p
         assert any(p.source.cell == coordinate(first, col) and "“分值”" in p.message for p in loaded.problems)
     else:
         assert not [p for p in loaded.problems if "“分值”" in p.message]
+
+
+_UPPER_WORDS = ("分值", "目标分值", "得分", "计量单位", "指标性质", "指标方向", "偏差原因分析及改进措施")
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large,
+                                                                 HealthCheck.function_scoped_fixture])
+@given(evaluation=evaluations(), moved=st.sets(st.sampled_from(_UPPER_WORDS), min_size=1))
+def test_header_words_moved_to_an_upper_header_row_read_the_same(tmp_path, evaluation, moved):
+    rows, merges = _printed_form(evaluation)
+    alone = load_xlsx_file(_write(tmp_path / "a.xlsx", rows, merges))
+    headers = [r for r, row in enumerate(rows) if "三级指标" in row]
+    for at in reversed(headers):
+        header = rows[at]
+        upper = [value if value in moved else None for value in header]
+        rows[at] = [None if value in moved else value for value in header]
+        rows = rows[:at] + [upper] + rows[at:]
+        merges = [(a + (a >= at), b, c + (c >= at), d) for a, b, c, d in merges]
+    loaded = load_xlsx_file(_write(tmp_path / "u.xlsx", rows, merges))
+    assert [_comparable(e) for e in loaded.evaluations] == [_comparable(e) for e in alone.evaluations]
+    assert len(loaded.problems) == len(alone.problems)
