@@ -851,3 +851,25 @@ def test_header_words_moved_to_an_upper_header_row_read_the_same(tmp_path, evalu
     loaded = load_xlsx_file(_write(tmp_path / "u.xlsx", rows, merges))
     assert [_comparable(e) for e in loaded.evaluations] == [_comparable(e) for e in alone.evaluations]
     assert len(loaded.problems) == len(alone.problems)
+
+
+def test_a_header_that_heads_no_table_read_is_a_problem_at_its_cell(tmp_path):
+    good = SIGN_HEAD + [["产出指标", "质量指标", "档案合格率", "≧", 95, 96, "%", 100, 100]]
+    broken = [["项目支出绩效自评表", None, None, None, None],
+              ["一级指标", "二级指标", "三级指标", "分值", "得分"],
+              ["产出指标", "数量指标", "宣传次数", 100, 100]]
+    path = write_book(tmp_path / "u.xlsx", {"表": good, "表二": broken})
+    loaded = load_xlsx_file(path)
+    assert [p.source.location for p in loaded.problems] == ["表二!C2"] and "没有读成表" in loaded.problems[0].message
+    assert [e.title for e in loaded.evaluations] == ["档案数字化"]
+    assert cli("score", str(path)).exit_code == 1
+
+
+def test_a_side_table_not_aligned_and_not_readable_is_a_problem(tmp_path):
+    broken = [[None] * 5, [None] * 5, [None] * 5,
+              ["一级指标", "二级指标", "三级指标", "分值", "得分"],
+              ["产出指标", "数量指标", "宣传次数", 100, 100]]
+    rows = side(LEFT, broken + [[None] * 8] * (len(LEFT) - len(broken)))
+    loaded = load_xlsx_file(write_book(tmp_path / "s.xlsx", {"表": rows}))
+    assert [p.source.location for p in loaded.problems] == ["表!L4"]
+    assert [e.title for e in loaded.evaluations] == ["档案数字化"]

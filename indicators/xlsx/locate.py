@@ -16,7 +16,8 @@ from .cells import SheetGrid
 from .headers import (GOAL_RE, INDICATOR_COLUMNS, STOP_WORDS, SUBMITTED, SUBTOTAL_WORDS, TOTAL_WORDS, fold,
                       match_column, match_label, normalize, telling_in, Words, WORDS)
 
-__all__ = ["IndicatorBlock", "TableSpan", "locate_tables", "first_text", "side_by_side", "band_grid", "Band"]
+__all__ = ["IndicatorBlock", "TableSpan", "locate_tables", "first_text", "side_by_side", "band_grid", "Band",
+           "header_words"]
 
 _TITLE_WORDS = ("自评表", "评价报告", "评价表", "绩效目标表", "自评情况表")
 
@@ -399,7 +400,7 @@ class Band:
     header: str
 
 
-def _header_words(grid: SheetGrid, row: int) -> list[tuple[int, str]]:
+def header_words(grid: SheetGrid, row: int) -> list[tuple[int, str]]:
     """(column, indicator field) of every header word in a row, each merged cell once."""
     found = []
     for col, value, top, left in grid.spans(row):
@@ -415,7 +416,7 @@ def _row_groups(grid: SheetGrid, row: int) -> list[list[tuple[int, str]]]:
     三级指标 (or synonym) word. Words part where an empty cell stands between them, or where the word
     heading the first column (一级指标 …) is printed again; a group without a 三级指标 word heads no
     table here (the 分值 | 得分 of a budget block printed in the same row, say) and is left out."""
-    words = _header_words(grid, row)
+    words = header_words(grid, row)
     groups: list[list[tuple[int, str]]] = []
     for word in words:
         if groups:

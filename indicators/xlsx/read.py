@@ -25,8 +25,8 @@ from .gcpause import collector_paused
 from .metadata import META_SHEET, apply_metadata, read_metadata
 from .headers import (FUNDS_COLUMNS, REVIEW_COLUMNS, SUBMITTED, WORDS, fold, label_head, match_column,
                       match_label, normalize)
-from .locate import (TOLD, IndicatorBlock, TableSpan, band_grid, is_funds_header, is_goal, locate_tables, points_in,
-                     row_kinds, side_by_side)
+from .locate import (TOLD, IndicatorBlock, TableSpan, band_grid, header_words, is_funds_header, is_goal, locate_tables,
+                     points_in, row_kinds, side_by_side)
 
 __all__ = ["load_xlsx_file", "read_grids", "HEADING_KEY"]
 
@@ -831,8 +831,9 @@ def read_grids(grids: list[SheetGrid], name: str, targets: bool = False) -> Load
             located.extend((view, span) for span in spans)
         if not bands:
             located = [(sheet, span) for span in locate_tables(sheet)]
-            if not located and meta_grid is None:  # (a workbook perfscore wrote has its own 汇总 sheet)
-                _unread_sheet(sheet, name, notices)
+        _unread_headers(sheet, located, {band.header for band in bands}, name, problems)
+        if not located and not bands and meta_grid is None:  # (a workbook perfscore wrote has its own 汇总 sheet)
+            _unread_sheet(sheet, name, notices)
         for ordinal, (grid, span) in enumerate(located, 1):
             table = _Table(name, grid, span)
             _table_errors(table)
@@ -864,6 +865,35 @@ def read_grids(grids: list[SheetGrid], name: str, targets: bool = False) -> Load
                                 message="工作簿中找不到自评表（没有“三级指标”“年度指标值”“实际完成值”等表头）"))
     return LoadResult(evaluations=tuple(evaluations), problems=tuple(problems), notices=tuple(notices),
                       target_tables=tuple(targets_found))
+
+
+def _unread_headers(grid: SheetGrid, located: list[tuple[SheetGrid, TableSpan]], reported: set[str], name: str,
+                    problems: list[Problem]) -> None:
+    """A row that reads like an indicator header (三级指标 with at least two other column words: 一级指标,
+    分值, 得分 …) but heads no table that was read: a table not read is a problem at that cell, never
+    skipped silently (most often its 年度指标值/实际完成值 columns are missing or misspelt)."""
+    used = set()
+    for _, span in located:
+        for block in span.blocks:
+            cell = grid.cell(block.header_row, block.columns["name"])
+            used.add((cell.row, cell.col))
+    kinds = row_kinds(grid)
+    for row in range(grid.height):
+        if kinds[row] != TOLD:
+            continue
+        words = header_words(grid, row)
+        if len({field for _, field in words}) < 3:
+            continue
+        for col, field in words:
+            if field != "name":
+                continue
+            cell = grid.cell(row, col)
+            if (cell.row, cell.col) in used or cell.origin in reported or cell.row != row:
+                continue
+            problems.append(Problem(source=Source(file=name, sheet=grid.name, cell=cell.origin), message=(
+                f"“{normalize(cell.text)}”一行像是一张表的表头，但没有读成表（表头要在同一行写出“年度指标值”或"
+                f"“实际完成值”等），这张表未评分")))
+            reported.add(cell.origin)
 
 
 def _unread_sheet(grid: SheetGrid, name: str, notices: list[Problem]) -> None:
