@@ -17,7 +17,7 @@ from .headers import (GOAL_RE, INDICATOR_COLUMNS, STOP_WORDS, SUBMITTED, SUBTOTA
                       match_column, match_label, normalize, telling_in, Words, WORDS)
 
 __all__ = ["IndicatorBlock", "TableSpan", "locate_tables", "first_text", "side_by_side", "band_grid", "Band",
-           "header_words"]
+           "header_words", "header_fields"]
 
 _TITLE_WORDS = ("自评表", "评价报告", "评价表", "绩效目标表", "自评情况表")
 
@@ -181,6 +181,12 @@ def _row_words(grid: SheetGrid, row: int) -> _RowWords:
                                            distinct == 1 and type(previous) is str and
                                            any(w in previous for w in _TITLE_WORDS))
     return found  # type: ignore[return-value]
+
+
+def header_fields(grid: SheetGrid, row: int) -> dict[str, int]:
+    """The indicator fields a row's header words name, each at its first column (remembered per row; do
+    not change the dict)."""
+    return _row_words(grid, row).columns
 
 
 def _header_columns(grid: SheetGrid, row: int) -> dict[str, int]:

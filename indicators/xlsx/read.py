@@ -25,8 +25,8 @@ from .gcpause import collector_paused
 from .metadata import META_SHEET, apply_metadata, read_metadata
 from .headers import (FUNDS_COLUMNS, REVIEW_COLUMNS, SUBMITTED, WORDS, fold, label_head, match_column,
                       match_label, normalize)
-from .locate import (TOLD, IndicatorBlock, TableSpan, band_grid, header_words, is_funds_header, is_goal, locate_tables,
-                     points_in, row_kinds, side_by_side)
+from .locate import (TOLD, IndicatorBlock, TableSpan, band_grid, header_fields, header_words, is_funds_header, is_goal,
+                     locate_tables, points_in, row_kinds, side_by_side)
 
 __all__ = ["load_xlsx_file", "read_grids", "HEADING_KEY"]
 
@@ -550,7 +550,7 @@ def _placeholder(line: dict[str, Any]) -> bool:
     """A template row nobody filled: a placeholder name and no target, actual, 分值 or 得分 (a row with
     any of them is a line, read and scored as one)."""
     name = line["name"]
-    if type(name) is not str or _PLACEHOLDER_NAME.match(name.strip()) is None:
+    if type(name) is not str or len(name) > 12 or _PLACEHOLDER_NAME.match(name.strip()) is None:
         return False
     return all(key not in line or type(line[key]) is str and _PLACEHOLDER_VALUE.match(line[key].strip())
                for key in _LINE_VALUES)
@@ -880,6 +880,9 @@ def _unread_headers(grid: SheetGrid, located: list[tuple[SheetGrid, TableSpan]],
     kinds = row_kinds(grid)
     for row in range(grid.height):
         if kinds[row] != TOLD:
+            continue
+        named = header_fields(grid, row)  # (remembered per row: the locator asked already)
+        if "name" not in named or len(named) < 3:
             continue
         words = header_words(grid, row)
         if len({field for _, field in words}) < 3:
