@@ -873,3 +873,23 @@ def test_a_side_table_not_aligned_and_not_readable_is_a_problem(tmp_path):
     loaded = load_xlsx_file(write_book(tmp_path / "s.xlsx", {"表": rows}))
     assert [p.source.location for p in loaded.problems] == ["表!L4"]
     assert [e.title for e in loaded.evaluations] == ["档案数字化"]
+
+
+@pytest.mark.parametrize("block", [
+    # one row of label | amount pairs
+    [["预算执行情况(10分)", "全年预算数", 120, "全年执行数", 108, "执行率", "90%", "得分", 9]],
+    # one pair a row
+    [["全年预算数（万元）", 120, None, None, None, None, None, None, None],
+     ["全年执行数（万元）", 108, None, None, None, None, None, None, None],
+     ["分值", 10, None, None, None, None, None, None, None]],
+])
+def test_a_budget_block_printed_as_label_and_amount_pairs(tmp_path, block):
+    width = 9
+    rows = [["项目支出绩效自评表"] + [None] * (width - 1), ["项目名称", "档案数字化"] + [None] * (width - 2)]
+    rows += [row + [None] * (width - len(row)) for row in block]
+    rows += SIGN_HEAD[2:] + [["产出指标", "质量指标", "档案合格率", "≧", 95, 96, "%", 90, 90]]
+    evaluation = only(load_xlsx_file(write_book(tmp_path / "p.xlsx", {"表": rows})))
+    funds = evaluation.funds
+    assert (funds.budget, funds.executed, funds.weight) == (D(120), D(108), D(10))
+    assert funds.places["budget"] in ("C3", "B3") and funds.places["executed"] in ("E3", "B4")
+    assert score(evaluation).lines[0].score == D(9)

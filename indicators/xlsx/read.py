@@ -168,6 +168,8 @@ def _head(table: _Table, data: dict[str, Any]) -> None:
         data["year"] = int(year.group(1))
     if funds_header is not None:
         _funds(table, data, funds_header, end, breakdown)
+    elif _paired_funds(table, data, span.start, end):
+        pass
     elif breakdown:
         table.problems.append(Problem(source=table.line_of(("funds", "breakdown", 0)),
                                       message="有资金分项，但找不到预算数/执行数表头"))
@@ -297,6 +299,8 @@ def _funds(table: _Table, data: dict[str, Any], header: int, end: int, breakdown
         else:
             rows.append((row, "", coordinate(row, 0)))
     if not rows:
+        if _paired_funds(table, data, header, end):
+            return
         table.problems.append(Problem(source=table.source(coordinate(header, first_amount)),
                                       message="预算执行情况表头下没有预算数和执行数"))
         return
@@ -413,6 +417,51 @@ def _amount_text(number: Decimal, unit: str) -> str:
 def _plain_amount(number: Decimal) -> str:
     text = f"{number:f}"
     return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+_PAIRED_KEYS = ("initial_budget", "budget", "executed", "weight", "rate", "recorded")
+_RATE_TEXT = re.compile(r"^\s*\d+(?:\.\d+)?\s*%?\s*$")
+
+
+def _paired_funds(table: _Table, data: dict[str, Any], start: int, end: int) -> bool:
+    """A budget block printed as label | amount pairs (``全年预算数 | 120 | 全年执行数 | 110``, in one row
+    or one pair a row) instead of a header row over a row of amounts. Read only when both 预算数 and
+    执行数 have an amount just right of their label; every value keeps its own cell."""
+    grid = table.grid
+    found: dict[str, tuple[str | Decimal, int, int]] = {}
+    mark: str | None = None
+    used: set[int] = set()
+    kinds = row_kinds(grid)
+    for row in range(start, end):
+        if kinds[row] != TOLD:
+            continue
+        spans = grid.spans(row)
+        for i, (col, value, _, _) in enumerate(spans):
+            if type(value) is not str or len(value) >= 30 or i + 1 >= len(spans):
+                continue
+            field = WORDS[value].funds
+            if field not in _PAIRED_KEYS or field in found:
+                continue
+            _, shown, r, c = spans[i + 1]
+            if type(shown) is Decimal or type(shown) is str and (
+                    _AMOUNT_UNIT.match(shown) or field == "rate" and _RATE_TEXT.match(shown)):
+                found[field] = (shown, r, c)
+                used.add(row)
+    if "budget" not in found or "executed" not in found:
+        return False
+    for row in sorted(used):  # 预算执行情况(10分) beside the pairs: the budget line's 分值
+        mark = mark or next((points_in(value) for _, value, _, _ in grid.spans(row)
+                             if type(value) is str and points_in(value)), None)
+    funds: dict[str, Any] = {}
+    for key, (value, r, c) in found.items():
+        table.put(funds, key, Cell(value, r, c), ("funds",))
+    if "weight" not in funds and mark:
+        funds["weight"] = mark
+        table.cells[("funds", "weight")] = table.cells[("funds", "budget")]
+    table.cells[("funds",)] = table.cells[("funds", "budget")]
+    _amount_units(table, funds, ("funds",), "")
+    data["funds"] = funds
+    return True
 
 
 def _amounts_below(grid: SheetGrid, header: int, end: int, col: int) -> bool:
