@@ -467,10 +467,22 @@ def test_a_table_without_goals_closed_by_a_heji_row_records_its_total(tmp_path):
     assert evaluation.source_of("recorded_total").cell == "K14"
 
 
-def test_a_budget_block_that_cannot_be_read_is_a_problem_not_left_out(tmp_path):
-    # 预算数 and 执行数 on rows of their own: scored without it, the table would lose 10 points unseen
+def test_a_budget_block_of_label_and_amount_pairs_is_read_at_its_cells(tmp_path):
+    # 预算数 and 执行数 on rows of their own, each amount just right of its label
     rows = [["项目支出绩效自评表"], ["项目名称", "某项目"],
             ["预算执行情况（万元）（10分）", "预算数", 300], [None, "执行数", 285],
+            ["一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分"],
+            ["产出指标", "数量指标", "甲", "≥10家", "12家", 90, 90]]
+    funds = only(load_xlsx_file(write_book(tmp_path / "v.xlsx", {"表": rows}))).funds
+    assert (funds.budget, funds.executed, funds.weight) == (D(300), D(285), D(10))
+    assert (funds.places["budget"], funds.places["executed"]) == ("C3", "C4")
+
+
+def test_a_budget_block_that_cannot_be_read_is_a_problem_not_left_out(tmp_path):
+    # 预算数 and 执行数 on rows of their own, the amounts not beside them: scored without the block,
+    # the table would lose 10 points unseen
+    rows = [["项目支出绩效自评表"], ["项目名称", "某项目"],
+            ["预算执行情况（万元）（10分）", "预算数", None, 300], [None, "执行数", "见附表"],
             ["一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分"],
             ["产出指标", "数量指标", "甲", "≥10家", "12家", 90, 90]]
     result = load_xlsx_file(write_book(tmp_path / "v.xlsx", {"表": rows}))
