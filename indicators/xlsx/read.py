@@ -388,7 +388,6 @@ def _amount_units(table: _Table, amounts: dict[str, Any], path: Path_, unit: str
     written = {_UNIT_SCALE[u] for _, u in found.values() if u}
     for key, (number, written_unit) in found.items():
         scale = _UNIT_SCALE[written_unit]
-        place = table.cells.get(path + (key,))
         if scale is None or block is None and len(written) <= 1 or scale == block:
             if block is None and len(written) > 1 and scale is None:
                 table.problems.append(Problem(source=table.line_of(path + (key,)), message=(
@@ -400,14 +399,13 @@ def _amount_units(table: _Table, amounts: dict[str, Any], path: Path_, unit: str
         elif block is None:  # several units in one row, the block states none: each converted to 万元
             amounts[key] = number * scale / Decimal(10000)
             table.notices.append(Problem(source=table.line_of(path + (key,)), message=(
-                f"预算执行情况的金额“{_amount_text(number, written_unit)}”单位与同行不同，已换算为{_plain_amount(amounts[key])}万元")))
+                f"预算执行情况的金额“{_amount_text(number, written_unit)}”单位与同行不同，"
+                f"已换算为{_plain_amount(amounts[key])}万元")))
         else:
             amounts[key] = number * scale / block
             table.notices.append(Problem(source=table.line_of(path + (key,)), message=(
                 f"预算执行情况的金额“{_amount_text(number, written_unit)}”与表头单位（{unit}）不同，"
                 f"已换算为{_plain_amount(amounts[key])}{unit}")))
-        if place is not None:
-            table.cells[path + (key,)] = place
 
 
 def _amount_text(number: Decimal, unit: str) -> str:
