@@ -893,3 +893,13 @@ def test_a_budget_block_printed_as_label_and_amount_pairs(tmp_path, block):
     assert (funds.budget, funds.executed, funds.weight) == (D(120), D(108), D(10))
     assert funds.places["budget"] in ("C3", "B3") and funds.places["executed"] in ("E3", "B4")
     assert score(evaluation).lines[0].score == D(9)
+
+
+def test_a_criteria_table_without_a_score_column_is_listed_not_a_problem(tmp_path):
+    good = SIGN_HEAD + [["产出指标", "质量指标", "档案合格率", "≧", 95, 96, "%", 100, 100]]
+    criteria = [["评价指标体系", None, None, None, None],
+                ["一级指标", "二级指标", "三级指标", "评分标准", "分值"],
+                ["决策", "项目立项", "立项依据充分性", "依据充分得满分", 5]]
+    loaded = load_xlsx_file(write_book(tmp_path / "c.xlsx", {"表": good, "指标体系": criteria}))
+    assert not loaded.problems and [e.title for e in loaded.evaluations] == ["档案数字化"]
+    assert list(notices_at(loaded)) == ["指标体系!C2"] and "未读取" in loaded.notices[0].message

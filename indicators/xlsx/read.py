@@ -878,8 +878,8 @@ def read_grids(grids: list[SheetGrid], name: str, targets: bool = False) -> Load
             located.extend((view, span) for span in spans)
         if not bands:
             located = [(sheet, span) for span in locate_tables(sheet)]
-        _unread_headers(sheet, located, {band.header for band in bands}, name, problems)
-        if not located and not bands and meta_grid is None:  # (a workbook perfscore wrote has its own 汇总 sheet)
+        listed = _unread_headers(sheet, located, {band.header for band in bands}, name, problems, notices)
+        if not located and not bands and not listed and meta_grid is None:  # (perfscore's own 汇总 sheet: not listed)
             _unread_sheet(sheet, name, notices)
         for ordinal, (grid, span) in enumerate(located, 1):
             table = _Table(name, grid, span)
@@ -915,11 +915,13 @@ def read_grids(grids: list[SheetGrid], name: str, targets: bool = False) -> Load
 
 
 def _unread_headers(grid: SheetGrid, located: list[tuple[SheetGrid, TableSpan]], reported: set[str], name: str,
-                    problems: list[Problem]) -> None:
+                    problems: list[Problem], notices: list[Problem]) -> int:
     """A row that reads like an indicator header (三级指标 with at least two other column words: 一级指标,
-    分值, 得分 …) but heads no table that was read: a table not read is a problem at that cell, never
-    skipped silently (most often its 年度指标值/实际完成值 columns are missing or misspelt)."""
+    分值, 得分 …) but heads no table that was read, never skipped silently (most often its 年度指标值/
+    实际完成值 columns are missing or misspelt). With a 得分 column it is a scored table left unread: a
+    problem at that cell; without one (an 评价指标体系 of 一级/二级/三级指标 and 分值) a notice."""
     used = set()
+    listed = 0
     for _, span in located:
         for block in span.blocks:
             cell = grid.cell(block.header_row, block.columns["name"])
@@ -940,10 +942,14 @@ def _unread_headers(grid: SheetGrid, located: list[tuple[SheetGrid, TableSpan]],
             cell = grid.cell(row, col)
             if (cell.row, cell.col) in used or cell.origin in reported or cell.row != row:
                 continue
-            problems.append(Problem(source=Source(file=name, sheet=grid.name, cell=cell.origin), message=(
-                f"“{normalize(cell.text)}”一行像是一张表的表头，但没有读成表（表头要在同一行写出“年度指标值”或"
-                f"“实际完成值”等），这张表未评分")))
+            scored = "recorded" in named  # a 得分 column: a table someone scored, left unread
+            (problems if scored else notices).append(Problem(
+                source=Source(file=name, sheet=grid.name, cell=cell.origin), message=(
+                    f"“{normalize(cell.text)}”一行像是一张表的表头，但没有读成表（表头要在同一行写出“年度指标值”或"
+                    f"“实际完成值”等）" + ("，这张表未评分" if scored else "，未读取"))))
             reported.add(cell.origin)
+            listed += 1
+    return listed
 
 
 def _unread_sheet(grid: SheetGrid, name: str, notices: list[Problem]) -> None:
