@@ -108,6 +108,29 @@ class Nature(StrEnum):
 # 正向 or just 正 (some forms abbreviate); a dict because iterating an Enum per line is slow.
 _NATURE_WORDS = {word: nature for nature in Nature for word in (nature.value, nature.value[0])}
 
+#: Comparison signs some forms (云南, 四川 公开14表) print in the 指标性质 column instead of a word:
+#: ≧ ≥ ＞ > read as 正向 (＞/> strict), ≦ ≤ ＜ < as 反向 (＜/< strict), ═ = ＝ as the equal rule.
+#: Keys as printed and after :func:`normalize_text` (＞ folds to >, ＝ to =).
+NATURE_SIGNS: dict[str, Comparison] = {
+    "≧": Comparison.GE, "≥": Comparison.GE, ">=": Comparison.GE, "＞": Comparison.GT, ">": Comparison.GT,
+    "≦": Comparison.LE, "≤": Comparison.LE, "<=": Comparison.LE, "＜": Comparison.LT, "<": Comparison.LT,
+    "═": Comparison.EQ, "=": Comparison.EQ, "＝": Comparison.EQ, "==": Comparison.EQ,
+}
+_SIGN_NATURE = {Comparison.GE: Nature.POSITIVE, Comparison.GT: Nature.POSITIVE, Comparison.LE: Nature.NEGATIVE,
+                Comparison.LT: Nature.NEGATIVE, Comparison.EQ: Nature.QUANTITATIVE}
+
+
+def nature_sign(value: object) -> Comparison | None:
+    """The comparison a 指标性质 cell prints as a sign (``'≧'`` → ≥), or None for a word or anything else."""
+    if not isinstance(value, str) or len(value) > 8:
+        return None
+    found = NATURE_SIGNS.get(value)
+    if found is None:
+        text = normalize_text(value).replace(" ", "").replace("　", "")
+        # a sign, or the comparison words an 指标方向 cell holds (大于等于, 不高于 …) printed here instead
+        found = NATURE_SIGNS.get(text) or parse_comparison_word(text)
+    return found
+
 #: Words that mark a line as not applicable (此项目不涉及).
 NOT_APPLICABLE_WORDS = ("不涉及", "不适用", "不适用于")
 
@@ -217,6 +240,9 @@ class Indicator(_Placed):
     level2: Text = ""
     name: Text
     nature: Nature | None = None
+    #: the sign the 指标性质 cell printed instead of a word (``≧``, ``＞``, ``═``), as printed; ``nature``
+    #: is then the direction it means (≥/> 正向, ≤/< 反向, = 定量) and :attr:`sign_comparison` its comparison
+    nature_sign: Text | None = None
     direction: Text | None = None
     target: Text = ""
     actual: Text | None = None
@@ -227,9 +253,37 @@ class Indicator(_Placed):
     deductions: tuple[Deduction, ...] = ()
     judgment: Judgment | None = None
     not_applicable: bool = False
+    #: fields whose cell could not be read (an error value such as ``#DIV/0!``, an uncomputed formula):
+    #: ``actual`` leaves the line to a person's judgment; ``places`` keeps each one's cell. The file's
+    #: state as read, left out of dumps
+    unreadable: tuple[str, ...] = Field(default=(), exclude=True)
     source: Source | None = None
     #: Each field's cell or YAML line (see :class:`_Placed`).
     places: Places = Field(default_factory=dict)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _nature_as_sign(cls, data: object) -> object:
+        """A sign printed as 指标性质 (``≧``) is read as its direction, the sign kept in ``nature_sign``."""
+        if isinstance(data, dict):
+            nature = data.get("nature")
+            if isinstance(nature, str) and nature not in _NATURE_WORDS and len(nature) <= 8:
+                sign = nature_sign(nature)
+                if sign is not None:
+                    data = {**data, "nature": _SIGN_NATURE[sign], "nature_sign": nature.strip()}
+        return data
+
+    @field_validator("nature_sign")
+    @classmethod
+    def _known_sign(cls, value: str | None) -> str | None:
+        if value is not None and nature_sign(value) is None:
+            raise InputError(f"指标性质的比较符号应为 ≥ ≤ ＞ ＜ = 之一，实际为“{value}”")
+        return value
+
+    @cached_property
+    def sign_comparison(self) -> Comparison | None:
+        """The comparison 指标性质 printed as a sign (``≧`` → ≥), or None."""
+        return nature_sign(self.nature_sign)
 
     @field_validator("nature", mode="before")
     @classmethod
@@ -241,9 +295,9 @@ class Indicator(_Placed):
             text = normalize_text(value).replace(" ", "")
             if text == "":
                 return None
-            found = _NATURE_WORDS.get(text)
+            found = _NATURE_WORDS.get(text) or _NATURE_WORDS.get(text.removesuffix("指标").removesuffix("型"))
             if found is None:
-                raise InputError(f"指标性质应为 正向、反向、定性 或 定量，实际为“{value}”")
+                raise InputError(f"指标性质应为 正向、反向、定性、定量 或比较符号（≥ ≤ ＞ ＜ =），实际为“{value}”")
             return found
         return value
 
@@ -320,6 +374,10 @@ class Funds(_Placed):
     rate: Text | None = None
     recorded: Points | None = None
     breakdown: tuple[FundRow, ...] = ()
+    #: fields whose cell could not be read (an error value such as ``#DIV/0!`` under 执行率 or 得分): the
+    #: budget line then needs a person's judgment; ``places`` keeps each one's cell. A state of the
+    #: file as read, not part of the table's data: left out of dumps (JSON, YAML, exported forms)
+    unreadable: tuple[str, ...] = Field(default=(), exclude=True)
     source: Source | None = None
     #: Each field's cell or YAML line (see :class:`_Placed`).
     places: Places = Field(default_factory=dict)

@@ -64,7 +64,7 @@ _PREFIX_WORDS: list[tuple[str, Comparison]] = sorted(
         ("不超过", Comparison.LE), ("不多于", Comparison.LE), ("不大于", Comparison.LE),
         ("控制在", Comparison.LE),
         ("<", Comparison.LT), ("小于", Comparison.LT), ("低于", Comparison.LT), ("少于", Comparison.LT),
-        ("=", Comparison.EQ), ("==", Comparison.EQ), ("等于", Comparison.EQ),
+        ("=", Comparison.EQ), ("==", Comparison.EQ), ("等于", Comparison.EQ), ("═", Comparison.EQ),
     ],
     key=lambda pair: -len(pair[0]),
 )

@@ -34,6 +34,7 @@ from .engine import classify, score
 from .results import EvaluationResult, Finding, LineResult, Severity, Status
 from .rules import LineCase, comparable_numbers
 from .ruleset_model import STANDARD, RuleSet
+from .weights import level_identity
 
 __all__ = [
     "LineView", "TableView", "Check", "DocumentCheck", "TABLE_CHECKS", "DOCUMENT_CHECKS", "ENGINE_CODES",
@@ -320,8 +321,11 @@ def check_subtotal_mismatch(table: TableView) -> list[Finding]:
     groups: dict[tuple, tuple[str, Decimal, list[LineView], Source | None]] = {}
     for view in table.lines:
         line = view.indicator
-        name1, w1 = split_declared_weight(line.level1)
-        name2, w2 = split_declared_weight(line.level2)
+        _, w1 = split_declared_weight(line.level1)
+        _, w2 = split_declared_weight(line.level2)
+        # the resolver's groups (scoring/weights.py): a 一级 cell printing only (50分) is its own group
+        name1 = level_identity(line, "level1") if w1 is not None or w2 is not None else ""
+        name2 = level_identity(line, "level2") if w2 is not None else ""
         if w2 is not None:
             key = ("二级", view.goal_index, name1, name2, w2)
             groups.setdefault(key, (line.level2.strip(), w2, [], _field_source(line, "level2")))[2].append(view)
@@ -503,7 +507,7 @@ def check_target_without_number(table: TableView) -> list[Finding]:
         found.append(_finding(
             "target_without_number", Severity.WARNING, line=view.result.name, index=view.result.index,
             source=_field_source(line, "target"),
-            message=M.target_without_number(view.result.name, line.nature.value, target)))
+            message=M.target_without_number(view.result.name, line.nature_sign or line.nature.value, target)))
     return found
 
 

@@ -52,6 +52,18 @@ def classify(line: Indicator, wording: R.Wording = None) -> tuple[str, str, Comp
     if target.kind is ValueKind.RANGE:
         return "range", "", None
     stated = line.direction_comparison or target.comparison
+    sign = line.sign_comparison
+    if sign is not None:
+        # 指标性质 printed as a sign (≧, ＜, ═): the sign is the line's comparison; another
+        # column stating a different direction is a contradiction, reported, the sign wins.
+        if sign is Comparison.EQ:
+            conflict = stated if stated not in (None, Comparison.EQ) else None
+            return "equal", R.note(wording, "note_equal"), conflict
+        if sign.higher_is_better:
+            conflict = stated if stated in (Comparison.LE, Comparison.LT, Comparison.EQ) else None
+            return "higher", R.note(wording, "note_positive"), conflict
+        conflict = stated if stated in (Comparison.GE, Comparison.GT, Comparison.EQ) else None
+        return "lower", R.note(wording, "note_negative"), conflict
     if line.nature is Nature.POSITIVE:
         conflict = stated if stated in (Comparison.LE, Comparison.LT) else None
         return ("equal" if stated is Comparison.EQ else "higher"), R.note(wording, "note_positive"), conflict
@@ -149,6 +161,19 @@ def _budget_line(evaluation: Evaluation, ruleset: RuleSet, weight: Decimal | Non
                             status=Status.NEEDS_JUDGMENT, reasons=(R.say(ruleset.wording, "weight_missing", name=label),),
                             rule="budget_line", source=source, target=fmt2(funds.budget), actual=fmt2(funds.executed))
         return result, BudgetResult(budget=funds.budget, executed=funds.executed, rate=rate, weight=None, score=None)
+    if funds.unreadable:
+        # A cell of the budget line could not be read (#DIV/0! under 执行率/得分): never scored on a
+        # guess; the line waits for a person, the other lines are scored, the table is 待定.
+        cells = "、".join(f"{_FUNDS_WORDS.get(key, key)}（{_place(funds.source_of(key))}）" for key in funds.unreadable)
+        why = R.say(ruleset.wording, "budget_unreadable", name=label, cells=cells,
+                    weight=R.P(weight) if weight is not None else "—")
+        findings.append(finding("needs_judgment", M.needs_judgment(label, weight, why), line=label, index=1,
+                                source=funds.source_of(funds.unreadable[0]) or source))
+        result = LineResult(index=1, kind="budget", name=label, weight=weight, recorded=funds.recorded,
+                            status=Status.NEEDS_JUDGMENT, reasons=((note,) if note else ()) + (why,),
+                            rule=ruleset.cases["budget"], source=source, target=str(funds.budget),
+                            actual=str(funds.executed))
+        return result, BudgetResult(budget=funds.budget, executed=funds.executed, rate=rate, weight=weight, score=None)
     printed = parse_value(funds.rate) if funds.rate else None
     printed_rate = exact(printed.number) / 100 if printed is not None and printed.number is not None else None
     case = LineCase(name=label, weight=weight, target=parse_value(str(funds.budget)),
@@ -169,6 +194,14 @@ def _budget_line(evaluation: Evaluation, ruleset: RuleSet, weight: Decimal | Non
     if outcome.status is Status.SCORED:
         findings.extend(_recorded_findings(result, None, False, funds.source_of("recorded") or source))
     return result, BudgetResult(budget=funds.budget, executed=funds.executed, rate=rate, weight=weight, score=score)
+
+
+_FUNDS_WORDS = {"rate": "执行率", "recorded": "得分", "weight": "分值"}
+
+
+def _place(source: Source | None) -> str:
+    """A field's place for a sentence (``预算表!F6``, ``a.yaml:12``); '' when unknown."""
+    return source.location if source is not None else ""
 
 
 def _not_applicable_why(line: Indicator, wording: R.Wording) -> str:
@@ -199,15 +232,22 @@ def _score_indicator(index: int, goal: Goal | None, line: Indicator, weight: Dec
         findings.append(finding("weight_missing", M.weight_missing(name), line=name, index=index, source=line.source))
         return LineResult(**base, status=Status.NEEDS_JUDGMENT, reasons=(R.say(wording, "weight_missing", name=name),))
 
+    if "actual" in line.unreadable and line.judgment is None:
+        # The actual's cell holds an error value: never read as empty, never scored on a guess.
+        why = R.say(wording, "actual_error", name=name, cell=_place(line.source_of("actual")))
+        findings.append(finding("needs_judgment", M.needs_judgment(name, weight, why), line=name, index=index,
+                                source=_line_source(line, "actual")))
+        return LineResult(**base, weight=weight, status=Status.NEEDS_JUDGMENT, reasons=notes + (why,))
     case_name, note, conflict = classify(line, wording)
     if conflict is not None:
         findings.append(finding(
             "nature_direction_conflict",
-            M.nature_direction_conflict(name, line.nature.value, line.direction or conflict.value), line=name,
+            M.nature_direction_conflict(name, line.nature_sign or line.nature.value,  # the sign as printed
+                                        line.direction or conflict.value), line=name,
             index=index, source=_line_source(line, "direction") if line.direction else _line_source(line, "target")))
     rule_name = ruleset.cases[case_name]
     case = LineCase(name=name, weight=weight, target=line.target_value, actual=line.actual_value, note=note,
-                    comparison=line.direction_comparison or line.target_value.comparison,
+                    comparison=line.sign_comparison or line.direction_comparison or line.target_value.comparison,
                     recorded=line.recorded, judgment=line.judgment)
     outcome = _run_rule(rule_name, case, ruleset, index, line.source, findings)
     reasons = list(notes) + list(outcome.reasons)

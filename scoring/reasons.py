@@ -196,6 +196,10 @@ _sentence("bound_high", "上限", "区间的上限（字段 bound）")
 _sentence("yes_no_match", "实际完成值“{actual}”与年度指标值一致，得满分{weight}分", "是/否一致", _S)
 _sentence("yes_no_mismatch", "实际完成值“{actual}”与年度指标值“{target}”不符，不得分，扣{weight}分", "是/否不符", _S)
 _sentence("date_met", "实际完成时间{actual}不晚于年度指标值{target}，得满分{weight}分", "按时完成", _S)
+_sentence("budget_unreadable", "{name}的{cells}读不出（错误值），需要评价人判断，分值{weight}分暂不计入总分",
+          "预算执行情况的执行率或得分单元格是错误值（#DIV/0! 等）", ("name", "cells", "weight"))
+_sentence("actual_error", "实际完成值单元格（{cell}）是错误值或没有计算结果的公式，无法读数，需要评价人判断",
+          "实际完成值单元格是错误值（#DIV/0! 等）", ("name", "cell"))
 _sentence("date_late", "实际完成时间{actual}晚于年度指标值{target}，规则集未规定逾期如何计分，需要评价人判断",
           "逾期且规则集未规定如何计分", _L)
 _sentence("actual_empty", "未填写实际完成值，无法读数", "实际完成值为空", _L)

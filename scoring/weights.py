@@ -26,7 +26,7 @@ from . import messages as M
 from . import reasons as R
 from .ruleset_model import RuleSet
 
-__all__ = ["WeightPlan", "split_equally", "resolve_weights", "scheme_group", "scaled_scheme"]
+__all__ = ["WeightPlan", "split_equally", "resolve_weights", "scheme_group", "scaled_scheme", "level_identity"]
 
 #: the default-scheme entry that belongs to the budget line, not to an indicator group
 BUDGET_KEY = "预算执行率"
@@ -79,6 +79,18 @@ def _group_weights(evaluation: Evaluation) -> bool:
     return False
 
 
+def level_identity(line: Indicator, field: str) -> str:
+    """What tells a 一级/二级 group apart: its name, or — for a cell that prints only a weight
+    (``(50分)``, ``（30分）``, name missing) — the cell it stands in (a merged cell is one group;
+    two cells printing ``(50分)`` are two), else the text as written (YAML)."""
+    text = getattr(line, field)
+    name, _ = split_declared_weight(text)
+    if name:
+        return name
+    place = line.places.get(field)
+    return f"@{place}" if isinstance(place, str) else f"={text.strip()}"
+
+
 def _goal_weight(goal: Goal) -> Decimal | None:
     return goal.weight if goal.weight is not None else split_declared_weight(goal.name)[1]
 
@@ -105,8 +117,10 @@ def resolve_weights(evaluation: Evaluation, ruleset: RuleSet) -> WeightPlan:
     def groups(goal: Goal | None, line: Indicator) -> list[tuple[tuple, str, Decimal]]:
         found = []
         goal_key = goal.name if goal else None
-        name1, w1 = split_declared_weight(line.level1)
-        name2, w2 = split_declared_weight(line.level2)
+        _, w1 = split_declared_weight(line.level1)
+        _, w2 = split_declared_weight(line.level2)
+        name1 = level_identity(line, "level1") if w1 is not None or w2 is not None else ""
+        name2 = level_identity(line, "level2") if w2 is not None else ""
         if w2 is not None:
             found.append(((goal_key, name1, name2), line.level2, w2))
         if w1 is not None:
@@ -128,11 +142,12 @@ def resolve_weights(evaluation: Evaluation, ruleset: RuleSet) -> WeightPlan:
         members = [j for j in range(count) if any(k == key for k, _, _ in groups(*lines[j]))]
         given = sum((weights[j] for j in members if weights[j] is not None and j not in pending), Decimal(0))
         open_members = [j for j in members if j in pending]
-        shares = split_equally(max(declared - given, Decimal(0)), len(open_members))
+        left = max(declared - given, Decimal(0))  # never a negative share (lines given more than the group)
+        shares = split_equally(left, len(open_members))
         for j, share in zip(open_members, shares):
             weights[j] = share
             notes[j] = R.say(ruleset.wording, "weight_split", name=lines[j][1].name_clean, group=label,
-                             total=R.P(declared - given), count=len(open_members))
+                             total=R.P(left), count=len(open_members))
         pending = [j for j in pending if j not in open_members]
 
     budget_weight = funds.weight if funds is not None else None

@@ -855,3 +855,22 @@ def test_a_document_check_that_raises_is_reported_on_each_table(monkeypatch):
     results = check_evaluations(evaluations)
     assert all(len(of(result, "check_failed")) == 1 and not result.complete for result in results)
     assert all("header_mismatch" in of(result, "check_failed")[0].message for result in results)
+
+
+def test_subtotal_mismatch_groups_weight_only_level1_cells_by_their_cell(tmp_path):
+    # Two 一级 cells each print only (50分): two groups, told apart by their cells, not one group of 100.
+    from indicators.xlsx import load_xlsx_file
+
+    from .xlsx_build import write_book
+
+    rows = [["项目支出绩效自评表", None, None, None, None, None, None, None],
+            ["一级指标", "二级指标", "三级指标", "指标性质", "年度指标值", "实际完成值", "分值", "得分"],
+            ["(50分)", "数量指标", "甲", "正向", "≥1次", "1次", 30, 30],
+            [None, "质量指标", "乙", "正向", "≥1次", "1次", 10, 10],
+            ["(50分)", "社会效益", "丙", "正向", "≥1次", "1次", 50, 50],
+            ["总分", None, None, None, None, None, 90, 90]]
+    loaded = load_xlsx_file(write_book(tmp_path / "w.xlsx", {"表": rows}, {"表": ["A3:A4"]}))
+    (evaluation,) = loaded.evaluations
+    (finding,) = of(check_evaluation(evaluation), "subtotal_mismatch")
+    assert finding.message == "声明“(50分)”，其下各行分值合计40分（30 + 10），相差10分"
+    assert finding.source.location == "表!A3"

@@ -481,3 +481,37 @@ def test_result_kind_is_the_kind_enum():
     result = score(load_doc(TWO_TABLES[1]))
     assert result.kind is Kind.PROJECT and result.kind == "project"
     assert evaluation_to_dict(result)["kind"] == "project"
+
+
+# --- 指标性质 printed as a sign (云南/四川 公开14表) ---------------------------------------------------
+
+@pytest.mark.parametrize("sign,target,actual,score_,case_word", [
+    ("≧", "95", "90", D("9.47"), "低于年度指标值"),
+    ("＞", "95", "95", D(10), "未超过指标值"),
+    ("≦", "5", "6", D(0), "超过上限"),
+    ("＜", "5", "5", D(0), "要求小于"),
+    ("═", "25", "25", D(10), "（等于）"),
+])
+def test_a_sign_as_nature_is_read_from_yaml_too(sign, target, actual, score_, case_word):
+    result, line = line_of(one_line(name="甲", nature=sign, target=target, actual=actual, weight=10))
+    assert line.score == score_ and case_word in line.reasons[-1], line.reasons
+    assert not [f for f in result.findings if f.code == "nature_direction_conflict"]
+
+
+def test_a_sign_as_nature_wins_over_the_direction_column_and_the_conflict_quotes_it():
+    result, line = line_of(one_line(name="甲", nature="≦", direction="大于等于", target="5", actual="6", weight=10))
+    assert line.score == D(0)
+    (conflict,) = [f for f in result.findings if f.code == "nature_direction_conflict"]
+    assert conflict.message.startswith("“甲”指标性质为“≦”，指标方向却是“大于等于”")
+
+
+def test_an_unreadable_budget_cell_leaves_the_budget_line_to_judgment():
+    text = one_line(name="甲", target="≥1次", actual="1次", weight=90).replace(
+        'funds: {weight: 10, budget: "100", executed: "100"}',
+        'funds: {weight: 10, budget: "100", executed: "90", unreadable: [rate]}')
+    result = score(load_doc(text))
+    budget, line = result.lines
+    assert (budget.status, budget.score, line.score) == (Status.NEEDS_JUDGMENT, None, D(90))
+    assert (result.complete, result.total, result.pending_weight) == (False, D(90), D(10))
+    assert "执行率" in budget.reasons[-1] and "需要评价人判断" in budget.reasons[-1]
+    assert any(f.code == "needs_judgment" and f.line == budget.name for f in result.findings)

@@ -238,7 +238,11 @@ def test_error_value_and_uncomputed_formula_are_reported_at_their_cells(tmp_path
     result = load_xlsx_file(write_book(tmp_path / "err.xlsx", {"U": rows}, {"U": MOF_MERGES}))
     found = {p.source.location: p.message for p in result.problems}
     assert "公式没有计算结果" in found["U!H9"] and "公式没有计算结果" in found["U!K10"]
-    assert not result.evaluations
+    # an actual or a printed 得分 that cannot be read leaves its line to judgment, not the table unread
+    (evaluation,) = result.evaluations
+    scored = score(evaluation)
+    assert [line.status.value for line in scored.lines[1:3]] == ["needs_judgment", "scored"]
+    assert not scored.complete
 
 
 def _with_part(path, patched, name, change, stored=False):
@@ -264,7 +268,8 @@ def test_cached_error_value(tmp_path):
     patched = _with_part(path, tmp_path / "e2.xlsx", "xl/worksheets/sheet1.xml", div0)
     result = load_xlsx_file(patched)
     assert [(p.source.location, p.message) for p in result.problems] == [
-        ("U!H9", "单元格是错误值 #DIV/0!，请在 Excel/WPS 中改正后保存")]
+        ("U!H9", "“完成年度医保信息化建设项目”的实际完成值单元格是错误值 #DIV/0!：这一行需要评价人判断，"
+                 "其他指标照常评分，全表待定；请在 Excel/WPS 中改正后保存")]
 
 
 @pytest.mark.parametrize("content,fragment", [
@@ -462,10 +467,22 @@ def test_a_table_without_goals_closed_by_a_heji_row_records_its_total(tmp_path):
     assert evaluation.source_of("recorded_total").cell == "K14"
 
 
-def test_a_budget_block_that_cannot_be_read_is_a_problem_not_left_out(tmp_path):
-    # 预算数 and 执行数 on rows of their own: scored without it, the table would lose 10 points unseen
+def test_a_budget_block_of_label_and_amount_pairs_is_read_at_its_cells(tmp_path):
+    # 预算数 and 执行数 on rows of their own, each amount just right of its label
     rows = [["项目支出绩效自评表"], ["项目名称", "某项目"],
             ["预算执行情况（万元）（10分）", "预算数", 300], [None, "执行数", 285],
+            ["一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分"],
+            ["产出指标", "数量指标", "甲", "≥10家", "12家", 90, 90]]
+    funds = only(load_xlsx_file(write_book(tmp_path / "v.xlsx", {"表": rows}))).funds
+    assert (funds.budget, funds.executed, funds.weight) == (D(300), D(285), D(10))
+    assert (funds.places["budget"], funds.places["executed"]) == ("C3", "C4")
+
+
+def test_a_budget_block_that_cannot_be_read_is_a_problem_not_left_out(tmp_path):
+    # 预算数 and 执行数 on rows of their own, the amounts not beside them: scored without the block,
+    # the table would lose 10 points unseen
+    rows = [["项目支出绩效自评表"], ["项目名称", "某项目"],
+            ["预算执行情况（万元）（10分）", "预算数", None, 300], [None, "执行数", "见附表"],
             ["一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分"],
             ["产出指标", "数量指标", "甲", "≥10家", "12家", 90, 90]]
     result = load_xlsx_file(write_book(tmp_path / "v.xlsx", {"表": rows}))

@@ -52,3 +52,23 @@ MOF_ROWS = [
 ]
 MOF_MERGES = ["A1:L1", "A2:L2", "A3:B3", "C3:L3", "A4:B4", "A5:B5", "A6:A7", "A8:A13", "B9:B11", "C9:C10",
               "A14:I14"]
+
+
+def with_errors(path: Path, patched: Path, errors: dict[str, str], sheet: int = 1) -> Path:
+    """A copy of the workbook at ``path`` whose cells ``errors`` (ref → ``#DIV/0!``) hold Excel error values,
+    as Excel saves them (``<c r="G6" t="e"><v>#DIV/0!</v></c>``); each cell must hold a number first."""
+    import re
+    import zipfile
+
+    name = f"xl/worksheets/sheet{sheet}.xml"
+    with zipfile.ZipFile(path) as source, zipfile.ZipFile(patched, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            if item.filename == name:
+                for ref, error in errors.items():
+                    data, count = re.subn(rb'<c r="' + ref.encode() + rb'"([^>]*?)t="n"([^>]*)><v>[^<]*</v></c>',
+                                          b'<c r="' + ref.encode() + rb'"\1t="e"\2><v>' + error.encode() + b"</v></c>",
+                                          data)
+                    assert count == 1, (ref, data[:2000])
+            target.writestr(item, data)
+    return patched

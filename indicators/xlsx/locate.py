@@ -16,7 +16,8 @@ from .cells import SheetGrid
 from .headers import (GOAL_RE, INDICATOR_COLUMNS, STOP_WORDS, SUBMITTED, SUBTOTAL_WORDS, TOTAL_WORDS, fold,
                       match_column, match_label, normalize, telling_in, Words, WORDS)
 
-__all__ = ["IndicatorBlock", "TableSpan", "locate_tables", "first_text"]
+__all__ = ["IndicatorBlock", "TableSpan", "locate_tables", "first_text", "side_by_side", "band_grid", "Band",
+           "header_words", "header_fields"]
 
 _TITLE_WORDS = ("自评表", "评价报告", "评价表", "绩效目标表", "自评情况表")
 
@@ -31,6 +32,9 @@ class IndicatorBlock:
     goal_row: int | None = None
     goal_col: int | None = None
     subtotal_row: int | None = None
+    #: rows inside the block with something of their own written that are not read as lines
+    #: (no 三级指标 name and no target, actual, 分值 or 得分): listed for the reviewer, never silent
+    skipped: list[int] = field(default_factory=list)
 
 
 @dataclass
@@ -179,6 +183,12 @@ def _row_words(grid: SheetGrid, row: int) -> _RowWords:
     return found  # type: ignore[return-value]
 
 
+def header_fields(grid: SheetGrid, row: int) -> dict[str, int]:
+    """The indicator fields a row's header words name, each at its first column (remembered per row; do
+    not change the dict)."""
+    return _row_words(grid, row).columns
+
+
 def _header_columns(grid: SheetGrid, row: int) -> dict[str, int]:
     return dict(_row_words(grid, row).columns)
 
@@ -230,6 +240,21 @@ def sub_header(grid: SheetGrid, row: int, header_row: int, columns: dict[str, in
     return found or None
 
 
+def _words_above(grid: SheetGrid, row: int, columns: dict[str, int]) -> None:
+    """Header words a two-row header prints only in its upper row, above an empty cell of the header row
+    (``绩效指标 | 指标值 | 分值 | 得分`` over ``一级指标 | 二级指标 | 三级指标 | 年度指标值 | 实际完成值 |  | ``):
+    without them the 分值 column would be missed and the table weighted by the default scheme."""
+    above = row - 1
+    if above < 0 or row_kinds(grid)[above] != TOLD or is_funds_header(grid, above):
+        return
+    for col, value, top, left in grid.spans(above):
+        if type(value) is str and top == above:
+            named = WORDS[value].column
+            if named and named not in columns and grid.value(row, col) is None:
+                columns[named] = col
+    _submitted_is_recorded(columns)
+
+
 def is_indicator_header(columns: dict[str, int]) -> bool:
     """A header row names the 三级指标 and its target (or its actual)."""
     return "name" in columns and ("target" in columns or "actual" in columns)
@@ -247,6 +272,20 @@ def _own_value(grid: SheetGrid, row: int, col: int) -> bool:
 
 def _is_stop(text: str) -> bool:
     return text.startswith(STOP_WORDS) or bool(is_goal(text))
+
+
+_TOTALS = frozenset(TOTAL_WORDS)
+
+
+def total_cell(grid: SheetGrid, row: int) -> bool:
+    """A cell of its own in the row says exactly 总分 (or 总计, 得分合计 …), wherever it stands: the
+    row closes the table even when it begins with something else (其他需要说明事项 | 无 | 总分 | 100 | 96)."""
+    for _, value, top, _ in grid.spans(row):
+        if top == row and type(value) is str:
+            said = WORDS[value]
+            if said.normalized is not None and said.normalized in _TOTALS:
+                return True
+    return False
 
 
 def _starts_table(grid: SheetGrid, row: int) -> bool:
@@ -269,6 +308,7 @@ def locate_tables(grid: SheetGrid) -> list[TableSpan]:
         if not is_indicator_header(columns):
             row += 1
             continue
+        _words_above(grid, row, columns)
         block = IndicatorBlock(header_row=row, columns=columns)
         row += 1
         refined = sub_header(grid, row, block.header_row, columns)
@@ -282,12 +322,15 @@ def locate_tables(grid: SheetGrid) -> list[TableSpan]:
                 break
             # A PLAIN row (content and numbers only) is blank, a stop, a header or a table head by none of them.
             if kind == TOLD and (not first_text(grid, row) or _is_stop(lead_text(grid, row)) or
-                                 is_indicator_header(_header_columns(grid, row)) or _starts_table(grid, row)):
+                                 is_indicator_header(_header_columns(grid, row)) or _starts_table(grid, row) or
+                                 total_cell(grid, row)):
                 break
             if _own_value(grid, row, columns["name"]) or grid.value(row, columns["name"]) is not None and \
                     any(_own_value(grid, row, c) for f, c in columns.items()
                         if f in ("target", "actual", "weight", "recorded")):
                 block.rows.append(row)
+            elif any(_own_value(grid, row, c) for c in range(len(grid.values[row]))):
+                block.skipped.append(row)
             row += 1
         if row < grid.height and lead_text(grid, row).startswith(SUBTOTAL_WORDS):
             block.subtotal_row = row
@@ -316,7 +359,7 @@ def locate_tables(grid: SheetGrid) -> list[TableSpan]:
         last = block.rows[-1] if block.rows else block.header_row
         for r in range(last + 1, min(last + 4, grid.height)):
             text = lead_text(grid, r)
-            if text.startswith(TOTAL_WORDS):
+            if text.startswith(TOTAL_WORDS) or row_kinds(grid)[r] == TOLD and total_cell(grid, r):
                 tables[-1].total_row = r
                 break
             if text and not text.startswith(SUBTOTAL_WORDS):
@@ -351,3 +394,133 @@ def points_in(text: str) -> str | None:
         return None
     match = _POINTS_MARK.search(text) or _POINTS_TIMES.search(text)
     return match.group(1) if match else None
+
+
+@dataclass(frozen=True)
+class Band:
+    """Columns [start, end) of a sheet holding one of several tables printed side by side, and the
+    cell of its header row's 三级指标 word (where a band that cannot be read is reported)."""
+
+    start: int
+    end: int
+    header: str
+
+
+def header_words(grid: SheetGrid, row: int) -> list[tuple[int, str]]:
+    """(column, indicator field) of every header word in a row, each merged cell once."""
+    found = []
+    for col, value, top, left in grid.spans(row):
+        if type(value) is str:
+            named = WORDS[value].column
+            if named:
+                found.append((col, named))
+    return found
+
+
+def _row_groups(grid: SheetGrid, row: int) -> list[list[tuple[int, str]]]:
+    """The header words of one indicator header row, one group per table it heads, each holding a
+    三级指标 (or synonym) word. Words part where an empty cell stands between them, or where the word
+    heading the first column (一级指标 …) is printed again; a group without a 三级指标 word heads no
+    table here (the 分值 | 得分 of a budget block printed in the same row, say) and is left out."""
+    words = header_words(grid, row)
+    groups: list[list[tuple[int, str]]] = []
+    for word in words:
+        if groups:
+            previous = groups[-1][-1][0]
+            if any(grid.value(row, c) is None for c in range(previous + 1, word[0])) or \
+                    word[1] == groups[-1][0][1] and any(f == "name" for _, f in groups[-1]):
+                groups.append([word])
+                continue
+            groups[-1].append(word)
+        else:
+            groups.append([word])
+    return [group for group in groups if any(field == "name" for _, field in group)]
+
+
+def side_by_side(grid: SheetGrid) -> list[Band]:
+    """The column bands of tables printed side by side on one sheet (A:H and J:Q), or [] for tables
+    that each run across the sheet.
+
+    Every indicator header row heads one table, or several printed side by side in that row
+    (:func:`_row_groups`); the columns each spans, from its first header word to its last, are
+    gathered over the sheet, and spans that overlap are one band. Two or more bands that do not
+    overlap are tables side by side, aligned or not. A band ends at the first column between it and
+    the next that is empty in every row (the gap column), else at the first one empty in every
+    header row, else where the next band's header words begin.
+    """
+    kinds = row_kinds(grid)
+    spans: list[tuple[int, int, int, str]] = []  # (first column, last column, header row, name cell)
+    for row in range(grid.height):
+        if kinds[row] != TOLD or not is_indicator_header(_row_words(grid, row).columns):
+            continue  # (the row's words are remembered: the locator asks for them again)
+        for group in _row_groups(grid, row):
+            name_col = next((col for col, field in group if field == "name"), group[0][0])
+            spans.append((group[0][0], group[-1][0], row, grid.cell(row, name_col).origin))
+    if len(spans) < 2:
+        return []
+    spans.sort()
+    clusters: list[list[tuple[int, int, int, str]]] = [[spans[0]]]
+    reach = spans[0][1]
+    for span in spans[1:]:
+        if span[0] <= reach:
+            clusters[-1].append(span)
+            reach = max(reach, span[1])
+        else:
+            clusters.append([span])
+            reach = span[1]
+    if len(clusters) < 2:
+        return []
+    header_rows = [row for _, _, row, _ in spans]
+    bands: list[Band] = []
+    begin = 0
+    for i, cluster in enumerate(clusters):
+        if i + 1 < len(clusters):
+            last, following = max(hi for _, hi, _, _ in cluster), clusters[i + 1][0][0]
+            between = range(last + 1, following)
+            gap = next((c for c in between if all(grid.value(r, c) is None for r in range(grid.height))), None)
+            if gap is None:
+                gap = next((c for c in between if all(grid.value(r, c) is None for r in header_rows)), None)
+            end = gap + 1 if gap is not None else following
+        else:
+            end = grid.width
+        first_header = min(cluster, key=lambda span: span[2])
+        bands.append(Band(begin, end, first_header[3]))
+        begin = end
+    return bands
+
+
+def band_grid(grid: SheetGrid, band: Band) -> SheetGrid:
+    """The sheet with only the band's columns kept (the others empty), at the same coordinates, so every
+    source still names the cell as printed. A merged range reaching in from outside the band (a title
+    across both tables) is left out of it."""
+    start, end = band.start, band.end
+    values: list[list[object]] = []
+    covered: dict[int, dict[int, tuple[int, int]]] = {}
+    for r, row in enumerate(grid.values):
+        kept = [value if start <= c < end else None for c, value in enumerate(row)]
+        merged = grid.covered.get(r)
+        if merged:
+            inside = {}
+            for c, holder in merged.items():
+                if not start <= c < end:
+                    continue
+                if start <= holder[1] < end:
+                    inside[c] = holder
+                else:
+                    kept[c] = None
+            if inside:
+                covered[r] = inside
+        values.append(kept)
+    errors = {ref: text for ref, text in grid.errors.items() if start <= _column_of(ref) < end}
+    return SheetGrid(name=grid.name, values=values, covered=covered, errors=errors,  # type: ignore[arg-type]
+                     hidden_columns={c for c in grid.hidden_columns if start <= c < end},
+                     hidden_rows=set(grid.hidden_rows))
+
+
+def _column_of(ref: str) -> int:
+    col = 0
+    for letter in ref:
+        if not letter.isalpha():
+            break
+        col = col * 26 + ord(letter.upper()) - 64
+    return col - 1

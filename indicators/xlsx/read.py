@@ -16,6 +16,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from ..model import FIELD_NAMES, Evaluation
+from ..numbers import D
 from ..problems import Problem, Source
 from ..validation import validation_message
 from ..loaded import TARGET_TABLE_MESSAGE, LoadResult
@@ -24,7 +25,8 @@ from .gcpause import collector_paused
 from .metadata import META_SHEET, apply_metadata, read_metadata
 from .headers import (FUNDS_COLUMNS, REVIEW_COLUMNS, SUBMITTED, WORDS, fold, label_head, match_column,
                       match_label, normalize)
-from .locate import TOLD, IndicatorBlock, TableSpan, is_funds_header, is_goal, locate_tables, points_in, row_kinds
+from .locate import (TOLD, IndicatorBlock, TableSpan, band_grid, header_fields, header_words, is_funds_header, is_goal,
+                     locate_tables, points_in, row_kinds, side_by_side)
 
 __all__ = ["load_xlsx_file", "read_grids", "HEADING_KEY"]
 
@@ -45,6 +47,9 @@ class _Table:
         #: path of an indicator line → its field → cell (the line's ``places``, kept apart for speed)
         self.line_places: dict[Path_, dict[str, str]] = {}
         self.problems: list[Problem] = []
+        #: problems that leave the table readable (a line needing judgment, a side table unread): they
+        #: are reported and make the run exit 1, and the table is still scored
+        self.warnings: list[Problem] = []
         self.notices: list[Problem] = []
         #: paths already reported as missing (validation would report them a second time)
         self.reported: set[Path_] = set()
@@ -88,7 +93,11 @@ class _Table:
         return {"file": self.file, "sheet": self.grid.name, "cell": ref}
 
 
-_AMOUNT = re.compile(r"^[\s　]*[-—－–]*[+-]?(\d+(?:,\d{3})*(?:\.\d*)?|\.\d+)?\s*%?[\s　]*$")
+_AMOUNT = re.compile(r"^[\s　]*[-—－–]*[+-]?(\d+(?:[,，]\d{3})*(?:\.\d*)?|\.\d+)?\s*(?:%|万元|万|元|亿元|亿)?[\s　]*$")
+#: An amount written with its unit in a funds cell: ``150万``, ``125.25万元``, ``1,716.51``, ``30000元``.
+_AMOUNT_UNIT = re.compile(r"^\s*(?P<number>\d+(?:[,，]\d{3})*(?:\.\d+)?|\.\d+)\s*(?P<unit>万元|万|元|亿元|亿)?\s*$")
+_UNIT_SCALE = {"": None, "元": Decimal(1), "万": Decimal(10000), "万元": Decimal(10000), "亿": Decimal(10) ** 8,
+               "亿元": Decimal(10) ** 8}
 
 
 _MAIN_FUNDS = re.compile(r"总额|合计|总计")
@@ -136,6 +145,8 @@ def _head(table: _Table, data: dict[str, Any]) -> None:
             continue
         if len(spans) == 1 and said[0] is not None and not said[0].head_label:
             cell = grid.distinct(row)[0][1]
+            if _NOT_A_TITLE.match(cell.text):
+                continue  # 附件1, 附表3, 附件：, 单位：万元 above the real title
             headings.append(cell.text)
             if title_cell is None:
                 title_cell = cell
@@ -157,6 +168,8 @@ def _head(table: _Table, data: dict[str, Any]) -> None:
         data["year"] = int(year.group(1))
     if funds_header is not None:
         _funds(table, data, funds_header, end, breakdown)
+    elif _paired_funds(table, data, span.start, end):
+        pass
     elif breakdown:
         table.problems.append(Problem(source=table.line_of(("funds", "breakdown", 0)),
                                       message="有资金分项，但找不到预算数/执行数表头"))
@@ -168,6 +181,12 @@ def _head(table: _Table, data: dict[str, Any]) -> None:
               and "部门" in kind_text else "project")
     if "title" not in data:
         _title_from_unit(table, data)
+
+
+#: Lines printed above a form's title that are not its title: the attachment number (附件1, 附表3,
+#: 附件：, 附件1-2) and the amounts' unit (单位：万元, 金额单位：元).
+_NOT_A_TITLE = re.compile(r"^\s*(?:(?:附\s*件|附\s*表)\s*[\d一二三四五六七八九十]*(?:\s*[-—－.]\s*\d+)?\s*[:：]?"
+                          r"|(?:金额)?单\s*位\s*[:：]\s*(?:万元|元|亿元|万|千元)?)\s*$")
 
 
 def _title_from_unit(table: _Table, data: dict[str, Any]) -> None:
@@ -250,6 +269,11 @@ def _funds(table: _Table, data: dict[str, Any], header: int, end: int, breakdown
             name = WORDS[value].funds if len(value) < 30 else match_column(value, FUNDS_COLUMNS)
             if name and name not in columns:
                 columns[name] = col
+            elif name in _AMOUNT_KEYS and not _amounts_below(grid, header, end, columns[name]) and \
+                    _amounts_below(grid, header, end, col):
+                # Two heads name the same amount (年度预算数(万元) over the row labels, 调整后预算数 over
+                # the amounts): the column that holds amounts is the one read.
+                columns[name] = col
             weight_mark = weight_mark or points_in(value)
     if SUBMITTED in columns:  # an exported workbook: 得分 is perfscore's, 原填得分 the table's own
         columns["recorded"] = columns.pop(SUBMITTED)
@@ -275,6 +299,8 @@ def _funds(table: _Table, data: dict[str, Any], header: int, end: int, breakdown
         else:
             rows.append((row, "", coordinate(row, 0)))
     if not rows:
+        if _paired_funds(table, data, header, end):
+            return
         table.problems.append(Problem(source=table.source(coordinate(header, first_amount)),
                                       message="预算执行情况表头下没有预算数和执行数"))
         return
@@ -287,6 +313,18 @@ def _funds(table: _Table, data: dict[str, Any], header: int, end: int, breakdown
     for key in ("initial_budget", "budget", "executed", "weight", "rate", "recorded"):
         if key in columns:
             col = columns[key]
+            error = grid.errors.get(coordinate(row, col)) if key in _JUDGED_ON_ERROR else None
+            if error is not None:
+                # An error value (#DIV/0!) printed as the budget line's 执行率/得分: that line needs a
+                # person's judgment; the table's other lines are read and scored (reported at the cell).
+                funds.setdefault("unreadable", []).append(key)
+                table.cells[("funds", key)] = coordinate(row, col)
+                ref = coordinate(row, col)  # reported below as this line's, not as a table-stopping error
+                table.problems = [p for p in table.problems if p.source is None or p.source.cell != ref]
+                table.warnings.append(Problem(source=table.source(coordinate(row, col)), message=(
+                    f"预算执行情况的{_FUNDS_WORDS[key]}单元格{_error_words(error)}：这一行需要评价人判断，"
+                    f"其他指标照常评分，全表待定；请在 Excel/WPS 中改正后保存")))
+                continue
             if key == "recorded" and type(grid.value(row, col)) is str:
                 cell = grid.cell(row, col)
                 weight_mark = weight_mark or points_in(cell.value)  # type: ignore[arg-type]
@@ -306,9 +344,131 @@ def _funds(table: _Table, data: dict[str, Any], header: int, end: int, breakdown
         table.cells[path] = label_ref
         for key, col in keys:
             table.put_at(line, key, row, col, path)
+    unit = _block_unit(grid, header, rows)
+    _amount_units(table, funds, ("funds",), unit)
+    for index, line in enumerate(breakdown):
+        _amount_units(table, line, ("funds", "breakdown", index), unit)
     if breakdown:
         funds["breakdown"] = breakdown
     data["funds"] = funds
+
+
+#: Funds fields whose error value (#DIV/0!) leaves the budget line to a person instead of the table unread.
+_JUDGED_ON_ERROR = ("rate", "recorded")
+_FUNDS_WORDS = {"rate": "执行率", "recorded": "得分"}
+_AMOUNT_KEYS = ("initial_budget", "budget", "executed")
+_BLOCK_UNIT = re.compile(r"[(（]\s*(万元|元|亿元)\s*[)）]|单位\s*[:：]\s*(万元|元|亿元)")
+
+
+def _block_unit(grid: SheetGrid, header: int, rows: list[tuple[int, str, str]]) -> str:
+    """The unit the funds block states in its header or labels (``预算数（万元）``, ``项目资金（万元）``), or ''."""
+    texts = [value for _, value, _, _ in grid.spans(header) if type(value) is str] + [label for _, label, _ in rows]
+    for text in texts:
+        found = _BLOCK_UNIT.search(text)
+        if found:
+            return found.group(1) or found.group(2)
+    return ""
+
+
+def _amount_units(table: _Table, amounts: dict[str, Any], path: Path_, unit: str) -> None:
+    """Amounts written with their unit (``150万``, ``125.25万元``, ``1,716.51``) read as numbers in the
+    block's unit: a unit the same as the block's (or any, when the block states none) is dropped; a
+    different one is converted exactly (``150万`` in a 元 block is 1500000), with a notice. Units that
+    differ within a row of a block stating none cannot be told apart: a problem at the cell."""
+    found: dict[str, tuple[Decimal, str]] = {}
+    for key in _AMOUNT_KEYS:
+        value = amounts.get(key)
+        if type(value) is str:
+            match = _AMOUNT_UNIT.match(value)
+            if match:
+                found[key] = (D(match["number"].replace("，", ",").replace(",", "")), match["unit"] or "")
+    if not found:
+        return
+    block = _UNIT_SCALE.get(unit)
+    written = {_UNIT_SCALE[u] for _, u in found.values() if u}
+    for key, (number, written_unit) in found.items():
+        scale = _UNIT_SCALE[written_unit]
+        if scale is None or block is None and len(written) <= 1 or scale == block:
+            if block is None and len(written) > 1 and scale is None:
+                table.problems.append(Problem(source=table.line_of(path + (key,)), message=(
+                    f"预算执行情况的金额单位不一致，无法确定“{amounts[key]}”的单位：请写明单位")))
+                continue
+            amounts[key] = number
+        elif block is None and scale == _UNIT_SCALE["万元"]:  # several units, none stated: 万元 kept as written
+            amounts[key] = number
+        elif block is None:  # several units in one row, the block states none: each converted to 万元
+            amounts[key] = number * scale / Decimal(10000)
+            table.notices.append(Problem(source=table.line_of(path + (key,)), message=(
+                f"预算执行情况的金额“{_amount_text(number, written_unit)}”单位与同行不同，"
+                f"已换算为{_plain_amount(amounts[key])}万元")))
+        else:
+            amounts[key] = number * scale / block
+            table.notices.append(Problem(source=table.line_of(path + (key,)), message=(
+                f"预算执行情况的金额“{_amount_text(number, written_unit)}”与表头单位（{unit}）不同，"
+                f"已换算为{_plain_amount(amounts[key])}{unit}")))
+
+
+def _amount_text(number: Decimal, unit: str) -> str:
+    return f"{number:f}{unit}"
+
+
+def _plain_amount(number: Decimal) -> str:
+    text = f"{number:f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+_PAIRED_KEYS = ("initial_budget", "budget", "executed", "weight", "rate", "recorded")
+_RATE_TEXT = re.compile(r"^\s*\d+(?:\.\d+)?\s*%?\s*$")
+
+
+def _paired_funds(table: _Table, data: dict[str, Any], start: int, end: int) -> bool:
+    """A budget block printed as label | amount pairs (``全年预算数 | 120 | 全年执行数 | 110``, in one row
+    or one pair a row) instead of a header row over a row of amounts. Read only when both 预算数 and
+    执行数 have an amount just right of their label; every value keeps its own cell."""
+    grid = table.grid
+    found: dict[str, tuple[str | Decimal, int, int]] = {}
+    mark: str | None = None
+    used: set[int] = set()
+    kinds = row_kinds(grid)
+    for row in range(start, end):
+        if kinds[row] != TOLD:
+            continue
+        spans = grid.spans(row)
+        for i, (col, value, _, _) in enumerate(spans):
+            if type(value) is not str or len(value) >= 30 or i + 1 >= len(spans):
+                continue
+            field = WORDS[value].funds
+            if field not in _PAIRED_KEYS or field in found:
+                continue
+            _, shown, r, c = spans[i + 1]
+            if type(shown) is Decimal or type(shown) is str and (
+                    _AMOUNT_UNIT.match(shown) or field == "rate" and _RATE_TEXT.match(shown)):
+                found[field] = (shown, r, c)
+                used.add(row)
+    if "budget" not in found or "executed" not in found:
+        return False
+    for row in sorted(used):  # 预算执行情况(10分) beside the pairs: the budget line's 分值
+        mark = mark or next((points_in(value) for _, value, _, _ in grid.spans(row)
+                             if type(value) is str and points_in(value)), None)
+    funds: dict[str, Any] = {}
+    for key, (value, r, c) in found.items():
+        table.put(funds, key, Cell(value, r, c), ("funds",))
+    if "weight" not in funds and mark:
+        funds["weight"] = mark
+        table.cells[("funds", "weight")] = table.cells[("funds", "budget")]
+    table.cells[("funds",)] = table.cells[("funds", "budget")]
+    _amount_units(table, funds, ("funds",), "")
+    data["funds"] = funds
+    return True
+
+
+def _amounts_below(grid: SheetGrid, header: int, end: int, col: int) -> bool:
+    """The first row under a funds header with something in ``col`` holds an amount there."""
+    for row in range(header + 1, min(end, header + 4)):
+        value = grid.value(row, col)
+        if value is not None:
+            return type(value) is Decimal or type(value) is str and _AMOUNT_UNIT.match(value) is not None
+    return False
 
 
 def _overall(table: _Table, data: dict[str, Any], header: int, end: int) -> None:
@@ -333,6 +493,13 @@ def _indicators(table: _Table, block: IndicatorBlock, path: Path_, start: int = 
     # perfscore's own 得分/扣分/扣分说明 (an exported workbook's review columns) are never read back
     fields = [(field, col, column_letter(col)) for field, col in block.columns.items() if field not in REVIEW_COLUMNS]
     lines: list[dict[str, Any]] = []
+    for row in block.skipped:
+        col, cell = next((col, cell) for col, cell in grid.distinct(row) if not cell.merged)
+        table.notices.append(Problem(source=table.source(cell.origin), message=(
+            f"第{row + 1}行（“{_short(cell.text)}”）在指标表内，但没有三级指标名称，也没有指标值、分值或得分，"
+            f"未作为指标读取")))
+    errors = grid.errors
+    percent_weights: list[str] = []
     for row in block.rows:
         values = grid.values[row]
         width = len(values)
@@ -348,6 +515,12 @@ def _indicators(table: _Table, block: IndicatorBlock, path: Path_, start: int = 
             line[field] = value.strip() if type(value) is str else value
             holder = covered.get(col) if covered is not None else None
             places[field] = letter + number if holder is None else coordinate(*holder)
+        if errors:
+            _unreadable_cells(table, line, places, row, fields, errors)
+        if "name" in line and _placeholder(line):
+            table.notices.append(Problem(source=table.source(places["name"]), message=(
+                f"“{line['name']}”一行没有年度指标值、实际完成值、分值和得分，是模板留下的空行，不作为指标读取")))
+            continue
         if "name" in line:
             if lines and ("level1" not in line or "level2" not in line):
                 _carry_levels(lines[-1], line, places)
@@ -356,13 +529,81 @@ def _indicators(table: _Table, block: IndicatorBlock, path: Path_, start: int = 
             table.line_places[here] = places
             line["places"] = places
             lines.append(line)
+        if "weight" in line and type(line["weight"]) is str and lines and lines[-1] is line:
+            percent = _PERCENT_WEIGHT.match(line["weight"])
+            if percent:
+                # 权重 printed as a share of the 100-point table (20%): that many points of 100.
+                line["weight"] = D(percent.group(1))
+                percent_weights.append(places["weight"])
         if grid.hidden_columns:
             for field, col in block.columns.items():
                 if col in grid.hidden_columns and grid.value(row, col) is not None:
                     table.notices.append(Problem(source=table.source(coordinate(row, col)),
                                                  message=f"“{normalize(grid.cell(block.header_row, col).text)}”"
                                                          f"在隐藏列中，已照常读取，请确认"))
+    if percent_weights:
+        col = block.columns["weight"]
+        table.notices.append(Problem(source=table.source(grid.cell(block.header_row, col).origin), message=(
+            f"“{normalize(grid.cell(block.header_row, col).text)}”列按百分比写出（{percent_weights[0]} 等 "
+            f"{len(percent_weights)} 行），按全表100分折算为分值（20% 即 20 分）")))
     return lines
+
+
+#: Line fields whose error value (#DIV/0!) or uncomputed formula leaves that line to a person's judgment
+#: instead of the whole table unread: the actual (the line cannot be scored on it) and the printed 得分
+#: (kept for the reviewer only). An error under 分值 or 年度指标值 still stops the table: a weight or
+#: target cannot be left out without changing what every other line is worth.
+_LINE_JUDGED_ON_ERROR = {"actual": "实际完成值", "recorded": "得分"}
+
+
+def _error_words(text: str) -> str:
+    return f"是错误值 {text}" if text.startswith("#") else "的公式没有计算结果"
+
+
+def _unreadable_cells(table: _Table, line: dict[str, Any], places: dict[str, str], row: int,
+                      fields: list[tuple[str, int, str]], errors: dict[str, str]) -> None:
+    """An actual or 得分 cell holding an error value: the line is kept, that field marked unreadable."""
+    for field, col, letter in fields:
+        if field not in _LINE_JUDGED_ON_ERROR:
+            continue
+        ref = letter + str(row + 1)
+        text = errors.get(ref)
+        if text is None or table.grid.is_covered(row, col):
+            continue
+        line.pop(field, None)
+        places[field] = ref
+        line.setdefault("unreadable", []).append(field)
+        table.problems = [p for p in table.problems if p.source.cell != ref]
+        table.warnings.append(Problem(source=table.source(ref), message=(
+            f"“{_short(str(line.get('name', '')))}”的{_LINE_JUDGED_ON_ERROR[field]}单元格{_error_words(text)}：" +
+            ("这一行需要评价人判断，其他指标照常评分，全表待定；" if field == "actual" else
+             "表上所填得分读不出，不作比对，也不作为定性指标的评价判断（该行按规则计分，定性指标待判断）；") +
+            "请在 Excel/WPS 中改正后保存")))
+
+
+def _short(text: str, limit: int = 20) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[:limit] + "…"
+
+
+#: Names a form's template leaves in rows nobody filled: 指标2:, 指标3：, a bare 指标1:, ……, /, -, 无.
+_PLACEHOLDER_NAME = re.compile(r"^(?:指标\s*\d*\s*[:：]?)?\s*(?:[…．.。·、]+|[/／\\\-—－–_]+|无)?$")
+#: What an unfilled target, actual, 分值 or 得分 cell of such a row may hold.
+_PLACEHOLDER_VALUE = re.compile(r"^(?:[…．.。·、]*|[/／\\\-—－–_]+|无)$")
+_LINE_VALUES = ("target", "actual", "weight", "recorded")
+
+
+def _placeholder(line: dict[str, Any]) -> bool:
+    """A template row nobody filled: a placeholder name and no target, actual, 分值 or 得分 (a row with
+    any of them is a line, read and scored as one)."""
+    name = line["name"]
+    if type(name) is not str or len(name) > 12 or _PLACEHOLDER_NAME.match(name.strip()) is None:
+        return False
+    return all(key not in line or type(line[key]) is str and _PLACEHOLDER_VALUE.match(line[key].strip())
+               for key in _LINE_VALUES)
+
+
+_PERCENT_WEIGHT = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*[%％]\s*$")
 
 
 def _carry_levels(above: dict[str, Any], line: dict[str, Any], places: dict[str, str]) -> None:
@@ -409,6 +650,8 @@ def _table_data(table: _Table, targets: bool = False) -> dict[str, Any] | None:
         table.problems.append(Problem(source=table.source(coordinate(header.header_row, columns["name"])),
                                       message="找不到“年度指标值”列（表头应有 年度指标值、指标值、目标值 等），"
                                               "无法与实际完成值比较"))
+    for block in span.blocks:
+        _columns_under_merged_headers(table, block)
     goals: list[dict[str, Any]] = []
     indicators: list[dict[str, Any]] = []
     for block in span.blocks:
@@ -434,6 +677,13 @@ def _table_data(table: _Table, targets: bool = False) -> dict[str, Any] | None:
                 if cell is not None:
                     table.put(goal, "recorded", cell, here)
             goal["indicators"] = _indicators(table, block, here + ("indicators",))
+            if not goal["indicators"] and "weight" not in goal and "description" not in goal:
+                # A goal the template left unfilled (年度目标3： over rows of 指标1: …): listed, not read.
+                table.notices.append(Problem(source=table.source(cells[0][1].origin), message=(
+                    f"“{goal['name']}”下没有填写任何指标（没有分值和目标内容），是模板留下的空目标，不读取")))
+                for key in [key for key in table.cells if key[:2] == here]:
+                    del table.cells[key]
+                continue
             goals.append(goal)
         elif goals:
             goals[-1]["indicators"].extend(_indicators(table, block, ("goals", len(goals) - 1, "indicators"),
@@ -463,6 +713,52 @@ def _table_data(table: _Table, targets: bool = False) -> dict[str, Any] | None:
     _tail(table, data)
     table.cells[()] = coordinate(span.blocks[0].header_row, 0) if "title" not in data else table.cells[("title",)]
     return data
+
+
+def _columns_under_merged_headers(table: _Table, block: IndicatorBlock) -> None:
+    """Columns a header cell merged across several columns hides, whose lines hold values of their own.
+
+    Only the first column of a merged header is read (or the columns a second header row names). A
+    column further under it that holds the lines' own values is not read: listed as a notice. When
+    the table has no 分值 column and that hidden column holds numbers, it is most likely the 分值
+    column under a merged 二级指标 (or other) header: weights invented from group totals would then
+    score the table silently wrong, so it is a problem at the header cell and the table is not scored.
+    """
+    grid = table.grid
+    merged = grid.covered.get(block.header_row)
+    if not merged or not block.rows:
+        return
+    read = set(block.columns.values())
+    groups: dict[tuple[int, int], list[int]] = {}
+    for col, holder in merged.items():
+        groups.setdefault(holder, []).append(col)
+    for (top, left), cols in sorted(groups.items()):
+        cols = sorted(set(cols) | ({left} if top == block.header_row else set()))
+        if len(cols) < 2:
+            continue
+        header = grid.cell(block.header_row, cols[0])
+        for col in cols:
+            if col in read:
+                continue
+            own = [row for row in block.rows if grid.value(row, col) is not None and not grid.is_covered(row, col)]
+            if not own:
+                continue
+            numbers = [row for row in own if _number_like(grid.value(row, col))]
+            letters = f"{column_letter(cols[0])}:{column_letter(cols[-1])}"
+            words = normalize(header.text)
+            if "weight" not in block.columns and len(numbers) * 2 > len(own):
+                table.problems.append(Problem(source=table.source(header.origin), message=(
+                    f"表头“{words}”合并了 {letters} 列，其下 {column_letter(col)} 列各行写有数字"
+                    f"（{coordinate(numbers[0], col)} 等 {len(numbers)} 处），像是被合并表头盖住的“分值”列；"
+                    f"表上又没有单独的“分值”列，无法确定各行分值，这张表未评分：请把该列表头单独写出“分值”")))
+                return
+            table.notices.append(Problem(source=table.source(header.origin), message=(
+                f"表头“{words}”合并了 {letters} 列，其下 {column_letter(col)} 列各行写有内容"
+                f"（{coordinate(own[0], col)} 等 {len(own)} 处），没有表头，未读取")))
+
+
+def _number_like(value: object) -> bool:
+    return type(value) is Decimal or type(value) is str and re.fullmatch(r"\s*\d+(?:\.\d+)?\s*分?\s*", value) is not None
 
 
 def _unread_funds(table: _Table) -> None:
@@ -524,7 +820,7 @@ def _table_errors(table: _Table) -> None:
 def load_xlsx_file(path: str | Path, targets: bool = False, name: str | None = None) -> LoadResult:
     """Read every self-evaluation table in every sheet of an .xlsx workbook.
 
-    Sheets without a table are skipped silently; a workbook with no table at all is
+    A sheet without a table is listed as a notice at its first cell; a workbook with no table at all is
     a problem. Target tables (绩效目标表: targets, no actuals, no scores) are listed
     in ``target_tables``. The file is opened for reading only.
 
@@ -567,10 +863,25 @@ def read_grids(grids: list[SheetGrid], name: str, targets: bool = False) -> Load
     targets_found: list[Problem] = []
     meta_grid = next((grid for grid in grids if grid.name == META_SHEET), None)
     metadata = read_metadata(meta_grid, name, notices) if meta_grid is not None else {}
-    for grid in grids:
-        if grid is meta_grid:
+    for sheet in grids:
+        if sheet is meta_grid:
             continue
-        for ordinal, span in enumerate(locate_tables(grid), 1):
+        located: list[tuple[SheetGrid, TableSpan]] = []
+        bands = side_by_side(sheet)
+        for band in bands:  # tables printed side by side: each band read on its own
+            view = band_grid(sheet, band)
+            spans = locate_tables(view)
+            if not spans:
+                problems.append(Problem(source=Source(file=name, sheet=sheet.name, cell=band.header), message=(
+                    f"这张工作表上并排印有几张表，{column_letter(band.start)}:{column_letter(band.end - 1)} 列"
+                    f"这张读不出（表头要有“三级指标”和“年度指标值”或“实际完成值”），未评分；其他表照常评分")))
+            located.extend((view, span) for span in spans)
+        if not bands:
+            located = [(sheet, span) for span in locate_tables(sheet)]
+        listed = _unread_headers(sheet, located, {band.header for band in bands}, name, problems, notices)
+        if not located and not bands and not listed and meta_grid is None:  # (perfscore's own 汇总 sheet: not listed)
+            _unread_sheet(sheet, name, notices)
+        for ordinal, (grid, span) in enumerate(located, 1):
             table = _Table(name, grid, span)
             _table_errors(table)
             data = _table_data(table, targets)
@@ -592,6 +903,7 @@ def read_grids(grids: list[SheetGrid], name: str, targets: bool = False) -> Load
                     table.problems.append(Problem(source=table.line_of(tuple(error["loc"])), message=validation_message(error, FIELD_NAMES)))
                 evaluation = None
             problems.extend(table.problems)
+            problems.extend(table.warnings)
             notices.extend(table.notices)
             if evaluation is not None and not table.problems:
                 evaluations.append(evaluation)
@@ -600,6 +912,55 @@ def read_grids(grids: list[SheetGrid], name: str, targets: bool = False) -> Load
                                 message="工作簿中找不到自评表（没有“三级指标”“年度指标值”“实际完成值”等表头）"))
     return LoadResult(evaluations=tuple(evaluations), problems=tuple(problems), notices=tuple(notices),
                       target_tables=tuple(targets_found))
+
+
+def _unread_headers(grid: SheetGrid, located: list[tuple[SheetGrid, TableSpan]], reported: set[str], name: str,
+                    problems: list[Problem], notices: list[Problem]) -> int:
+    """A row that reads like an indicator header (三级指标 with at least two other column words: 一级指标,
+    分值, 得分 …) but heads no table that was read, never skipped silently (most often its 年度指标值/
+    实际完成值 columns are missing or misspelt). With a 得分 column it is a scored table left unread: a
+    problem at that cell; without one (an 评价指标体系 of 一级/二级/三级指标 and 分值) a notice."""
+    used = set()
+    listed = 0
+    for _, span in located:
+        for block in span.blocks:
+            cell = grid.cell(block.header_row, block.columns["name"])
+            used.add((cell.row, cell.col))
+    kinds = row_kinds(grid)
+    for row in range(grid.height):
+        if kinds[row] != TOLD:
+            continue
+        named = header_fields(grid, row)  # (remembered per row: the locator asked already)
+        if "name" not in named or len(named) < 3:
+            continue
+        words = header_words(grid, row)
+        if len({field for _, field in words}) < 3:
+            continue
+        for col, field in words:
+            if field != "name":
+                continue
+            cell = grid.cell(row, col)
+            if (cell.row, cell.col) in used or cell.origin in reported or cell.row != row:
+                continue
+            scored = "recorded" in named  # a 得分 column: a table someone scored, left unread
+            (problems if scored else notices).append(Problem(
+                source=Source(file=name, sheet=grid.name, cell=cell.origin), message=(
+                    f"“{normalize(cell.text)}”一行像是一张表的表头，但没有读成表（表头要在同一行写出“年度指标值”或"
+                    f"“实际完成值”等）" + ("，这张表未评分" if scored else "，未读取"))))
+            reported.add(cell.origin)
+            listed += 1
+    return listed
+
+
+def _unread_sheet(grid: SheetGrid, name: str, notices: list[Problem]) -> None:
+    """A sheet with something written on it but no table found is listed (never skipped silently)."""
+    for row in range(grid.height):
+        for col, value, top, left in grid.spans(row):
+            text = value if type(value) is str else f"{value:f}"
+            notices.append(Problem(source=Source(file=name, sheet=grid.name, cell=coordinate(top, left)), message=(
+                f"工作表“{grid.name}”中没有找到自评表（没有“三级指标”“年度指标值”“实际完成值”等表头），未读取；"
+                f"首个内容为“{_short(text)}”")))
+            return
 
 
 def _with_sources(data: dict[str, Any], table: _Table, edited: bool = False) -> dict[str, Any]:
@@ -623,7 +984,7 @@ def _with_sources(data: dict[str, Any], table: _Table, edited: bool = False) -> 
     if "funds" in data:
         funds = data["funds"]
         funds["source"] = at(("funds",))
-        funds["places"] = places(("funds",), list(funds))
+        funds["places"] = places(("funds",), list(funds) + list(funds.get("unreadable", ())))
         for i, row in enumerate(funds.get("breakdown", [])):
             row["source"] = at(("funds", "breakdown", i))
     groups = [(("goals", g), goal) for g, goal in enumerate(data.get("goals", []))]
