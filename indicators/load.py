@@ -231,7 +231,7 @@ def _zip_kind(data: bytes) -> str | None:
 
     try:
         names = set(zipfile.ZipFile(io.BytesIO(data)).namelist())
-    except (zipfile.BadZipFile, ValueError, OSError, EOFError):
+    except (zipfile.BadZipFile, ValueError, OSError, EOFError, NotImplementedError):
         names = None
     for part, kind in _ZIP_PARTS:
         if (part.decode() in names) if names is not None else (part in data):
@@ -263,7 +263,7 @@ def _zip_kind_of_file(path: Path) -> str | None:
     try:
         with zipfile.ZipFile(path) as archive:
             names = set(archive.namelist())
-    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError):
         return None
     return next((kind for part, kind in _ZIP_PARTS if part.decode() in names), None)
 
