@@ -10,8 +10,8 @@ Every check is a plain function registered under the finding code it emits
 (:data:`TABLE_CHECKS`, :data:`DOCUMENT_CHECKS`); each returns
 :class:`~scoring.results.Finding` records with a Chinese message that states the
 numbers. Nothing here changes a score: checks only read the table and the
-engine's result. ``seed-tables.md`` ("Things in these tables that a checker
-should notice") and ``scoring-rules.md`` §4, §5 and §9 are the sources.
+engine's result. What the seed tables (samples/README.md, 抄写时的决定) show a checker
+should notice, and docs/rules.md §4, §5 and §9 are the sources.
 """
 
 from __future__ import annotations
@@ -51,14 +51,14 @@ RECORDED_CODES = frozenset({"unexplained_deduction", "recorded_below_rule", "sco
 #: from the registry (scoring/codes.py), so it cannot miss one.
 ENGINE_CODES: dict[str, Severity] = codes_of("engine")
 
-#: An actual this far above its target is 指标偏离 (scoring-rules.md §9: "≥ 30% above its target").
+#: An actual this far above its target is 指标偏离 (docs/rules.md §9: "≥ 30% above its target").
 FAR_ABOVE = Decimal("0.3")
 
 #: A table needs at least this many readable actuals before "every actual equals its target" means anything.
 MIN_EQUAL_LINES = 2
 
 # Names of breakdown rows that say where the money came from (资金来源); such rows add up to the
-# total on both the budget and the executed side (scoring-rules.md §9, "Funds block").
+# total on both the budget and the executed side (docs/rules.md §9, "Funds block").
 _SOURCE_WORDS = ("财政拨款", "预算内拨款", "财政资金", "公共预算", "政府性基金", "国有资本经营", "结转", "结余",
                  "其他资金", "自有资金", "自筹", "单位资金", "事业收入", "经营收入", "上级补助", "附属单位")
 # Names of rows that say what the money was spent on (支出类别). Department forms print one figure per
@@ -201,7 +201,7 @@ def _finding(code: str, severity: Severity, message: str, *, line: str | None = 
 def check_judgment_out_of_range(table: TableView) -> list[Finding]:
     """A judgment (the table's own score on a qualitative or unreadable line) outside [0, 分值].
 
-    scoring-rules.md §3: the table's own score counts as the evaluator's judgment only when it
+    docs/rules.md §3: the table's own score counts as the evaluator's judgment only when it
     lies within [0, 分值]; outside it the engine cannot use it, and the form itself is wrong.
     Scored lines are left to the engine's ``score_above_rule``.
     """
@@ -314,7 +314,7 @@ def check_goal_total_not_sum(table: TableView) -> list[Finding]:
 def check_subtotal_mismatch(table: TableView) -> list[Finding]:
     """A declared subtotal (``社会效益指标(30分)``, ``产出指标（50分）``, ``年度目标1(30分)``) ≠ its lines' 分值.
 
-    scoring-rules.md §4: the checker reports declared subtotals that disagree with their lines
+    docs/rules.md §4: the checker reports declared subtotals that disagree with their lines
     (W2: 社会效益指标(30分) over 10 + 15). Groups are the ones the weight resolver uses
     (scoring/weights.py): within one goal, by 一级 and by 一级 + 二级 name.
     """
@@ -557,7 +557,7 @@ def _numbers(view: LineView) -> tuple[Decimal, Decimal] | None:
 
 
 def check_actual_far_above_target(table: TableView) -> list[Finding]:
-    """An actual ≥ 30% above its target on a higher-is-better line (指标偏离, scoring-rules.md §9)."""
+    """An actual ≥ 30% above its target on a higher-is-better line (指标偏离, docs/rules.md §9)."""
     found: list[Finding] = []
     for view in table.lines:
         if view.result.status is not Status.SCORED or classify(view.indicator)[0] not in ("higher", "equal"):

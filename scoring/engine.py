@@ -37,7 +37,7 @@ def classify(line: Indicator, wording: R.Wording = None) -> tuple[str, str, Comp
     """Which case scores ``line`` and the direction note for its sentences.
 
     指标性质 wins over 指标方向 and over the target's own comparison
-    (scoring-rules.md §2, U2). Returns ``(case, note, contradicting comparison)``;
+    (docs/rules.md §2, U2). Returns ``(case, note, contradicting comparison)``;
     the last is set when 指标性质 and a stated direction disagree.
     """
     target = line.target_value
@@ -261,7 +261,7 @@ def _score_indicator(index: int, goal: Goal | None, line: Indicator, weight: Dec
     raw_score: Fraction = outcome.score  # exact until the one rounding below
     from_recorded = outcome.status is Status.JUDGED and line.judgment is None
     if not from_recorded:
-        # Stated deductions (scoring-rules.md §5) apply after the rule, never below 0. A
+        # Stated deductions (docs/rules.md §5) apply after the rule, never below 0. A
         # recorded score taken as the judgment already contains them.
         for deduction in line.deductions:
             raw_score -= exact(deduction.points)

@@ -1,6 +1,6 @@
 """Every Chinese sentence a scored line carries, in one place, each rewordable by a rule set.
 
-The wording follows scoring-rules.md §8, so a reviewer reads the same kind of
+The wording follows docs/rules.md §8, so a reviewer reads the same kind of
 sentence for the same kind of loss in every table. Each sentence is a template
 registered under a key (:data:`SENTENCES`) with the fields it may use; a rule set
 replaces any of them in its ``wording`` (``short_of_target: "完成{ratio}%，得{score}分"``).

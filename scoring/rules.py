@@ -128,7 +128,7 @@ def _unreadable(case: LineCase, wording: R.Wording, why: str) -> str:
 def judge(case: LineCase, ruleset: RuleSet, lead: tuple[str, ...]) -> Outcome:
     """Score a line from a judgment: the given one, else the recorded score, else none.
 
-    scoring-rules.md §2–3: qualitative lines and unreadable actuals are scored from an
+    docs/rules.md §2–3: qualitative lines and unreadable actuals are scored from an
     evaluator's judgment; an imported table's own score counts as that judgment when
     it lies within [0, 分值]. With neither, the line is reported as needing one.
     """

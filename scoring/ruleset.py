@@ -1,6 +1,6 @@
 """Rule sets: loading built-in and user rule-set files, with ``extends``, into a :class:`RuleSet`.
 
-``standard`` is scoring-rules.md §1–8 (the model's defaults, ``scoring/ruleset_model.py``).
+``standard`` is docs/rules.md §1–8 (the model's defaults, ``scoring/ruleset_model.py``).
 Other rule sets are YAML files that ``extends`` another and override a few keys; the ones
 shipped with perfscore live in ``scoring/rulesets/``. Every formula, case rule and wording
 template is checked when the file loads, so a mistake is reported at file:line before

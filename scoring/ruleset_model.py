@@ -1,6 +1,6 @@
 """The rule-set model: what each scoring case does, weights, rounding, tiers, caps and grades.
 
-``standard`` is scoring-rules.md §1–8 (the model's defaults). This module holds the
+``standard`` is docs/rules.md §1–8 (the model's defaults). This module holds the
 model only; reading rule-set files (``extends``, file:line problems) is
 ``scoring/ruleset.py``, which also checks case rule names against the registry in
 ``scoring/rules.py`` — the model cannot import the registry, since the rules take a

@@ -1,6 +1,6 @@
 """分值 resolution: given on the line, split from a goal or group, or the default scheme.
 
-scoring-rules.md §4: a goal (年度目标1(80分)) or a first/second-level group
+docs/rules.md §4: a goal (年度目标1(80分)) or a first/second-level group
 (产出指标（50分）) whose lines carry no 分值 shares its weight equally among them,
 by largest remainder at 0.01 so the parts add up exactly (50 over three lines:
 16.67 + 16.67 + 16.66). A table with no weights at all gets the 财预〔2020〕10号

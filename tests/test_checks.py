@@ -1,7 +1,7 @@
 """``perfscore check``: every finding code on small inline tables, the samples, properties, the CLI.
 
 The acceptance list for the shipped samples is written here by hand from issue 5 and
-seed-tables.md ("Things in these tables that a checker should notice"), not from the
+the seed tables (samples/README.md), not from the
 program's output.
 """
 

@@ -1,4 +1,4 @@
-"""The standard rules case by case, on small inline tables (scoring-rules.md §1–8)."""
+"""The standard rules case by case, on small inline tables (docs/rules.md §1–8)."""
 
 from __future__ import annotations
 
@@ -36,7 +36,7 @@ def line_of(text: str, index: int = 2):
     return result, next(line for line in result.lines if line.index == index)
 
 
-# --- scoring-rules.md §8: the three rationale examples, word for word -----------------------------
+# --- docs/rules.md §8: the three rationale examples, word for word -----------------------------
 
 def test_rationale_higher_is_better_short_u4():
     _, line = line_of(one_line(name="开展相关工作所需成本支出", nature="正向", direction="等于", target="25",

@@ -1,4 +1,4 @@
-"""Property tests of the standard scoring rules (scoring-rules.md §1–7) over generated tables.
+"""Property tests of the standard scoring rules (docs/rules.md §1–7) over generated tables.
 
 Each test says in its docstring what a user of perfscore relies on. Tables are built
 directly from the models (see ``tests/strategies.py``); every number is a Decimal.
@@ -28,7 +28,7 @@ D = Decimal
 COUNTED = (Status.SCORED, Status.JUDGED)
 CENT = D("0.01")
 
-# Seed lines pinned as regressions (seed-tables.md; samples/u4…, samples/u5…).
+# Seed lines pinned as regressions (samples/README.md; samples/u4…, samples/u5…).
 U4_COST = QuantSpec(name="开展相关工作所需成本支出", higher=True, nature=Nature.POSITIVE, prefix="", suffix="",
                     unit="万元", unit_in_target=False, unit_in_actual=False, direction="等于",
                     target=D("25"), actual=D("18.83"), weight=D(5), level1="产出指标", level2="成本指标")
@@ -227,7 +227,7 @@ def test_zero_budget_needs_judgment(fund: Funds) -> None:
 
 # 7 ─────────────────────────────────────────────────────────────────────────────
 @given(total=amounts(1, 100), count=st.integers(1, 7))
-@example(total=D(50), count=3)  # scoring-rules.md §4: 16.67 + 16.67 + 16.66
+@example(total=D(50), count=3)  # docs/rules.md §4: 16.67 + 16.67 + 16.66
 @example(total=D(80), count=2)  # Q1, Q2: 40 + 40
 def test_split_equally_adds_up_exactly(total: Decimal, count: int) -> None:
     """A goal's 分值 split among its lines adds up exactly to the goal, with parts at 0.01 that
@@ -275,7 +275,7 @@ def test_parse_value_round_trip(d: Decimal, unit: str, op: str) -> None:
 @example(d=D("1999.12"), unit="万元", op="")  # 1999.12 in a 万元 column is money, not December 1999
 def test_parse_value_takes_unit_from_column(d: Decimal, unit: str, op: str) -> None:
     """A bare number in a line whose 计量单位 column says the unit is read as that number in that
-    unit (``25`` with 万元 → 250000元), as the actual inherits the unit (scoring-rules.md §2)."""
+    unit (``25`` with 万元 → 250000元), as the actual inherits the unit (docs/rules.md §2)."""
     value = parse_value(f"{op}{d:f}", unit)
     assert value.kind is ValueKind.NUMBER, (f"{op}{d:f}", unit, value)
     scale = D(10000) if unit.startswith("万") else D(1)

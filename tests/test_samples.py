@@ -1,4 +1,4 @@
-"""Every shipped sample scored against its seed table (seed-tables.md).
+"""Every shipped sample scored against its seed table (samples/README.md).
 
 Expected figures are written here by hand from the seed documents, not from the
 program's output. Line scores are checked against the ``recorded`` column, which
@@ -20,7 +20,7 @@ from .conftest import SAMPLES
 
 D = Decimal
 
-# file → (computed total, grade, complete, pending 分值); published totals from seed-tables.md.
+# file → (computed total, grade, complete, pending 分值); published totals from samples/README.md.
 EXPECTED = {
     "w1-wuhan-2023-department.yaml": (D("99.50"), "优", True, D(0)),
     "w2-wuhan-2023-project.yaml": (D("100.00"), "优", True, D(0)),  # prints 99.50; the 0.5 has no reason in W2
@@ -43,7 +43,7 @@ EXPECTED = {
 # The one line in all samples whose recorded score is not the rule's: W2 as published.
 RECORDED_DIFFERS = {("w2-wuhan-2023-project.yaml", "投诉举报上级转办办结率"): (D("8.00"), D("7.50"))}
 
-# Lines that lose points in the seeds (seed-tables.md), with the score the rules give.
+# Lines that lose points in the seeds (samples/README.md), with the score the rules give.
 LOSSES = {
     "w1-wuhan-2023-department.yaml": {"投诉举报上级转办办结率": D("9.50")},
     "w2-wuhan-2023-project-with-reason.yaml": {"投诉举报上级转办办结率": D("7.50")},

@@ -1,6 +1,6 @@
 """The published forms a table is written back in, with perfscore's review columns.
 
-Three forms, as the samples show them (scripts/build_xlsx_samples.py, shared/reference/seed-tables.md):
+Three forms, as the samples show them (scripts/build_xlsx_samples.py):
 
 * ``mof`` — 财政部 项目支出绩效自评表 (财预〔2020〕10号) with the 内蒙古/乌海 columns
   指标性质 · 指标方向 · 计量单位 (U1–U5): 项目资金 block with 年初预算数, 年度总体目标,
@@ -341,7 +341,7 @@ class _Sheet:
         return row + 2 + len(breakdown)
 
     def default_weight(self) -> Decimal | None:
-        """A blank template's budget-line 分值: 10 on the 财政部 form, 20 on the 湖北 forms (scoring-rules.md §1)."""
+        """A blank template's budget-line 分值: 10 on the 财政部 form, 20 on the 湖北 forms (docs/rules.md §1)."""
         if self.mode is not Mode.TEMPLATE:
             return None
         return Decimal(10) if self.form == "mof" else Decimal(20)
