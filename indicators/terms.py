@@ -34,6 +34,7 @@ FIELD_TERMS: dict[str, str] = {
     "level2": "二级指标",
     "name": "三级指标/名称",
     "nature": "指标性质",
+    "nature_sign": "指标性质（印成比较符）",
     "direction": "指标方向",
     "target": "年度指标值",
     "actual": "实际完成值/实际完成情况",
