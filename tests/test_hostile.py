@@ -12,8 +12,11 @@ import hashlib
 import json
 import resource
 import shutil
+import struct
 import subprocess
 import sys
+import zipfile
+import zlib
 from pathlib import Path
 
 import pytest
@@ -79,3 +82,302 @@ def test_bad_numbers_and_texts_are_a_message_at_their_line_and_the_batch_goes_on
     assert [e["total"] for e in document["evaluations"]] == ["96.30"]  # the good file is scored
     assert (tmp_path / "summary.xlsx").exists()
     assert digest(bad) == before
+
+
+# ---------------------------------------------------------------- workbooks: built byte by byte
+
+U_XLSX = SAMPLES / "u-wuhai-2023.xlsx"
+W2_XLSX = SAMPLES / "w2-wuhan-2023-project.xlsx"
+_MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+_RELS = "http://schemas.openxmlformats.org/package/2006/relationships"
+_OFFICE = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+
+
+def raw_book(path: Path, sheets: list[str], folder: str = "worksheets", tail: str = "") -> Path:
+    """A workbook written by hand: each sheet's ``<sheetData>`` body as given (``tail`` after it)."""
+    def part(kind: str, i: int) -> str:
+        return (f'<Override PartName="/xl/{folder}/sheet{i}.xml" ContentType="application/'
+                f'vnd.openxmlformats-officedocument.spreadsheetml.{kind}+xml"/>')
+
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml",
+                         '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/'
+                         'package/2006/content-types"><Default Extension="rels" ContentType="application/'
+                         'vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" '
+                         'ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType='
+                         '"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
+                         + "".join(part("worksheet", i) for i in range(1, len(sheets) + 1)) + "</Types>")
+        archive.writestr("_rels/.rels", f'<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="{_RELS}">'
+                         f'<Relationship Id="rId1" Type="{_OFFICE}/officeDocument" Target="xl/workbook.xml"/>'
+                         "</Relationships>")
+        archive.writestr("xl/workbook.xml", f'<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="{_MAIN}" '
+                         f'xmlns:r="{_OFFICE}"><sheets>'
+                         + "".join(f'<sheet name="S{i}" sheetId="{i}" r:id="rId{i}"/>'
+                                   for i in range(1, len(sheets) + 1)) + "</sheets></workbook>")
+        archive.writestr("xl/_rels/workbook.xml.rels",
+                         f'<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="{_RELS}">'
+                         + "".join(f'<Relationship Id="rId{i}" Type="{_OFFICE}/worksheet" Target="{folder}/sheet{i}.xml"/>'
+                                   for i in range(1, len(sheets) + 1)) + "</Relationships>")
+        for i, body in enumerate(sheets, 1):
+            archive.writestr(f"xl/{folder}/sheet{i}.xml", f'<?xml version="1.0" encoding="UTF-8"?>'
+                             f'<worksheet xmlns="{_MAIN}"><sheetData>{body}</sheetData>{tail}</worksheet>')
+    return path
+
+
+def text_cell(ref: str, text: str) -> str:
+    return f'<c r="{ref}" t="inlineStr"><is><t>{text}</t></is></c>'
+
+
+def row(number: int, *cells: str) -> str:
+    return f'<row r="{number}">{"".join(cells)}</row>'
+
+
+def with_part(source: Path, target: Path, name: str, change) -> Path:
+    """A copy of workbook ``source`` with part ``name`` changed by ``change(bytes) -> bytes``."""
+    with zipfile.ZipFile(source) as old, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as new:
+        for info in old.infolist():
+            data = old.read(info)
+            new.writestr(info.filename, change(data) if info.filename == name else data)
+    return target
+
+
+def far_cell(xml: bytes) -> bytes:
+    """A sheet's XML with one more value, alone in the last cell Excel has (XFD1048576)."""
+    return xml.replace(b"</sheetData>", row(1048576, text_cell("XFD1048576", "远处的字")).encode() + b"</sheetData>")
+
+
+def json_totals(done: subprocess.CompletedProcess) -> list[tuple[str, str]]:
+    return [(e["title"], e["total"]) for e in json.loads(done.stdout)["evaluations"]]
+
+
+def test_a_far_corner_cell_is_read_by_stored_cells_and_the_tables_score_as_before(tmp_path):
+    """Issue 19 class 1: A1 and XFD1048576 made calamine allocate 549 GB (exit 134). The reach of a
+    sheet is measured first; a sparse one is read cell by cell, and its tables score as without it."""
+    corner = raw_book(tmp_path / "corner.xlsx", [row(1, text_cell("A1", "x")) + row(1048576, text_cell("XFD1048576", "y"))])
+    before = digest(corner)
+    done = bounded("score", str(corner))
+    assert done.returncode == 1
+    assert_contract(done, f"{corner}: 工作簿中找不到自评表")
+    assert digest(corner) == before
+
+    clean = tmp_path / "clean.xlsx"
+    shutil.copy(U_XLSX, clean)
+    stray = with_part(U_XLSX, tmp_path / "stray.xlsx", "xl/worksheets/sheet2.xml", far_cell)
+    expected = bounded("score", "--format", "json", str(clean))
+    scored = bounded("score", "--format", "json", str(stray))
+    assert expected.returncode == scored.returncode == 0, scored.stderr[-2000:]
+    assert json_totals(scored) == json_totals(expected) and len(json_totals(expected)) == 5
+
+
+@pytest.mark.parametrize("cells", [
+    [(1, "A1"), (8000, "XFD8000")],  # 4 GB before the refusal, in the issue
+    [(1, "A1"), (1048576, "XFD1048576")],  # 549 GB in the issue
+    [(3, "C3"), (500_000, "B500000"), (900_000, "XFA900000")],
+])
+def test_smaller_corners_are_read_without_allocating_their_area(tmp_path, cells):
+    from indicators.xlsx.cells import read_workbook
+
+    path = raw_book(tmp_path / "c.xlsx", ["".join(row(r, text_cell(ref, ref)) for r, ref in cells)])
+    grid = read_workbook(path)[0]
+    assert [grid.value(*_at(ref)) for _, ref in cells] == [ref for _, ref in cells]
+    # the rows holding a value reach to it, every other row is empty
+    assert sum(len(values) for values in grid.values) == sum(_at(ref)[1] + 1 for _, ref in cells)
+
+
+def _at(ref: str) -> tuple[int, int]:
+    from indicators.xlsx.cells import _split_coordinate
+    return _split_coordinate(ref)
+
+
+def test_two_hundred_sparse_sheets_in_60_kb_stay_bounded_and_the_batch_goes_on(tmp_path):
+    """Issue 19 class 2: 200 sheets each reaching ZZ2000 took 3.2 GB."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    sparse = raw_book(folder / "sparse.xlsx", [row(1, text_cell("A1", "x")) + row(2000, text_cell("ZZ2000", "y"))] * 200)
+    assert sparse.stat().st_size < 70_000
+    shutil.copy(W2_XLSX, folder / "good.xlsx")
+    before = digest(sparse)
+    done = bounded("batch", str(folder), "--format", "json")
+    assert_contract(done, f"{sparse}: 工作簿中找不到自评表")
+    assert json_totals(done) == [("医疗保障管理工作经费", "100.00")]
+    assert digest(sparse) == before
+
+
+def test_cells_scattered_too_far_apart_are_refused_with_the_sheet_and_the_farthest_cell(tmp_path):
+    # one value per row at the last column: each row would need 16,384 slots
+    scattered = raw_book(tmp_path / "diagonal.xlsx",
+                         ["".join(row(r, text_cell(f"XFD{r}", "z")) for r in range(1, 3001))])
+    done = bounded("score", str(scattered))
+    assert done.returncode == 1
+    assert_contract(done, f"{scattered}: 工作表“S1”的单元格分布太散（最远到 XFD")
+    assert "超过上限" in done.stderr
+
+
+def test_a_million_overlapping_merged_ranges_are_refused_before_filling_them(tmp_path):
+    merges = "<mergeCells>" + '<mergeCell ref="A1:ZZ2000"/>' * 50_000 + "</mergeCells>"
+    path = raw_book(tmp_path / "merges.xlsx", [row(1, text_cell("A1", "x")) + row(2000, text_cell("ZZ2000", "y"))],
+                    tail=merges)
+    done = bounded("score", str(path))
+    assert done.returncode == 1
+    assert_contract(done, f"{path}: 工作表“S1”的合并单元格太多或太大（如 A1:ZZ2000）")
+
+
+def test_a_reference_beyond_the_last_excel_cell_is_refused(tmp_path):
+    path = raw_book(tmp_path / "beyond.xlsx", [row(1, text_cell("A1", "x")) + row(2, text_cell("XFE2", "y"))])
+    done = bounded("score", str(path))
+    assert done.returncode == 1
+    assert_contract(done, f"{path}: 工作表“S1”有单元格位于第 2 行、第 16,385 列，超出 Excel 的范围")
+
+
+# ---------------------------------------------------------------- zips that lie about their sizes
+
+
+def understated(source: Path, target: Path, name: str, gib: float = 2.1) -> Path:
+    """A copy of ``source`` whose part ``name`` really unpacks to ``gib`` GiB (its text, then spaces),
+    while the zip directory and the local header still give its old size and CRC.
+
+    The stream is built from one full-flushed block of a MiB of spaces repeated, so nothing of that
+    size is ever made here.
+    """
+    with zipfile.ZipFile(source) as old:
+        original = old.read(name)
+        info = old.getinfo(name)
+    deflate = zlib.compressobj(9, zlib.DEFLATED, -15)
+    head = deflate.compress(original) + deflate.flush(zlib.Z_FULL_FLUSH)
+    block = deflate.compress(b" " * (1 << 20)) + deflate.flush(zlib.Z_FULL_FLUSH)
+    assert deflate.compress(b" " * (1 << 20)) + deflate.flush(zlib.Z_FULL_FLUSH) == block
+    stream = head + block * int(gib * 1024) + deflate.flush()
+    with zipfile.ZipFile(source) as old, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as new:
+        for entry in old.infolist():
+            if entry.filename == name:
+                new.writestr(entry.filename, b"PLACEHOLDER")
+            else:
+                new.writestr(entry.filename, old.read(entry))
+    # replace the placeholder member's data and sizes by hand (local header and central directory)
+    data = bytearray(target.read_bytes())
+    with zipfile.ZipFile(target) as made:
+        placed = made.getinfo(name)
+    local = placed.header_offset
+    name_length, extra_length = struct.unpack("<HH", data[local + 26:local + 30])
+    start = local + 30 + name_length + extra_length
+    end = start + placed.compress_size
+    data[start:end] = stream
+    grown = len(stream) - placed.compress_size
+    struct.pack_into("<III", data, local + 14, info.CRC, len(stream), info.file_size)
+    central = data.index(b"PK\x01\x02" + data[data.index(b"PK\x01\x02") + 4:data.index(b"PK\x01\x02") + 4])
+    position = data.find(b"PK\x01\x02", central)
+    while position >= 0:
+        length = struct.unpack("<H", data[position + 28:position + 30])[0]
+        entry_name = bytes(data[position + 46:position + 46 + length]).decode()
+        offset = struct.unpack("<I", data[position + 42:position + 46])[0]
+        if entry_name == name:
+            struct.pack_into("<III", data, position + 16, info.CRC, len(stream), info.file_size)
+        elif offset > local:
+            struct.pack_into("<I", data, position + 42, offset + grown)
+        position = data.find(b"PK\x01\x02", position + 4)
+    record = data.rindex(b"PK\x05\x06")
+    directory = struct.unpack("<I", data[record + 16:record + 20])[0]
+    struct.pack_into("<I", data, record + 16, directory + grown)
+    target.write_bytes(bytes(data))
+    return target
+
+
+@pytest.mark.parametrize("part", ["xl/styles.xml", "xl/worksheets/sheet1.xml"])
+def test_a_zip_directory_that_understates_a_part_is_refused_while_inflating(tmp_path, part):
+    """Issue 19 class 2: a part declared at its old size but unpacking to 2.1 GB took 2.1 GB despite the
+    200 MB limit. The bytes are counted while inflating and the part is named."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    bomb = understated(W2_XLSX, folder / "bomb.xlsx", part)
+    assert bomb.stat().st_size < 5_000_000
+    with zipfile.ZipFile(bomb) as archive:  # the directory still looks honest
+        assert sum(info.file_size for info in archive.infolist()) < 100_000
+    shutil.copy(U4, folder / "good.yaml")
+    before = digest(bomb)
+    done = bounded("score", str(bomb))
+    assert done.returncode == 1
+    assert_contract(done, f"{bomb}: 工作簿中的“{part}”解压后比压缩目录所记的大小更大")
+    batch = bounded("batch", str(folder), "--format", "json")
+    assert_contract(batch, f"{bomb}: 工作簿中的“{part}”")
+    assert [total for _, total in json_totals(batch)] == ["96.30"]
+    assert digest(bomb) == before
+
+
+# ---------------------------------------------------------------- the cell limit, counted one way
+
+
+def _styled_cells(n: int, per_row: int = 1000) -> str:
+    """``n`` stored cells holding no value (a border, a colour): stored, counted, cheap to read."""
+    rows = []
+    for start in range(0, n, per_row):
+        r = start // per_row + 1
+        rows.append(f'<row r="{r}">' + "".join(f'<c r="{_letters(c)}{r}" s="0"/>'
+                                               for c in range(min(per_row, n - start))) + "</row>")
+    return "".join(rows)
+
+
+def _letters(col: int) -> str:
+    from indicators.xlsx.cells import column_letter
+    return column_letter(col)
+
+
+def test_exactly_max_cells_are_read_and_one_more_is_refused_counted_like_the_web(tmp_path):
+    """Issue 19 class 8: the limit was off by one row and column; now stored cells of the whole
+    workbook, exactly MAX_CELLS accepted, one more refused — and --max-cells counts the same."""
+    from indicators.xlsx.cells import MAX_CELLS, WorkbookError, read_workbook
+    from indicators.xlsx.count import count_stored_cells
+
+    # two sheets, the second stored outside xl/worksheets/: both count
+    exact = raw_book(tmp_path / "exact.xlsx", [_styled_cells(MAX_CELLS - 1), row(1, text_cell("A1", "x"))], folder="other")
+    over = raw_book(tmp_path / "over.xlsx", [_styled_cells(MAX_CELLS), row(1, text_cell("A1", "x"))], folder="other")
+    assert count_stored_cells(exact.read_bytes(), MAX_CELLS) == MAX_CELLS
+    assert count_stored_cells(over.read_bytes(), MAX_CELLS) == MAX_CELLS + 1
+    assert [grid.name for grid in read_workbook(exact)] == ["S1", "S2"]
+    with pytest.raises(WorkbookError, match=f"工作簿存有的单元格超过 {MAX_CELLS:,} 个（到工作表“S2”已有 {MAX_CELLS + 1:,} 个）"):
+        read_workbook(over)
+
+
+def test_the_web_limit_counts_sheets_stored_outside_xl_worksheets(tmp_path):
+    """Issue 19 class 2: a sheet stored outside xl/worksheets/ was not counted by --max-cells."""
+    from indicators.load import Limits, load
+
+    path = raw_book(tmp_path / "elsewhere.xlsx", [_styled_cells(150) + row(200, text_cell("A200", "x"))], folder="hidden")
+    limits = Limits(max_cells=150, owner="网页版的上限", advice="，或启动时用 --max-cells 调大上限")
+    result = load(path, limits=limits)
+    assert [p.message for p in result.problems] == [
+        "工作簿的单元格超过 150 个（网页版的上限），为防止耗尽内存拒绝读取：请只保留自评表所在的工作表后再试，"
+        "或启动时用 --max-cells 调大上限"]
+    assert "超过" not in " ".join(p.message for p in load(path, limits=Limits(max_cells=151)).problems)
+
+
+# ---------------------------------------------------------------- passwords
+
+
+def test_an_encrypted_zip_member_asks_to_remove_the_password(tmp_path):
+    source = W2_XLSX.read_bytes()
+    data = bytearray(source)
+    with zipfile.ZipFile(W2_XLSX) as archive:
+        info = archive.getinfo("xl/worksheets/sheet1.xml")
+    data[info.header_offset + 6] |= 0x1  # the local header's "encrypted" flag
+    position = data.find(b"PK\x01\x02")
+    while position >= 0:  # and the central directory's
+        length = struct.unpack("<H", data[position + 28:position + 30])[0]
+        if bytes(data[position + 46:position + 46 + length]) == b"xl/worksheets/sheet1.xml":
+            data[position + 8] |= 0x1
+        position = data.find(b"PK\x01\x02", position + 4)
+    path = tmp_path / "locked.xlsx"
+    path.write_bytes(bytes(data))
+    done = bounded("score", str(path))
+    assert done.returncode == 1
+    assert_contract(done, f"{path}: 工作簿有密码保护（压缩包中有加密的部分），无法读取：请在 Excel/WPS 中取消密码")
+
+
+def test_an_ole_encrypted_workbook_asks_to_remove_the_password(tmp_path):
+    """What Excel writes for a workbook with an opening password: a CFB container, not a zip."""
+    header = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 504
+    path = tmp_path / "password.xlsx"
+    path.write_bytes(header + "EncryptionInfo".encode("utf-16-le") + b"\0" * 64
+                     + "EncryptedPackage".encode("utf-16-le") + b"\0" * 4096)
+    done = bounded("score", str(path))
+    assert done.returncode == 1
+    assert_contract(done, f"{path}: 工作簿有密码保护，无法读取：请在 Excel/WPS 中取消密码后另存为 .xlsx 再试")

@@ -313,7 +313,19 @@ _CELL_START = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?c[\s/>]")
 
 def count_cells(xml: bytes) -> int:
     """The cells a sheet's XML stores (``<c>`` elements, with or without a value)."""
-    return len(_CELL_START.findall(xml))
+    return sum(len(_CELL_START.findall(xml, start, end)) for start, end in _pieces(xml))
+
+
+def _pieces(xml: bytes, size: int = 1 << 22) -> list[tuple[int, int]]:
+    """``xml`` as (start, end) pieces of about ``size`` bytes, each cut just before a ``<``: a tag is
+    never split, and a scan of one piece at a time keeps what it finds small."""
+    found, start = [], 0
+    while start < len(xml):
+        end = len(xml) if len(xml) - start <= size else xml.find(b"<", start + size)
+        end = len(xml) if end < 0 else end
+        found.append((start, end))
+        start = end
+    return found
 
 
 @dataclass
@@ -474,12 +486,16 @@ def _check_archive(path: Path, data_head: bytes) -> zipfile.ZipFile:
 
 def _member(handle: Any, archive: zipfile.ZipFile, name: str, verified: set[str] | None = None) -> bytes:
     """A member's bytes, inflated in one zlib call: zipfile's own reader loops in Python over small
-    chunks, which cost more than the inflating. Anything unusual (encryption, another method, a bad
-    local header, a size or CRC that does not match the directory) is left to zipfile, which reports it.
+    chunks, which cost more than the inflating. A part that inflates to more than the directory says
+    is refused (zipfile would inflate all of it before cutting it to size), as is a compression method
+    Excel never uses; anything else unusual (a bad local header, a shorter part, a CRC that does not
+    match) is left to zipfile, which reports it. ``verified`` collects the parts inflated whole here.
     """
     info = archive.getinfo(name)
-    if info.flag_bits & 0x1 or info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
-        return archive.read(name)
+    if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
+        raise _unusual(name)
+    if info.flag_bits & 0x1:
+        return archive.read(name)  # zipfile says it is encrypted (refused before, by _check_archive)
     handle.seek(info.header_offset)
     header = handle.read(30)
     if len(header) != 30 or header[:4] != b"PK\x03\x04":
@@ -490,6 +506,9 @@ def _member(handle: Any, archive: zipfile.ZipFile, name: str, verified: set[str]
     if info.compress_type == zipfile.ZIP_DEFLATED:
         # never more than the directory says (its sizes were checked against the limit)
         data = zlib.decompressobj(-15).decompress(data, info.file_size + 1)
+    if len(data) > info.file_size:
+        # zipfile would inflate the whole part (all of it at once) before cutting it to size
+        raise _member_error(name)
     if len(data) != info.file_size or zlib.crc32(data) != info.CRC:
         return archive.read(name)
     if verified is not None:
@@ -531,21 +550,25 @@ def _extent(xml: bytes, sheet: str) -> _Extent:
     A cell or row without a reference follows the one before it, so each such one may reach one
     further: counted into the bound. Raises WorkbookError for a reference beyond XFD1048576.
     """
-    cells = count_cells(xml)
-    refs = _REF_PARTS.findall(xml)
-    rows_given = _ROW_NUMBERS.findall(xml)
-    max_row = max(map(int, set(rows_given)), default=0)
-    max_col = 0
-    if refs:
-        letters, digits = zip(*refs)
-        max_row = max(max_row, max(map(int, set(digits))))
-        max_col = max(map(_column_number, set(letters)))
+    cells = refs = rows_given = rows_started = 0
+    max_row = max_col = 0
+    for start, end in _pieces(xml):
+        found = _REF_PARTS.findall(xml, start, end)
+        numbered = _ROW_NUMBERS.findall(xml, start, end)
+        cells += len(_CELL_START.findall(xml, start, end))
+        rows_started += len(_ROW_START.findall(xml, start, end))
+        refs += len(found)
+        rows_given += len(numbered)
+        max_row = max(max_row, max(map(int, set(numbered)), default=0))
+        if found:
+            letters, digits = zip(*found)
+            max_row = max(max_row, max(map(int, set(digits))))
+            max_col = max(max_col, max(map(_column_number, set(letters))))
     if max_row > _LAST_ROW or max_col > _LAST_COL:
         raise WorkbookError(f"工作表“{sheet}”有单元格位于第 {max_row:,} 行、第 {max_col:,} 列，超出 Excel 的范围"
                             f"（XFD1048576），文件已损坏或被改动：请在 Excel/WPS 中打开并另存为 .xlsx 后再试")
-    unreferenced = cells - len(refs)
-    rows_unnumbered = len(_ROW_START.findall(xml)) - len(rows_given) if unreferenced or b"<row" in xml else 0
-    rows = min(max_row + max(rows_unnumbered, 0) + unreferenced, _LAST_ROW)
+    unreferenced = cells - refs
+    rows = min(max_row + max(rows_started - rows_given, 0) + unreferenced, _LAST_ROW)
     cols = min(max_col + unreferenced, _LAST_COL)
     return _Extent(cells, rows, cols, coordinate(max(rows - 1, 0), max(cols - 1, 0)))
 
@@ -564,8 +587,7 @@ def _check_members(archive: zipfile.ZipFile, handle: Any, verified: set[str]) ->
                 raise _member_error(info.filename)
             continue
         if info.compress_type != zipfile.ZIP_DEFLATED:
-            raise WorkbookError(f"工作簿中的“{info.filename}”用了 Excel 不用的压缩方式，无法读取："
-                                f"请在 Excel/WPS 中打开并另存为 .xlsx 后再试")
+            raise _unusual(info.filename)
         handle.seek(info.header_offset)
         header = handle.read(30)
         if len(header) != 30 or header[:4] != b"PK\x03\x04":
@@ -587,6 +609,11 @@ def _check_members(archive: zipfile.ZipFile, handle: Any, verified: set[str]) ->
             raise WorkbookError(f"工作簿中的“{info.filename}”已损坏，无法解压：请在 Excel/WPS 中打开并另存为 .xlsx 后再试") from None
         if produced > info.file_size:
             raise _member_error(info.filename)
+
+
+def _unusual(name: str) -> WorkbookError:
+    return WorkbookError(f"工作簿中的“{name}”用了 Excel 不用的压缩方式，无法读取："
+                         f"请在 Excel/WPS 中打开并另存为 .xlsx 后再试")
 
 
 def _member_error(name: str) -> WorkbookError:
@@ -677,7 +704,9 @@ def _sparse(xml: bytes, book: _Book, sheet: str, budget: int) -> tuple[list[list
     """
     found: dict[int, dict[int, Any]] = {}
     row, col = -1, -1
-    for is_row, row_attrs, attrs, body in _TOKEN.findall(xml):
+    for match in _TOKEN.finditer(xml):
+        is_row, row_attrs, attrs, body = match.groups()
+        body = body or b""
         if is_row:
             given = _R.search(row_attrs)
             row, col = (int(given.group(2)) - 1 if given else row + 1), -1
@@ -767,6 +796,8 @@ def read_workbook(path: str | Path) -> list[SheetGrid]:
         try:
             percent_styles = _percent_styles(archive, handle)
             parts = _sheet_parts(archive, handle)
+        except WorkbookError:
+            raise
         except _DAMAGED as exc:
             raise WorkbookError(f"工作簿内容损坏，无法读取（样式或工作表目录：{type(exc).__name__}）") from None
         if len(parts) > MAX_SHEETS:
@@ -783,6 +814,8 @@ def read_workbook(path: str | Path) -> list[SheetGrid]:
                                     f"请在 Excel/WPS 中打开并另存为 .xlsx 后再试")
             try:
                 xml = _member(handle, archive, member, verified)
+            except WorkbookError:
+                raise
             except Exception as exc:  # a damaged part: bad CRC, cut-off data (zipfile, zlib)
                 raise WorkbookError(f"工作表“{sheet}”内容损坏，无法读取（{type(exc).__name__}）："
                                     f"请在 Excel/WPS 中打开并另存为 .xlsx 后再试") from None
