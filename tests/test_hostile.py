@@ -9,7 +9,9 @@ batch — the other files still scored.
 from __future__ import annotations
 
 import hashlib
+import io
 import json
+import re
 import resource
 import shutil
 import struct
@@ -381,3 +383,104 @@ def test_an_ole_encrypted_workbook_asks_to_remove_the_password(tmp_path):
     done = bounded("score", str(path))
     assert done.returncode == 1
     assert_contract(done, f"{path}: 工作簿有密码保护，无法读取：请在 Excel/WPS 中取消密码后另存为 .xlsx 再试")
+
+
+# ---------------------------------------------------------------- perfscore's own hidden metadata sheet
+
+FAILING = "开展相关工作所需成本支出"  # U4: 3.77 of 5 points, a visible 扣分说明
+
+
+def _exported(tmp_path: Path, *extra: str, source: Path = U4) -> Path:
+    out = tmp_path / "scored.xlsx"
+    done = bounded("export", str(source), "-o", str(out), *extra)
+    assert done.returncode == 0, done.stderr[-2000:]
+    return out
+
+
+def _edit_metadata(path: Path, name: str, change) -> None:
+    """Change the 取值 JSON of the metadata row of line ``name``, as a crafted file would."""
+    import openpyxl
+
+    book = openpyxl.load_workbook(path)
+    sheet = book["perfscore元数据"]
+    header = [cell.value for cell in sheet[2]]
+    for cells in sheet.iter_rows(min_row=3):
+        if cells[header.index("对象")].value == "指标" and cells[header.index("名称")].value == name:
+            values = json.loads(cells[header.index("取值")].value)
+            change(values)
+            cells[header.index("取值")].value = json.dumps(values, ensure_ascii=False)
+    book.save(path)
+
+
+def _line(document: dict, name: str) -> dict:
+    return next(line for line in document["evaluations"][0]["lines"] if line["name"] == name)
+
+
+def test_a_crafted_not_applicable_in_the_metadata_does_not_hide_a_visibly_failing_line(tmp_path):
+    """Issue 19 class 6: "not_applicable": true in the hidden sheet turned a failing line into 不适用."""
+    path = _exported(tmp_path)
+    _edit_metadata(path, FAILING, lambda values: values.update(not_applicable=True))
+    done = bounded("score", "--format", "json", str(path))
+    assert done.returncode == 0, done.stderr[-2000:]
+    document = json.loads(done.stdout)
+    assert document["evaluations"][0]["total"] == "96.30"
+    line = _line(document, FAILING)
+    assert (line["status"], line["score"]) == ("scored", "3.77")
+    assert f"{path}!医疗保障经办数字化改革及系统运行维护费!D" in done.stderr
+    assert f"perfscore 元数据把指标“{FAILING}”记为“不适用”，但表上的扣分说明不是这样写的" in done.stderr
+    assert "以表上为准，未采用" in done.stderr
+
+
+def test_a_crafted_weight_in_the_metadata_loses_to_the_visible_cell(tmp_path):
+    path = _exported(tmp_path)
+    _edit_metadata(path, FAILING, lambda values: values.update(weight="50"))
+    done = bounded("score", "--format", "json", str(path))
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert _line(json.loads(done.stdout), FAILING)["weight"] == "5.00"
+    assert json.loads(done.stdout)["evaluations"][0]["total"] == "96.30"
+    assert f"perfscore 元数据中指标“{FAILING}”的“分值”为“50”，与表上所填“5”不一致，以表上为准" in done.stderr
+    assert re.search(rf"{re.escape(str(path))}!医疗保障经办数字化改革及系统运行维护费!J\d+", done.stderr), done.stderr
+
+
+def test_not_applicable_from_the_metadata_of_a_form_without_a_status_column_is_said(tmp_path):
+    """A converted workbook (no 扣分说明 column) has no visible cell for 不适用: it is applied, and said."""
+    out = tmp_path / "filled.xlsx"
+    assert bounded("convert", str(U4), "-o", str(out)).returncode == 0
+    _edit_metadata(out, FAILING, lambda values: values.update(not_applicable=True))
+    done = bounded("score", "--format", "json", str(out))
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert _line(json.loads(done.stdout), FAILING)["status"] == "not_applicable"
+    assert f"指标“{FAILING}”按 perfscore 元数据记为“不适用”（表上没有这一栏），请核对" in done.stderr
+
+
+def test_honest_exports_read_back_without_a_metadata_notice(tmp_path):
+    for source in (U4, SAMPLES / "w1-wuhan-2023-department.xlsx", W2_XLSX):
+        for form in ("mof", "hubei-project", "hubei-department"):
+            out = tmp_path / f"{source.stem}-{form}.xlsx"
+            assert bounded("export", str(source), "--form", form, "-o", str(out)).returncode == 0
+            from indicators.load import load_path
+            assert [n.message for n in load_path(out).notices if "元数据" in n.message] == []
+
+
+def test_exported_workbooks_carry_no_folder_of_the_machine_that_wrote_them(tmp_path):
+    """Issue 19 class 6: the metadata's 原出处 held absolute paths; a finding cites its file too."""
+    folder = tmp_path / "机密的文件夹"
+    folder.mkdir()
+    source = folder / "u.xlsx"
+    shutil.copy(U_XLSX, source)  # its tables cite their own file in a finding (主管部门 differs)
+    out = _exported(tmp_path, source=source)
+    with zipfile.ZipFile(out) as archive:
+        texts = {name: archive.read(name).decode("utf-8") for name in archive.namelist()}
+    assert not [name for name, text in texts.items() if str(folder) in text or "机密的文件夹" in text]
+    assert '"":"u.xlsx!' in texts["xl/sharedStrings.xml"]  # 原出处 keeps the file name
+
+
+def test_an_export_without_the_hidden_sheet_holds_only_what_it_shows():
+    import openpyxl
+    from indicators.load import load_path
+    from scoring.engine import score
+    from scoring.reports.workbook import workbook_bytes
+
+    (evaluation,) = load_path(U4).evaluations
+    plain = openpyxl.load_workbook(io.BytesIO(workbook_bytes([evaluation], [score(evaluation)], metadata=False)))
+    assert plain.sheetnames == ["汇总", "医疗保障经办数字化改革及系统运行维护费"]
