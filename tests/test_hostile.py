@@ -484,3 +484,26 @@ def test_an_export_without_the_hidden_sheet_holds_only_what_it_shows():
     (evaluation,) = load_path(U4).evaluations
     plain = openpyxl.load_workbook(io.BytesIO(workbook_bytes([evaluation], [score(evaluation)], metadata=False)))
     assert plain.sheetnames == ["汇总", "医疗保障经办数字化改革及系统运行维护费"]
+
+
+# ---------------------------------------------------------------- the web page
+
+
+def test_hostile_workbooks_uploaded_to_the_web_page_are_refused_and_the_others_scored(tmp_path):
+    """Issue 19 class 1: uploaded, the A1 + XFD1048576 workbook killed the server."""
+    pytest.importorskip("starlette")
+    pytest.importorskip("httpx")
+    from .test_web import C1, make_client, part, roles, upload, visible
+
+    corner = raw_book(tmp_path / "corner.xlsx", [row(1, text_cell("A1", "x")) + row(1048576, text_cell("XFD1048576", "y"))])
+    scattered = raw_book(tmp_path / "diagonal.xlsx", ["".join(row(r, text_cell(f"XFD{r}", "z")) for r in range(1, 3001))])
+    # 3,000 cells: at the limit, read; 3,001 in a sheet outside xl/worksheets/: refused
+    elsewhere = raw_book(tmp_path / "elsewhere.xlsx", [_styled_cells(3000) + row(9000, text_cell("A9000", "x"))],
+                         folder="o")
+    client = make_client(max_cells=3000)
+    page, _ = upload(client, part(corner), part(scattered), part(elsewhere), part(C1))
+    text = visible(page)
+    assert "corner.xlsx: 工作簿中找不到自评表" in text
+    assert "diagonal.xlsx: 工作表“S1”的单元格分布太散（最远到 XFD" in text
+    assert "elsewhere.xlsx: 工作簿的单元格超过 3,000 个（网页版的上限）" in text
+    assert roles(page, "total") == ["70.00"]
