@@ -245,10 +245,10 @@ def _attributes(text: bytes) -> dict[str, str]:
     return found
 
 
-def _percent_styles(archive: zipfile.ZipFile, handle: Any) -> set[int]:
+def _percent_styles(archive: zipfile.ZipFile, handle: Any, verified: set[str] | None = None) -> set[int]:
     """Indexes of cell styles (``s="N"``) whose number format shows a percentage."""
     try:
-        xml = _checked_xml(_member(handle, archive, "xl/styles.xml"))
+        xml = _checked_xml(_member(handle, archive, "xl/styles.xml", verified))
     except KeyError:
         return set()
     custom: dict[int, str] = {}
@@ -267,11 +267,11 @@ def _percent_styles(archive: zipfile.ZipFile, handle: Any) -> set[int]:
     return percent
 
 
-def _sheet_parts(archive: zipfile.ZipFile, handle: Any) -> dict[str, str]:
+def _sheet_parts(archive: zipfile.ZipFile, handle: Any, verified: set[str] | None = None) -> dict[str, str]:
     """Sheet name → path of its XML part inside the archive, as workbook.xml and its relationships say
     (a sheet may be stored anywhere in the package, not only under ``xl/worksheets/``)."""
-    workbook = _checked_xml(_member(handle, archive, "xl/workbook.xml"))
-    rels = _checked_xml(_member(handle, archive, "xl/_rels/workbook.xml.rels"))
+    workbook = _checked_xml(_member(handle, archive, "xl/workbook.xml", verified))
+    rels = _checked_xml(_member(handle, archive, "xl/_rels/workbook.xml.rels", verified))
     return _parts_of(workbook, rels)
 
 
@@ -311,9 +311,21 @@ def _bounded_read(archive: zipfile.ZipFile, name: str) -> bytes:
 _CELL_START = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?c[\s/>]")
 
 
-def count_cells(xml: bytes) -> int:
-    """The cells a sheet's XML stores (``<c>`` elements, with or without a value)."""
-    return sum(len(_CELL_START.findall(xml, start, end)) for start, end in _pieces(xml))
+def count_cells(xml: bytes, start: int = 0, end: int | None = None) -> int:
+    """The cells a sheet's XML (or ``xml[start:end]``) stores: ``<c>`` elements, with or without a value."""
+    return _count_tags(xml, start, len(xml) if end is None else end)[0]
+
+
+_TAGS = re.compile(rb"<(c|row)[\s/>]")
+
+
+def _count_tags(xml: bytes, start: int, end: int) -> tuple[int, int]:
+    """(cells, rows) begun in ``xml[start:end]``: one scan when no tag there has a namespace prefix."""
+    if xml.find(b":c", start, end) < 0 and xml.find(b":row", start, end) < 0:
+        tags = _TAGS.findall(xml, start, end)
+        rows = tags.count(b"row")
+        return len(tags) - rows, rows
+    return len(_CELL_START.findall(xml, start, end)), len(_ROW_START.findall(xml, start, end))
 
 
 def _pieces(xml: bytes, size: int = 1 << 22) -> list[tuple[int, int]]:
@@ -521,6 +533,8 @@ def _member(handle: Any, archive: zipfile.ZipFile, name: str, verified: set[str]
 _REF_PARTS = re.compile(rb'<(?:[\w.-]+:)?c\s[^>]*?\br\s*=\s*["\']\s*([A-Za-z]+)(\d+)\s*["\']')
 _ROW_NUMBERS = re.compile(rb'<(?:[\w.-]+:)?row\s[^>]*?\br\s*=\s*["\']\s*(\d+)\s*["\']')
 _ROW_START = re.compile(rb"<(?:[\w.-]+:)?row[\s/>]")
+_REF_FIRST = re.compile(rb'<c r="([A-Z]{1,3})(\d{1,7})"')
+_ROW_FIRST = re.compile(rb'<row r="(\d{1,7})"')
 
 
 @dataclass(frozen=True)
@@ -549,16 +563,25 @@ def _extent(xml: bytes, sheet: str) -> _Extent:
 
     A cell or row without a reference follows the one before it, so each such one may reach one
     further: counted into the bound. Raises WorkbookError for a reference beyond XFD1048576.
+
+    The sheet is scanned in pieces (what a scan finds stays small), each first for references written
+    as Excel and every library write them (``<c r="B7"``, ``<row r="7"``); only a piece where that finds
+    fewer than it holds is scanned again for references anywhere in a tag.
     """
     cells = refs = rows_given = rows_started = 0
     max_row = max_col = 0
     for start, end in _pieces(xml):
-        found = _REF_PARTS.findall(xml, start, end)
-        numbered = _ROW_NUMBERS.findall(xml, start, end)
-        cells += len(_CELL_START.findall(xml, start, end))
-        rows_started += len(_ROW_START.findall(xml, start, end))
+        stored, started = _count_tags(xml, start, end)
+        found = _REF_FIRST.findall(xml, start, end)
+        if len(found) != stored:
+            found = _REF_PARTS.findall(xml, start, end)
+        numbered = _ROW_FIRST.findall(xml, start, end)
+        if len(numbered) != started:
+            numbered = _ROW_NUMBERS.findall(xml, start, end)
+        cells += stored
         refs += len(found)
         rows_given += len(numbered)
+        rows_started += started
         max_row = max(max_row, max(map(int, set(numbered)), default=0))
         if found:
             letters, digits = zip(*found)
@@ -567,7 +590,7 @@ def _extent(xml: bytes, sheet: str) -> _Extent:
     if max_row > _LAST_ROW or max_col > _LAST_COL:
         raise WorkbookError(f"工作表“{sheet}”有单元格位于第 {max_row:,} 行、第 {max_col:,} 列，超出 Excel 的范围"
                             f"（XFD1048576），文件已损坏或被改动：请在 Excel/WPS 中打开并另存为 .xlsx 后再试")
-    unreferenced = cells - refs
+    unreferenced = max(cells - refs, 0)
     rows = min(max_row + max(rows_started - rows_given, 0) + unreferenced, _LAST_ROW)
     cols = min(max_col + unreferenced, _LAST_COL)
     return _Extent(cells, rows, cols, coordinate(max(rows - 1, 0), max(cols - 1, 0)))
@@ -792,10 +815,11 @@ def read_workbook(path: str | Path) -> list[SheetGrid]:
     if not head:
         raise WorkbookError("文件是空的（0 字节）")
     archive = _check_archive(path, head)
+    verified: set[str] = set()  # the parts inflated whole, to exactly the size the directory gives
     with archive, open(path, "rb") as handle:
         try:
-            percent_styles = _percent_styles(archive, handle)
-            parts = _sheet_parts(archive, handle)
+            percent_styles = _percent_styles(archive, handle, verified)
+            parts = _sheet_parts(archive, handle, verified)
         except WorkbookError:
             raise
         except _DAMAGED as exc:
@@ -805,7 +829,6 @@ def read_workbook(path: str | Path) -> list[SheetGrid]:
         names = {name.lower(): name for name in archive.namelist()}
         # First every sheet's XML alone: cells counted, reach measured, what calamine drops scanned.
         plans: dict[str, tuple[str, _Extent, _SheetExtras]] = {}
-        verified: set[str] = set()
         stored = 0
         for sheet, part in parts.items():
             member = names.get(part.lower())
