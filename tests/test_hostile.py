@@ -507,3 +507,17 @@ def test_hostile_workbooks_uploaded_to_the_web_page_are_refused_and_the_others_s
     assert "diagonal.xlsx: 工作表“S1”的单元格分布太散（最远到 XFD" in text
     assert "elsewhere.xlsx: 工作簿的单元格超过 3,000 个（网页版的上限）" in text
     assert roles(page, "total") == ["70.00"]
+
+
+def test_a_shared_string_table_longer_than_the_cell_limit_is_refused(tmp_path):
+    """Millions of tiny shared strings (2 MB zipped) cost python-calamine an allocation each."""
+    from indicators.xlsx.cells import MAX_CELLS
+
+    path = tmp_path / "strings.xlsx"
+    shutil.copy(W2_XLSX, path)
+    with zipfile.ZipFile(path, "a", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("xl/sharedStrings.xml", f'<?xml version="1.0" encoding="UTF-8"?><sst xmlns="{_MAIN}">'
+                         + "<si><t>a</t></si>" * (MAX_CELLS + 1) + "</sst>")
+    done = bounded("score", str(path))
+    assert done.returncode == 1
+    assert_contract(done, f"{path}: 工作簿的共享字符串表（xl/sharedStrings.xml）有 {MAX_CELLS + 1:,} 项，超过 {MAX_CELLS:,} 项的上限")

@@ -634,6 +634,26 @@ def _check_members(archive: zipfile.ZipFile, handle: Any, verified: set[str]) ->
             raise _member_error(info.filename)
 
 
+_STRING_ITEM = re.compile(rb"<(?:[\w.-]+:)?si[\s/>]")
+
+
+def _check_strings(archive: zipfile.ZipFile, handle: Any, verified: set[str]) -> None:
+    """A shared-string table may not list more strings than a workbook may store cells: each costs
+    python-calamine an allocation, and millions of tiny ones in a few MB would exhaust memory."""
+    for name in archive.namelist():
+        if not name.lower().endswith("sharedstrings.xml"):
+            continue
+        xml = _member(handle, archive, name, verified)
+        if xml.find(b":si") < 0:
+            items = xml.count(b"<si>") + xml.count(b"<si ") + xml.count(b"<si/") + \
+                xml.count(b"<si\n") + xml.count(b"<si\r") + xml.count(b"<si\t")
+        else:
+            items = sum(1 for _ in _STRING_ITEM.finditer(xml))
+        if items > MAX_CELLS:
+            raise WorkbookError(f"工作簿的共享字符串表（{name}）有 {items:,} 项，超过 {MAX_CELLS:,} 项的上限"
+                                f"（比工作簿能存的单元格还多），为防止内存耗尽拒绝读取：请在 Excel/WPS 中打开并另存为 .xlsx 后再试")
+
+
 def _unusual(name: str) -> WorkbookError:
     return WorkbookError(f"工作簿中的“{name}”用了 Excel 不用的压缩方式，无法读取："
                          f"请在 Excel/WPS 中打开并另存为 .xlsx 后再试")
@@ -849,6 +869,7 @@ def read_workbook(path: str | Path) -> list[SheetGrid]:
                                     f"为防止内存耗尽拒绝读取：请只保留自评表所在的工作表后再试")
             plans[sheet] = (member, extent, _scan_sheet(xml, percent_styles))
             del xml
+        _check_strings(archive, handle, verified)
         _check_members(archive, handle, verified)
         try:
             book = python_calamine.CalamineWorkbook.from_path(str(path))
