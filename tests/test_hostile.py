@@ -521,3 +521,21 @@ def test_a_shared_string_table_longer_than_the_cell_limit_is_refused(tmp_path):
     done = bounded("score", str(path))
     assert done.returncode == 1
     assert_contract(done, f"{path}: 工作簿的共享字符串表（xl/sharedStrings.xml）有 {MAX_CELLS + 1:,} 项，超过 {MAX_CELLS:,} 项的上限")
+
+
+@pytest.mark.parametrize("extra", [0, 1])
+def test_a_zip_of_more_parts_than_the_limit_is_refused_before_its_directory_is_read(tmp_path, extra):
+    """400,000 empty parts in 36 MB made zipfile build 400 MB of directory entries."""
+    from indicators.xlsx.cells import MAX_PARTS
+
+    path = tmp_path / "parts.xlsx"
+    shutil.copy(W2_XLSX, path)
+    with zipfile.ZipFile(path, "a", zipfile.ZIP_STORED) as archive:
+        for i in range(MAX_PARTS - len(archive.namelist()) + extra):
+            archive.writestr(f"padding/{i}", b"")
+    done = bounded("score", str(path))
+    if extra:
+        assert done.returncode == 1
+        assert_contract(done, f"{path}: 文件里有 {MAX_PARTS + 1:,} 个部分，超过 {MAX_PARTS:,} 个的上限")
+    else:
+        assert done.returncode == 0, done.stderr[-2000:]

@@ -31,7 +31,7 @@ from ..numbers import D
 from ..problems import PerfscoreError
 
 __all__ = ["Cell", "SheetGrid", "WorkbookError", "read_workbook", "coordinate", "column_letter",
-           "MAX_UNCOMPRESSED_BYTES", "MAX_CELLS", "MAX_GRID_SLOTS", "MAX_SHEETS", "count_cells", "sheet_parts",
+           "MAX_UNCOMPRESSED_BYTES", "MAX_CELLS", "MAX_GRID_SLOTS", "MAX_SHEETS", "MAX_PARTS", "zip_entries", "count_cells", "sheet_parts",
            "check_members"]
 
 #: A workbook whose parts unpack to more than this is refused (a zip bomb must not exhaust memory). The
@@ -45,6 +45,9 @@ MAX_CELLS = 2_000_000
 MAX_GRID_SLOTS = 12_000_000
 #: A workbook with more worksheets than this is refused.
 MAX_SHEETS = 1_000
+#: A zip holding more parts than this is refused before its directory is read (a part costs zipfile
+#: an object; an .xlsx has a few dozen, a thousand sheets with drawings a few thousand).
+MAX_PARTS = 10_000
 #: A sheet whose used area (rows × columns up to its last stored cell) is at most this is read by
 #: python-calamine, which allocates that area; a larger, sparse one is read cell by cell (:func:`_sparse`).
 _DENSE_AREA = 2_000_000
@@ -470,6 +473,24 @@ def _number(raw: Any) -> str | Decimal | None:
     return converted
 
 
+#: The end of a zip holding its directory's end record (at most 64 KiB of comment, and the ZIP64 records).
+_TAIL = 22 + 65_535 + 20 + 56
+
+
+def zip_entries(tail: bytes) -> int | None:
+    """How many parts a zip's end record says it holds, from the file's last :data:`_TAIL` bytes
+    (None when there is no end record: zipfile then says the file is no zip)."""
+    at = tail.rfind(b"PK\x05\x06")
+    if at < 0 or len(tail) < at + 22:
+        return None
+    entries = struct.unpack("<H", tail[at + 10:at + 12])[0]
+    if entries == 0xFFFF and at >= 20 and tail[at - 20:at - 16] == b"PK\x06\x07":
+        record = tail.rfind(b"PK\x06\x06", 0, at - 20)
+        if record >= 0 and len(tail) >= record + 40:
+            entries = struct.unpack("<Q", tail[record + 32:record + 40])[0]
+    return entries
+
+
 def _check_archive(path: Path, data_head: bytes) -> zipfile.ZipFile:
     if data_head.startswith(_CFB_MAGIC):
         with open(path, "rb") as handle:
@@ -477,6 +498,16 @@ def _check_archive(path: Path, data_head: bytes) -> zipfile.ZipFile:
         if "EncryptionInfo".encode("utf-16-le") in content or "EncryptedPackage".encode("utf-16-le") in content:
             raise WorkbookError("工作簿有密码保护，无法读取：请在 Excel/WPS 中取消密码后另存为 .xlsx 再试")
         raise WorkbookError("这是旧版 Excel（.xls）文件，请在 Excel/WPS 中“另存为” .xlsx 后再试")
+    try:
+        with open(path, "rb") as handle:
+            handle.seek(0, 2)
+            handle.seek(max(0, handle.tell() - _TAIL))
+            entries = zip_entries(handle.read())
+    except OSError as exc:
+        raise WorkbookError(f"无法读取文件：{exc.strerror}") from None
+    if entries is not None and entries > MAX_PARTS:
+        raise WorkbookError(f"文件里有 {entries:,} 个部分，超过 {MAX_PARTS:,} 个的上限，不是正常的 Excel 工作簿，"
+                            f"为防止内存耗尽拒绝读取")
     try:
         archive = zipfile.ZipFile(path)
     except zipfile.BadZipFile:

@@ -11,7 +11,7 @@ import io
 import zipfile
 import zlib
 
-from .cells import _CELL_START, MAX_UNCOMPRESSED_BYTES, sheet_parts
+from .cells import _CELL_START, _TAIL, MAX_PARTS, MAX_UNCOMPRESSED_BYTES, sheet_parts, zip_entries
 
 __all__ = ["count_stored_cells"]
 
@@ -23,6 +23,9 @@ def count_stored_cells(data: bytes, limit: int) -> int | None:
     is refused before the reader builds anything from it. Returns None when the bytes are no zip
     workbook (the reader then says what is wrong) or unpack to more than the reader accepts.
     """
+    entries = zip_entries(data[-_TAIL:])
+    if entries is not None and entries > MAX_PARTS:
+        return None  # the reader refuses it with its own message, before reading the zip's directory
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
     except (zipfile.BadZipFile, ValueError, OSError):
