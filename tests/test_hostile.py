@@ -539,3 +539,31 @@ def test_a_zip_of_more_parts_than_the_limit_is_refused_before_its_directory_is_r
         assert_contract(done, f"{path}: 文件里有 {MAX_PARTS + 1:,} 个部分，超过 {MAX_PARTS:,} 个的上限")
     else:
         assert done.returncode == 0, done.stderr[-2000:]
+
+
+def _with_styles(path: Path, formats: int) -> Path:
+    """A workbook with ``formats`` cell formats, all showing a percentage."""
+    with zipfile.ZipFile(path, "a", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("xl/styles.xml", f'<?xml version="1.0" encoding="UTF-8"?><styleSheet xmlns="{_MAIN}">'
+                         f'<cellXfs count="{formats}">' + '<xf numFmtId="10"/>' * formats + "</cellXfs></styleSheet>")
+    return path
+
+
+@pytest.mark.parametrize("formats", [5, 40])
+def test_a_percent_format_is_read_however_many_formats_a_workbook_has(tmp_path, formats):
+    """Forty percent formats are looked for cell by cell instead of in one pattern: the same result."""
+    from indicators.xlsx.cells import read_workbook
+
+    path = _with_styles(raw_book(tmp_path / "p.xlsx", [row(2, f'<c r="B2" s="{formats - 1}"><v>0.9532</v></c>')]),
+                        formats)
+    assert read_workbook(path)[0].value(1, 1) == "95.32%"
+
+
+def test_more_cell_formats_than_excel_allows_are_refused(tmp_path):
+    from indicators.xlsx.cells import MAX_CELL_FORMATS
+
+    path = _with_styles(raw_book(tmp_path / "many.xlsx", [row(1, text_cell("A1", "x"))]), MAX_CELL_FORMATS + 1)
+    done = bounded("score", str(path))
+    assert done.returncode == 1
+    assert_contract(done, f"{path}: 样式表（xl/styles.xml）有 {MAX_CELL_FORMATS + 1:,} 种单元格格式，超过 Excel 的上限 "
+                          f"{MAX_CELL_FORMATS:,} 种")

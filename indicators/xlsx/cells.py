@@ -45,6 +45,8 @@ MAX_CELLS = 2_000_000
 MAX_GRID_SLOTS = 12_000_000
 #: A workbook with more worksheets than this is refused.
 MAX_SHEETS = 1_000
+#: Excel's own limit of cell formats (cellXfs) in a workbook; a styles.xml listing more was not written by it.
+MAX_CELL_FORMATS = 65_490
 #: A zip holding more parts than this is refused before its directory is read (a part costs zipfile
 #: an object; an .xlsx has a few dozen, a thousand sheets with drawings a few thousand).
 MAX_PARTS = 10_000
@@ -262,7 +264,17 @@ def _percent_styles(archive: zipfile.ZipFile, handle: Any, verified: set[str] | 
     section = _CELLXFS.search(xml)
     if section is None or section.group(1) is None:
         return percent
-    for index, attributes in enumerate(_XF.findall(section.group(1))):
+    listed = section.group(1)
+    if listed.count(b"<xf") + listed.count(b":xf") > MAX_CELL_FORMATS:  # counted before a list is made
+        count = sum(1 for _ in _XF.finditer(listed))
+        if count > MAX_CELL_FORMATS:
+            raise WorkbookError(f"样式表（xl/styles.xml）有 {count:,} 种单元格格式，超过 Excel 的上限 "
+                                f"{MAX_CELL_FORMATS:,} 种，文件已损坏或被改动：请在 Excel/WPS 中打开并另存为 .xlsx 后再试")
+    formats = _XF.findall(listed)
+    if len(formats) > MAX_CELL_FORMATS:
+        raise WorkbookError(f"样式表（xl/styles.xml）有 {len(formats):,} 种单元格格式，超过 Excel 的上限 "
+                            f"{MAX_CELL_FORMATS:,} 种，文件已损坏或被改动：请在 Excel/WPS 中打开并另存为 .xlsx 后再试")
+    for index, attributes in enumerate(formats):
         fmt_id = int(_attributes(attributes).get("numFmtId", "0"))
         code = re.sub(r'"[^"]*"|\\.', "", custom.get(fmt_id, ""))  # a quoted "%" is literal text
         if fmt_id in _PERCENT_BUILTIN or "%" in code:
@@ -358,6 +370,7 @@ def _percent_cell_pattern(styles: frozenset[int]) -> re.Pattern[bytes]:
     return re.compile(rb'<c\s([^>]*?\bs="(?:' + alternatives + rb')"[^>]*?)/?>')
 
 
+_STYLED_CELL = re.compile(rb'<c\s([^>]*?\bs="(\d+)"[^>]*?)/?>')
 _ERROR_CELL = re.compile(rb'<c\s([^>]*?\bt="e"[^>]*?)(?:/>|>(.*?)</c>)', re.S)
 _REF = re.compile(rb'\br="([A-Z]+\d+)"')
 _VALUE = re.compile(rb"<v>([^<]*)</v>")
@@ -370,7 +383,14 @@ def _scan_sheet(xml: bytes, percent_styles: set[int]) -> _SheetExtras:
     only sees the cells that have one (a look at every cell tag cost more than calamine's reading).
     """
     extras = _SheetExtras()
-    if percent_styles:
+    if len(percent_styles) > 32:  # too many for one pattern of alternatives: every styled cell looked at
+        wanted = {str(style).encode() for style in percent_styles}
+        for match in _STYLED_CELL.finditer(xml):
+            if match.group(2) in wanted:
+                ref = _REF.search(match.group(1))
+                if ref:
+                    extras.percent_cells.add(ref.group(1).decode())
+    elif percent_styles:
         for match in _percent_cell_pattern(frozenset(percent_styles)).finditer(xml):
             ref = _REF.search(match.group(1))
             if ref:
