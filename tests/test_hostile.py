@@ -567,3 +567,12 @@ def test_more_cell_formats_than_excel_allows_are_refused(tmp_path):
     assert done.returncode == 1
     assert_contract(done, f"{path}: 样式表（xl/styles.xml）有 {MAX_CELL_FORMATS + 1:,} 种单元格格式，超过 Excel 的上限 "
                           f"{MAX_CELL_FORMATS:,} 种")
+
+
+def test_formula_tags_after_many_column_tags_are_looked_at_in_linear_time(tmp_path):
+    """Each <f> walked back over every <col …> before it: 100,000 of each was hours of work."""
+    path = raw_book(tmp_path / "cols.xlsx", [row(1, text_cell("A1", "x"))],
+                    tail="<cols>" + '<col min="1" max="1"/>' * 100_000 + "</cols>" + "<f>1</f>" * 100_000)
+    done = bounded("score", str(path))
+    assert done.returncode == 1
+    assert_contract(done, f"{path}")

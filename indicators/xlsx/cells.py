@@ -18,6 +18,7 @@ import re
 import struct
 import zipfile
 import zlib
+from bisect import bisect_right
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from decimal import Decimal
@@ -402,9 +403,12 @@ def _scan_sheet(xml: bytes, percent_styles: set[int]) -> _SheetExtras:
                 value = _VALUE.search(match.group(2) or b"")
                 extras.errors[ref.group(1).decode()] = value.group(1).decode() if value else "#错误"
     position = xml.find(b"<f")
-    while position >= 0:
-        _formula_without_value(xml, position, extras)
-        position = xml.find(b"<f", position + 2)
+    if position >= 0:
+        starts = [match.start() for match in _CELL_OPEN.finditer(xml)]
+        seen: set[int] = set()
+        while position >= 0:
+            _formula_without_value(xml, position, extras, starts, seen)
+            position = xml.find(b"<f", position + 2)
     if b"hidden" in xml:
         spans: set[tuple[int, int]] = set()
         for match in _COL_TAG.finditer(xml):
@@ -426,22 +430,30 @@ def _scan_sheet(xml: bytes, percent_styles: set[int]) -> _SheetExtras:
     return extras
 
 
-def _formula_without_value(xml: bytes, position: int, extras: _SheetExtras) -> None:
+_CELL_OPEN = re.compile(rb"<c[ \t\r\n]")
+
+
+def _formula_without_value(xml: bytes, position: int, extras: _SheetExtras, starts: list[int],
+                           seen: set[int]) -> None:
     """Note the cell around the ``<f`` at ``position`` when its formula has no cached value.
 
     An ``<f`` outside a cell (``<formula>`` of conditional formatting or data validation) is not one.
+    ``starts`` are the positions of the sheet's cell tags (the one before ``position`` holds it, found
+    by bisection: never a walk back over ``<col>`` tags); a cell is looked at once (``seen``), and its
+    end only up to the next cell, so no crafted sheet makes this quadratic.
     """
     if xml[position + 2:position + 3] not in (b" ", b">", b"/", b"\t", b"\r", b"\n"):
         return  # <formula>, <font>, …
-    start = xml.rfind(b"<c", 0, position)
-    while start >= 0 and xml[start + 2:start + 3] not in (b" ", b"\t", b"\r", b"\n"):
-        start = xml.rfind(b"<c", 0, start)  # <col …>, <cfRule …>: not a cell tag
-    if start < 0:
+    index = bisect_right(starts, position) - 1
+    if index < 0 or starts[index] in seen:
         return
-    tag_end = xml.find(b">", start)
-    if tag_end < 0 or tag_end > position or xml[tag_end - 1:tag_end] == b"/":
+    start = starts[index]
+    seen.add(start)
+    tag_end = xml.find(b">", start, position)
+    if tag_end < 0 or xml[tag_end - 1:tag_end] == b"/":
         return
-    end = xml.find(b"</c>", tag_end)
+    limit = starts[index + 1] if index + 1 < len(starts) else len(xml)
+    end = xml.find(b"</c>", tag_end, limit)
     if end < position:
         return
     attrs, body = xml[start + 3:tag_end], xml[tag_end + 1:end]
