@@ -576,3 +576,20 @@ def test_formula_tags_after_many_column_tags_are_looked_at_in_linear_time(tmp_pa
     done = bounded("score", str(path))
     assert done.returncode == 1
     assert_contract(done, f"{path}")
+
+
+@pytest.mark.parametrize("case", ["open tags", "unclosed cells", "long attribute"])
+def test_crafted_xml_is_scanned_in_linear_time(tmp_path, case):
+    """Patterns that scanned past a tag's end or gave back what they took were cubic on these."""
+    body = {"open tags": '<c r="A1" t="e" s="1" ' * 100_000,
+            "unclosed cells": '<c r="A1" t="e"><v>#N/A</v>' * 100_000,
+            "long attribute": text_cell("A1", "x")}[case]
+    path = raw_book(tmp_path / "crafted.xlsx", [row(1, body)])
+    if case == "long attribute":
+        path = with_part(path, tmp_path / "long.xlsx", "xl/workbook.xml",
+                         lambda xml: xml.replace(b"<sheet ", b"<sheet " + b"a" * 1_000_000 + b" ", 1))
+    before = digest(path)
+    done = bounded("score", str(path))
+    assert done.returncode == 1
+    assert_contract(done, f"{path}: ")
+    assert digest(path) == before

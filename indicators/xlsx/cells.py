@@ -58,8 +58,8 @@ _DENSE_AREA = 2_000_000
 _LAST_ROW, _LAST_COL = 1_048_576, 16_384
 
 _PERCENT_BUILTIN = {9, 10}
-_COL_TAG = re.compile(rb"<col\s([^>]*?)/?>")
-_ROW_TAG = re.compile(rb"<row\s([^>]*?)>")
+_COL_TAG = re.compile(rb"<col\s([^<>]*+)>")
+_ROW_TAG = re.compile(rb"<row\s([^<>]*+)>")
 _HIDDEN = re.compile(rb'\bhidden="(?:1|true)"')
 _MIN_MAX = re.compile(rb'\b(min|max|r)="(\d+)"')
 _CFB_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -225,12 +225,13 @@ def _split_coordinate(ref: str) -> tuple[int, int]:
 # The few tags styles.xml, workbook.xml and its relationships are read for, found by byte search
 # rather than by building element trees (parsing styles.xml alone cost about a floor per workbook).
 # A prefix (``<x:numFmt``) is allowed; nothing is expanded, so no entity can grow.
-_ATTRIBUTE = re.compile(rb'([\w:.-]+)\s*=\s*(?:"([^"]*)"|\'([^\']*)\')')
-_NUMFMT = re.compile(rb"<(?:[\w.-]+:)?numFmt\b([^>]*)>")
-_CELLXFS = re.compile(rb"<(?:[\w.-]+:)?cellXfs\b[^>]*?(?:/>|>(.*?)</(?:[\w.-]+:)?cellXfs\s*>)", re.S)
-_XF = re.compile(rb"<(?:[\w.-]+:)?xf\b([^>]*)>")
-_SHEET = re.compile(rb"<(?:[\w.-]+:)?sheet\b([^>]*)>")
-_RELATIONSHIP = re.compile(rb"<(?:[\w.-]+:)?Relationship\b([^>]*)>")
+_ATTRIBUTE = re.compile(rb'(?<![\w:.-])([\w:.-]++)\s*+=\s*+(?:"([^"]*+)"|\'([^\']*+)\')')
+_NUMFMT = re.compile(rb"<(?:[\w.-]+:)?numFmt\b([^<>]*+)>")
+_CELLXFS = re.compile(rb"<(?:[\w.-]+:)?cellXfs\b[^<>]*+(?<=/)>|<(?:[\w.-]+:)?cellXfs\b[^<>]*+>"
+                      rb"((?:[^<]|<(?!/?(?:[\w.-]+:)?cellXfs[\s/>]))*+)</(?:[\w.-]+:)?cellXfs\s*>")
+_XF = re.compile(rb"<(?:[\w.-]+:)?xf\b([^<>]*+)>")
+_SHEET = re.compile(rb"<(?:[\w.-]+:)?sheet\b([^<>]*+)>")
+_RELATIONSHIP = re.compile(rb"<(?:[\w.-]+:)?Relationship\b([^<>]*+)>")
 
 
 def _checked_xml(xml: bytes) -> bytes:
@@ -368,11 +369,14 @@ class _SheetExtras:
 def _percent_cell_pattern(styles: frozenset[int]) -> re.Pattern[bytes]:
     """A cell tag whose style is one of ``styles``; group 1 holds its attributes."""
     alternatives = b"|".join(str(style).encode() for style in sorted(styles))
-    return re.compile(rb'<c\s([^>]*?\bs="(?:' + alternatives + rb')"[^>]*?)/?>')
+    return re.compile(rb'<c\s((?:[^<>s]|s(?!="))*+(?<=\s)s="(?:' + alternatives + rb')"[^<>]*+)>')
 
 
-_STYLED_CELL = re.compile(rb'<c\s([^>]*?\bs="(\d+)"[^>]*?)/?>')
-_ERROR_CELL = re.compile(rb'<c\s([^>]*?\bt="e"[^>]*?)(?:/>|>(.*?)</c>)', re.S)
+_STYLED_CELL = re.compile(rb'<c\s((?:[^<>s]|s(?!="))*+(?<=\s)s="(\d+)"[^<>]*+)>')
+# Patterns over a sheet's bytes never scan past a tag's end (``[^<>]``) and never give back what they took
+# (possessive ``*+``): a crafted sheet (a million ``<c`` without ``>``, cells never closed) stays linear.
+_ERROR_CELL = re.compile(rb'<c\s((?:[^<>t]|t(?!="e"))*+(?<=\s)t="e"[^<>]*+)>'
+                         rb'(?:(?<!/>)((?:[^<]|<(?!/?c[\s/>]))*+))?')
 _REF = re.compile(rb'\br="([A-Z]+\d+)"')
 _VALUE = re.compile(rb"<v>([^<]*)</v>")
 
@@ -593,8 +597,8 @@ def _member(handle: Any, archive: zipfile.ZipFile, name: str, verified: set[str]
 
 # ---------------------------------------------------------------- bounds before anything is built
 
-_REF_PARTS = re.compile(rb'<(?:[\w.-]+:)?c\s[^>]*?\br\s*=\s*["\']\s*([A-Za-z]+)(\d+)\s*["\']')
-_ROW_NUMBERS = re.compile(rb'<(?:[\w.-]+:)?row\s[^>]*?\br\s*=\s*["\']\s*(\d+)\s*["\']')
+_REF_PARTS = re.compile(rb'<(?:[\w.-]+:)?c\s(?:[^<>r]|r(?!\s*=))*+(?<=\s)r\s*=\s*["\']\s*([A-Za-z]+)(\d+)\s*["\']')
+_ROW_NUMBERS = re.compile(rb'<(?:[\w.-]+:)?row\s(?:[^<>r]|r(?!\s*=))*+(?<=\s)r\s*=\s*["\']\s*(\d+)\s*["\']')
 _ROW_START = re.compile(rb"<(?:[\w.-]+:)?row[\s/>]")
 _REF_FIRST = re.compile(rb'<c r="([A-Z]{1,3})(\d{1,7})"')
 _ROW_FIRST = re.compile(rb'<row r="(\d{1,7})"')
@@ -729,15 +733,15 @@ def _member_error(name: str) -> WorkbookError:
 
 # ---------------------------------------------------------------- a sparse sheet, cell by cell
 
-_TOKEN = re.compile(rb"<(?:[\w.-]+:)?(?:(row)(?=[\s/>])([^>]*)>|c(?=[\s/>])([^>]*?)(?:/>|>(.*?)</(?:[\w.-]+:)?c\s*>))",
-                    re.S)
+_TOKEN = re.compile(rb"<(?:[\w.-]+:)?(?:(row)(?=[\s/>])([^<>]*+)>|c(?=[\s/>])([^<>]*+)>"
+                    rb"(?:(?<!/>)((?:[^<]|<(?!/?(?:[\w.-]+:)?(?:c|row)[\s/>]))*+))?)")
 _R = re.compile(rb'\br\s*=\s*["\']\s*([A-Za-z]*)(\d+)\s*["\']')
 _T = re.compile(rb'\bt\s*=\s*["\']([^"\']*)["\']')
 _S = re.compile(rb'\bs\s*=\s*["\'](\d+)["\']')
-_TEXT = re.compile(rb"<(?:[\w.-]+:)?t(?:\s[^>]*)?>(.*?)</(?:[\w.-]+:)?t\s*>", re.S)
-_PHONETIC = re.compile(rb"<(?:[\w.-]+:)?rPh\b.*?</(?:[\w.-]+:)?rPh\s*>", re.S)
-_SI = re.compile(rb"<(?:[\w.-]+:)?si\b[^>]*?(?:/>|>(.*?)</(?:[\w.-]+:)?si\s*>)", re.S)
-_MERGE = re.compile(rb'<(?:[\w.-]+:)?mergeCell\s[^>]*?\bref\s*=\s*["\']([A-Za-z]+\d+):([A-Za-z]+\d+)["\']')
+_TEXT = re.compile(rb"<(?:[\w.-]+:)?t(?:\s[^<>]*+)?>([^<]*+)</(?:[\w.-]+:)?t\s*>")
+_PHONETIC = re.compile(rb"<(?:[\w.-]+:)?rPh\b(?:[^<]|<(?!/?(?:[\w.-]+:)?rPh[\s/>]))*+(?:</(?:[\w.-]+:)?rPh\s*>)?")
+_SI = re.compile(rb"<(?:[\w.-]+:)?si\b[^<>]*+>((?:[^<]|<(?!/?(?:[\w.-]+:)?si[\s/>]))*+)")
+_MERGE = re.compile(rb'<(?:[\w.-]+:)?mergeCell\s(?:[^<>r]|r(?!ef\s*=))*+(?<=\s)ref\s*=\s*["\']([A-Za-z]+\d+):([A-Za-z]+\d+)["\']')
 _ESCAPED = re.compile(r"_x([0-9A-Fa-f]{4})_")
 _DATE_BUILTIN = set(range(14, 23)) | set(range(27, 37)) | set(range(45, 48)) | set(range(50, 59))
 
