@@ -625,4 +625,32 @@ def restructured_yaml(draw, original: bytes) -> bytes:
         else:
             parent[key] = draw(hostile_values())
     return yaml.safe_dump(document, allow_unicode=True).encode("utf-8")
+#: Keys a crafted metadata entry may add: model fields, structure and sources the writer never puts there.
+METADATA_KEYS = ("not_applicable", "weight", "recorded", "actual", "target", "judgment", "deductions", "nature",
+                 "indicators", "goals", "funds", "places", "source", "rate", "breakdown", "title", "")
+
+
+@st.composite
+def metadata_edits(draw, rows: int) -> tuple[int, str, str]:
+    """One crafted edit of a metadata sheet with ``rows`` entry rows: (entry row, column, new cell text).
+
+    取值 and 核对 get JSON with a key set to a hostile value (or JSON nested too deep, or no JSON);
+    the other columns any text."""
+    import json
+
+    row = draw(st.integers(0, rows - 1))
+    column = draw(st.sampled_from(("取值", "取值", "核对", "对象", "序号", "表序", "工作表", "名称")))
+    if column in ("取值", "核对"):
+        kind = draw(st.integers(0, 5))
+        if kind == 0:
+            return row, column, "[" * draw(st.integers(900, 5000))
+        if kind == 1:
+            return row, column, draw(st.text(max_size=30))
+        key = draw(st.sampled_from(METADATA_KEYS))
+        value = draw(hostile_values()) if column == "取值" else draw(st.one_of(
+            hostile_values(), st.lists(st.lists(st.text(max_size=6), max_size=3), max_size=3)))
+        return row, column, json.dumps({key: value}, ensure_ascii=False)
+    return row, column, str(draw(hostile_values()))
+
+
 # ============================================================================ end of hostile input

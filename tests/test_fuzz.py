@@ -23,7 +23,7 @@ from hypothesis import strategies as st
 from indicators.load import Input, load
 
 from .conftest import SAMPLES
-from .strategies import mutated_workbooks, mutated_yaml, restructured_yaml
+from .strategies import metadata_edits, mutated_workbooks, mutated_yaml, restructured_yaml
 
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 WORKBOOKS = [SAMPLES / "w2-wuhan-2023-project.xlsx", SAMPLES / "u-wuhai-2023.xlsx"]
@@ -80,3 +80,35 @@ def test_a_yaml_file_with_values_of_the_wrong_kind_is_read_or_refused_with_a_chi
     text = data.draw(restructured_yaml(sample.read_bytes()), label="restructured yaml")
     name = f"fuzz-{sample.name}"
     assert_contract(load(Input.from_bytes(name, text)), name)
+
+
+def _exported() -> bytes:
+    from scoring.engine import score
+    from scoring.reports.workbook import workbook_bytes
+
+    (evaluation,) = load(SAMPLES / "u4-wuhai-2023-digital-reform.yaml").evaluations
+    return workbook_bytes([evaluation], [score(evaluation)])
+
+
+EXPORTED = _exported()
+
+
+@FUZZ
+@given(data=st.data())
+def test_a_crafted_metadata_sheet_is_read_or_refused_with_a_chinese_message(data):
+    """perfscore's own hidden sheet, edited by hand or by an attacker: never a failure inside."""
+    import io
+
+    import openpyxl
+
+    book = openpyxl.load_workbook(io.BytesIO(EXPORTED))
+    sheet = book["perfscore元数据"]
+    header = [cell.value for cell in sheet[2]]
+    row, column, text = data.draw(metadata_edits(sheet.max_row - 2), label="edit")
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    sheet.cell(row + 3, header.index(column) + 1).value = ILLEGAL_CHARACTERS_RE.sub("", text)  # what a cell holds
+    with tempfile.TemporaryDirectory(prefix="perfscore-fuzz-") as folder:
+        path = Path(folder) / "exported.xlsx"
+        book.save(path)
+        assert_contract(load(path), str(path))

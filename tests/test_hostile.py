@@ -593,3 +593,29 @@ def test_crafted_xml_is_scanned_in_linear_time(tmp_path, case):
     assert done.returncode == 1
     assert_contract(done, f"{path}: ")
     assert digest(path) == before
+
+
+@pytest.mark.parametrize("edit, said", [
+    (lambda values: values.update(indicators=[]), "有不该有的“indicators”，已忽略"),  # would erase the lines
+    (lambda values: values.update(places="B7"), "有不该有的“places”，已忽略"),  # would break the sources
+])
+def test_structure_in_a_metadata_entry_is_ignored_with_a_notice(tmp_path, edit, said):
+    path = _exported(tmp_path)
+    _edit_metadata(path, FAILING, edit)
+    done = bounded("score", "--format", "json", str(path))
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert json.loads(done.stdout)["evaluations"][0]["total"] == "96.30"
+    assert said in done.stderr
+
+
+def test_metadata_json_nested_too_deep_is_an_unreadable_row_not_a_failure(tmp_path):
+    """Found by tests/test_fuzz.py: json.loads raised RecursionError, reported as an internal error."""
+    import openpyxl
+
+    path = _exported(tmp_path)
+    book = openpyxl.load_workbook(path)
+    book["perfscore元数据"]["G4"].value = "[" * 5000
+    book.save(path)
+    done = bounded("score", str(path))
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert_contract(done, f"{path}!perfscore元数据!A4: 元数据这一行无法读取（可能被改动过），已忽略")

@@ -101,7 +101,7 @@ def read_metadata(grid: SheetGrid, file: str,
                                values=dict(values),
                                guards={k: [(str(ref), str(shown)) for ref, shown in v] for k, v in guards.items()})
             key = (text["工作表"], int(text["表序"] or 1))
-        except (ValueError, TypeError, AttributeError):
+        except (ValueError, TypeError, AttributeError, RecursionError):  # RecursionError: JSON nested too deep
             notice(row, "元数据这一行无法读取（可能被改动过），已忽略")
             continue
         found.setdefault(key, _Entries(file, notices)).append(entry)
@@ -112,6 +112,9 @@ def read_metadata(grid: SheetGrid, file: str,
 #: status in its 扣分说明 cell, and a line not applicable always shows 【不适用】 there: a metadata entry
 #: saying 不适用 for a row that does not show it contradicts the visible form.
 _STATUS_OF = {"not_applicable": "不适用"}
+#: Keys the writer never puts in a metadata entry's values: a table's goals and lines, a goal's lines and
+#: every source are read from the visible form alone (a crafted ``"indicators": []`` would erase them).
+_STRUCTURE = frozenset({"funds", "goals", "indicators", "source", "sources", "places"})
 #: Fields a written cell shows computed from others, while the metadata keeps what the table printed.
 _DERIVED = frozenset({"rate"})
 _FIELD_WORDS = {"title": "表名", "unit": "单位名称", "department": "主管部门", "weight": "分值", "recorded": "得分",
@@ -194,6 +197,11 @@ def apply_metadata(grid: SheetGrid, cells: dict[Path_, str], data: dict[str, Any
     def merge(target: dict[str, Any], entry: MetaEntry, row: int | None, visible: dict[str, str],
               what: str) -> None:
         for field, value in entry.values.items():
+            if field in _STRUCTURE:
+                # never written there: the tables, lines and sources come from the visible form only
+                notice(coordinate(row or 0, 0) if row is not None else visible.get("name", "A1"),
+                       f"perfscore 元数据中{what}有不该有的“{field}”，已忽略")
+                continue
             label = "计量单位" if field == "unit" and what.startswith("指标") else _FIELD_WORDS.get(field, field)
             guard = entry.guards.get(field, ())
             try:
