@@ -29,8 +29,8 @@ _CJK = re.compile(r"[\u4e00-\u9fff]")
 WORKBOOKS = [SAMPLES / "w2-wuhan-2023-project.xlsx", SAMPLES / "u-wuhai-2023.xlsx"]
 YAMLS = [SAMPLES / "u4-wuhai-2023-digital-reform.yaml", SAMPLES / "w1-wuhan-2023-department.yaml"]
 #: Examples per test: 40 in the suite; PERFSCORE_FUZZ_EXAMPLES=5000 for a long run before a release.
-FUZZ = settings(max_examples=int(os.environ.get("PERFSCORE_FUZZ_EXAMPLES", "40")), deadline=None, suppress_health_check=[HealthCheck.too_slow,
-                                                                       HealthCheck.data_too_large])
+FUZZ = settings(max_examples=int(os.environ.get("PERFSCORE_FUZZ_EXAMPLES", "40")), deadline=None,
+                suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 
 
 def _parts(path: Path) -> dict[str, bytes]:

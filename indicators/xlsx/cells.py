@@ -32,8 +32,8 @@ from ..numbers import D
 from ..problems import PerfscoreError
 
 __all__ = ["Cell", "SheetGrid", "WorkbookError", "read_workbook", "coordinate", "column_letter",
-           "MAX_UNCOMPRESSED_BYTES", "MAX_CELLS", "MAX_GRID_SLOTS", "MAX_SHEETS", "MAX_PARTS", "zip_entries", "count_cells", "sheet_parts",
-           "check_members"]
+           "MAX_UNCOMPRESSED_BYTES", "MAX_CELLS", "MAX_GRID_SLOTS", "MAX_SHEETS", "MAX_PARTS", "MAX_CELL_FORMATS",
+           "MAX_MERGED_CELLS", "zip_entries", "count_cells", "sheet_parts"]
 
 #: A workbook whose parts unpack to more than this is refused (a zip bomb must not exhaust memory). The
 #: bytes are counted while inflating, so a zip directory that understates a part's size changes nothing.
@@ -741,7 +741,8 @@ _S = re.compile(rb'\bs\s*=\s*["\'](\d+)["\']')
 _TEXT = re.compile(rb"<(?:[\w.-]+:)?t(?:\s[^<>]*+)?>([^<]*+)</(?:[\w.-]+:)?t\s*>")
 _PHONETIC = re.compile(rb"<(?:[\w.-]+:)?rPh\b(?:[^<]|<(?!/?(?:[\w.-]+:)?rPh[\s/>]))*+(?:</(?:[\w.-]+:)?rPh\s*>)?")
 _SI = re.compile(rb"<(?:[\w.-]+:)?si\b[^<>]*+>((?:[^<]|<(?!/?(?:[\w.-]+:)?si[\s/>]))*+)")
-_MERGE = re.compile(rb'<(?:[\w.-]+:)?mergeCell\s(?:[^<>r]|r(?!ef\s*=))*+(?<=\s)ref\s*=\s*["\']([A-Za-z]+\d+):([A-Za-z]+\d+)["\']')
+_MERGE = re.compile(rb'<(?:[\w.-]+:)?mergeCell\s(?:[^<>r]|r(?!ef\s*=))*+(?<=\s)ref\s*=\s*'
+                    rb'["\']([A-Za-z]+\d+):([A-Za-z]+\d+)["\']')
 _ESCAPED = re.compile(r"_x([0-9A-Fa-f]{4})_")
 _DATE_BUILTIN = set(range(14, 23)) | set(range(27, 37)) | set(range(45, 48)) | set(range(50, 59))
 
