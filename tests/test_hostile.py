@@ -619,3 +619,24 @@ def test_metadata_json_nested_too_deep_is_an_unreadable_row_not_a_failure(tmp_pa
     done = bounded("score", str(path))
     assert done.returncode == 0, done.stderr[-2000:]
     assert_contract(done, f"{path}!perfscore元数据!A4: 元数据这一行无法读取（可能被改动过），已忽略")
+
+
+@pytest.mark.parametrize("value", [False, [1, 2], "甲"])
+def test_a_metadata_value_of_the_wrong_shape_is_ignored_with_a_notice(tmp_path, value):
+    """Found by tests/test_fuzz.py: {"breakdown": false} on the funds entry was an internal error."""
+    import openpyxl
+
+    path = _exported(tmp_path)
+    book = openpyxl.load_workbook(path)
+    sheet = book["perfscore元数据"]
+    header = [cell.value for cell in sheet[2]]
+    for cells in sheet.iter_rows(min_row=3):
+        if cells[header.index("对象")].value == "资金":
+            values = json.loads(cells[header.index("取值")].value)
+            values["breakdown"] = value
+            cells[header.index("取值")].value = json.dumps(values, ensure_ascii=False)
+    book.save(path)
+    done = bounded("score", "--format", "json", str(path))
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert json.loads(done.stdout)["evaluations"][0]["total"] == "96.30"
+    assert "perfscore 元数据中资金的“资金分项”不是应有的形式，已忽略" in done.stderr

@@ -115,6 +115,8 @@ _STATUS_OF = {"not_applicable": "不适用"}
 #: Keys the writer never puts in a metadata entry's values: a table's goals and lines, a goal's lines and
 #: every source are read from the visible form alone (a crafted ``"indicators": []`` would erase them).
 _STRUCTURE = frozenset({"funds", "goals", "indicators", "source", "sources", "places"})
+#: Values the reader walks through itself (the model checks the rest): they must have their shape.
+_SHAPES = {"breakdown": lambda value: isinstance(value, list) and all(isinstance(row, dict) for row in value)}
 #: Fields a written cell shows computed from others, while the metadata keeps what the table printed.
 _DERIVED = frozenset({"rate"})
 _FIELD_WORDS = {"title": "表名", "unit": "单位名称", "department": "主管部门", "weight": "分值", "recorded": "得分",
@@ -122,7 +124,7 @@ _FIELD_WORDS = {"title": "表名", "unit": "单位名称", "department": "主管
                 "rate": "执行率", "name": "名称", "level1": "一级指标", "level2": "二级指标", "target": "年度指标值",
                 "actual": "实际完成值", "unit_name": "计量单位", "nature": "指标性质", "direction": "指标方向",
                 "deviation_reason": "偏差原因", "description": "目标内容", "label": "资金名称",
-                "not_applicable": "不适用", "judgment": "评价判断"}
+                "not_applicable": "不适用", "judgment": "评价判断", "breakdown": "资金分项"}
 
 
 def _scalar_text(value: Any) -> str | None:
@@ -203,6 +205,11 @@ def apply_metadata(grid: SheetGrid, cells: dict[Path_, str], data: dict[str, Any
                        f"perfscore 元数据中{what}有不该有的“{field}”，已忽略")
                 continue
             label = "计量单位" if field == "unit" and what.startswith("指标") else _FIELD_WORDS.get(field, field)
+            shape = _SHAPES.get(field)
+            if shape is not None and value is not None and not shape(value):
+                notice(coordinate(row or 0, 0) if row is not None else visible.get("name", "A1"),
+                       f"perfscore 元数据中{what}的“{label}”不是应有的形式，已忽略")
+                continue
             guard = entry.guards.get(field, ())
             try:
                 if any(shown(ref, row) != compare_text(text) for ref, text in guard):
