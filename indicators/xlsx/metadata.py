@@ -122,7 +122,7 @@ _DERIVED = frozenset({"rate"})
 _FIELD_WORDS = {"title": "表名", "unit": "单位名称", "department": "主管部门", "weight": "分值", "recorded": "得分",
                 "recorded_total": "总分", "budget": "预算数", "executed": "执行数", "initial_budget": "年初预算数",
                 "rate": "执行率", "name": "名称", "level1": "一级指标", "level2": "二级指标", "target": "年度指标值",
-                "actual": "实际完成值", "unit_name": "计量单位", "nature": "指标性质", "direction": "指标方向",
+                "actual": "实际完成值", "nature": "指标性质", "direction": "指标方向",
                 "deviation_reason": "偏差原因", "description": "目标内容", "label": "资金名称",
                 "not_applicable": "不适用", "judgment": "评价判断", "breakdown": "资金分项"}
 
@@ -198,25 +198,25 @@ def apply_metadata(grid: SheetGrid, cells: dict[Path_, str], data: dict[str, Any
 
     def merge(target: dict[str, Any], entry: MetaEntry, row: int | None, visible: dict[str, str],
               what: str) -> None:
+        # where a notice about this object points: its name's cell, else its first visible cell
+        here = visible.get("name") or next(iter(visible.values()), None) or \
+            (coordinate(row, 0) if row is not None else "A1")
         for field, value in entry.values.items():
             if field in _STRUCTURE:
                 # never written there: the tables, lines and sources come from the visible form only
-                notice(coordinate(row or 0, 0) if row is not None else visible.get("name", "A1"),
-                       f"perfscore 元数据中{what}有不该有的“{field}”，已忽略")
+                notice(here, f"perfscore 元数据中{what}有不该有的“{field}”，已忽略")
                 continue
             label = "计量单位" if field == "unit" and what.startswith("指标") else _FIELD_WORDS.get(field, field)
             shape = _SHAPES.get(field)
             if shape is not None and value is not None and not shape(value):
-                notice(coordinate(row or 0, 0) if row is not None else visible.get("name", "A1"),
-                       f"perfscore 元数据中{what}的“{label}”不是应有的形式，已忽略")
+                notice(here, f"perfscore 元数据中{what}的“{label}”不是应有的形式，已忽略")
                 continue
             guard = entry.guards.get(field, ())
             try:
                 if any(shown(ref, row) != compare_text(text) for ref, text in guard):
                     continue  # the officer changed what perfscore wrote: the visible value wins
             except ValueError:
-                notice(coordinate(row or 0, 0), f"元数据中{what}的“{label}”"
-                                                f"指向的单元格无法识别（可能被改动过），已忽略")
+                notice(here, f"perfscore 元数据中{what}的“{label}”指向的单元格无法识别（可能被改动过），已忽略")
                 continue
             where = visible.get(field)
             # What perfscore derived and showed (a line's 分值 from the rule set, 执行率 computed from the
