@@ -640,3 +640,15 @@ def test_a_metadata_value_of_the_wrong_shape_is_ignored_with_a_notice(tmp_path, 
     assert done.returncode == 0, done.stderr[-2000:]
     assert json.loads(done.stdout)["evaluations"][0]["total"] == "96.30"
     assert "perfscore 元数据中资金的“资金分项”不是应有的形式，已忽略" in done.stderr
+
+
+@pytest.mark.parametrize("extra", [0, 1])
+def test_more_sheets_than_the_limit_are_refused_before_anything_is_built_for_them(tmp_path, extra):
+    from indicators.xlsx.cells import MAX_SHEETS
+
+    path = raw_book(tmp_path / "sheets.xlsx", [row(1, text_cell("A1", "x"))] * (MAX_SHEETS + extra))
+    done = bounded("score", str(path))
+    assert done.returncode == 1
+    said = f"{path}: 工作簿有 {MAX_SHEETS + 1:,} 个工作表，超过 {MAX_SHEETS:,} 个的上限" if extra else \
+        f"{path}: 工作簿中找不到自评表"
+    assert_contract(done, said)

@@ -293,6 +293,14 @@ def _sheet_parts(archive: zipfile.ZipFile, handle: Any, verified: set[str] | Non
 
 
 def _parts_of(workbook: bytes, rels: bytes) -> dict[str, str]:
+    # counted before anything is built for them: a few MB of tags must not become millions of dicts
+    sheets = sum(1 for _ in _SHEET.finditer(workbook))
+    if sheets > MAX_SHEETS:
+        raise WorkbookError(f"工作簿有 {sheets:,} 个工作表，超过 {MAX_SHEETS:,} 个的上限，拒绝读取")
+    relationships = sum(1 for _ in _RELATIONSHIP.finditer(rels))
+    if relationships > MAX_PARTS:
+        raise WorkbookError(f"工作簿目录（xl/_rels/workbook.xml.rels）有 {relationships:,} 项，超过 {MAX_PARTS:,} 项的上限，"
+                            f"文件已损坏或被改动，拒绝读取")
     targets = {found.get("Id"): found.get("Target", "")
                for found in map(_attributes, _RELATIONSHIP.findall(rels))}
     parts: dict[str, str] = {}
