@@ -652,3 +652,13 @@ def test_more_sheets_than_the_limit_are_refused_before_anything_is_built_for_the
     said = f"{path}: 工作簿有 {MAX_SHEETS + 1:,} 个工作表，超过 {MAX_SHEETS:,} 个的上限" if extra else \
         f"{path}: 工作簿中找不到自评表"
     assert_contract(done, said)
+
+
+def test_more_merged_ranges_than_the_limit_are_refused_before_calamine_lists_them(tmp_path):
+    from indicators.xlsx.cells import MAX_MERGED_RANGES
+
+    merges = "<mergeCells>" + '<mergeCell ref="A1:A1"/>' * (MAX_MERGED_RANGES + 1) + "</mergeCells>"
+    path = raw_book(tmp_path / "merges.xlsx", [row(1, text_cell("A1", "x"))], tail=merges)
+    done = bounded("score", str(path))
+    assert done.returncode == 1
+    assert_contract(done, f"{path}: 工作簿的合并区域超过 {MAX_MERGED_RANGES:,} 个（到工作表“S1”已有 {MAX_MERGED_RANGES + 1:,} 个）")

@@ -33,7 +33,7 @@ from ..problems import PerfscoreError
 
 __all__ = ["Cell", "SheetGrid", "WorkbookError", "read_workbook", "coordinate", "column_letter",
            "MAX_UNCOMPRESSED_BYTES", "MAX_CELLS", "MAX_GRID_SLOTS", "MAX_SHEETS", "MAX_PARTS", "MAX_CELL_FORMATS",
-           "MAX_MERGED_CELLS", "zip_entries", "count_cells", "sheet_parts"]
+           "MAX_MERGED_CELLS", "MAX_MERGED_RANGES", "zip_entries", "count_cells", "sheet_parts"]
 
 #: A workbook whose parts unpack to more than this is refused (a zip bomb must not exhaust memory). The
 #: bytes are counted while inflating, so a zip directory that understates a part's size changes nothing.
@@ -925,7 +925,7 @@ def read_workbook(path: str | Path) -> list[SheetGrid]:
         names = {name.lower(): name for name in archive.namelist()}
         # First every sheet's XML alone: cells counted, reach measured, what calamine drops scanned.
         plans: dict[str, tuple[str, _Extent, _SheetExtras]] = {}
-        stored = 0
+        stored = merges = 0
         for sheet, part in parts.items():
             member = names.get(part.lower())
             if member is None:
@@ -940,6 +940,10 @@ def read_workbook(path: str | Path) -> list[SheetGrid]:
                                     f"请在 Excel/WPS 中打开并另存为 .xlsx 后再试") from None
             extent = _extent(xml, sheet)
             stored += extent.cells
+            merges += xml.count(b"<mergeCell ") + xml.count(b":mergeCell ")
+            if merges > MAX_MERGED_RANGES:
+                raise WorkbookError(f"工作簿的合并区域超过 {MAX_MERGED_RANGES:,} 个（到工作表“{sheet}”已有 {merges:,} 个），"
+                                    f"为防止内存耗尽拒绝读取：请在 Excel/WPS 中取消多余的合并后再试")
             if stored > MAX_CELLS:
                 raise WorkbookError(f"工作簿存有的单元格超过 {MAX_CELLS:,} 个（到工作表“{sheet}”已有 {stored:,} 个），"
                                     f"为防止内存耗尽拒绝读取：请只保留自评表所在的工作表后再试")
@@ -988,6 +992,8 @@ def read_workbook(path: str | Path) -> list[SheetGrid]:
         return grids
 
 
+#: Merged ranges one workbook may have (each costs python-calamine and Python a few objects); a form has dozens.
+MAX_MERGED_RANGES = 100_000
 #: Cells merged ranges may cover in one workbook (each is filled with its range's value): overlapping
 #: ranges repeated a million times must not cost a million fills of the whole sheet.
 MAX_MERGED_CELLS = 2_000_000
