@@ -127,7 +127,7 @@ def _load(given: Input, targets: bool, limits: Limits | None) -> LoadResult:
     if kind == "xlsx":
         return _load_xlsx(given, targets, limits)
     if kind in _REFUSALS:
-        return _refused(given.name, _REFUSALS[kind])
+        return _refused(given.name, _refusal(kind, given.suffix))
     if kind is not None:
         from .formats import read_format  # imported on demand, like the xlsx reader
 
@@ -161,6 +161,15 @@ def _kind_of(given: Input) -> str | None:
     if suffix == ".odt":
         return "odt"
     return FORMAT_SUFFIXES.get(suffix)
+
+
+def _refusal(kind: str, suffix: str) -> str:
+    """What to do with a file of ``kind`` that is not read, said for what its name says it is."""
+    if kind == "encrypted-ooxml" and suffix in XLSX_SUFFIXES + (".xlsb",):
+        return "工作簿有密码保护，无法读取：请在 Excel/WPS 中取消密码后另存为 .xlsx 再试"
+    if kind == "encrypted-ooxml" and suffix in (".docx", ".docm"):
+        return "Word 文档有密码保护，无法读取：请在 Word/WPS 中取消密码后另存为 .docx 再试"
+    return _REFUSALS[kind]
 
 
 #: Kinds recognised but not read, with what to do (Chinese).

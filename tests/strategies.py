@@ -527,3 +527,130 @@ def scheme_tables(draw) -> tuple[dict[str, Decimal], Decimal, tuple[int, int, in
     budget = draw(amounts("0.01", "99.99"))
     counts = (draw(st.integers(1, 4)), draw(st.integers(1, 4)), draw(st.integers(1, 4)))
     return groups, budget, counts
+
+
+# ============================================================================ hostile input (issue 19)
+# Mutations of real inputs for tests/test_fuzz.py: a workbook part's XML or a YAML file's bytes, cut,
+# repeated, flipped, or given a hostile snippet (far cells, entities, aliases, deep nesting, huge
+# numbers, bad references). Kept in this one block; other strategies stay above it.
+
+#: Snippets a hostile or broken workbook part may hold.
+HOSTILE_XML = (
+    b'<row r="1048576"><c r="XFD1048576" t="inlineStr"><is><t>x</t></is></c></row>',
+    b'<c r="XFD1"><v>1</v></c>', b'<c r="A1048577"><v>1</v></c>', b'<c r="ZZZZ9"><v>1</v></c>',
+    b'<c r="B2" t="s"><v>999999</v></c>', b'<c r="B2" t="e"><v>#DIV/0!</v></c>', b'<c r="B2"><f>1/0</f></c>',
+    b'<c r="B2"><v>1e308</v></c>', b'<c r="B2"><v>-1e400</v></c>', b'<c r="B2"><v>NaN</v></c>',
+    b'<c r="B2" t="b"><v>2</v></c>', b'<c r="B2" t="d"><v>not a date</v></c>', b'<c><v>1</v></c>', b"<row>",
+    b'<mergeCells><mergeCell ref="A1:XFD1048576"/></mergeCells>', b'<mergeCell ref="B9:A1"/>',
+    b'<!DOCTYPE x [<!ENTITY a "aaaaaaaaaa">]>', b"&a;", b"&#0;", b"&#xD800;", b"\xff\xfe", b"\x00",
+    b'<col min="1" max="99999999" hidden="1"/>', b'<row r="0">', b'<row r="99999999999">', b"</sheetData>",
+    b'<sheet name="X" sheetId="9" r:id="rId99"/>', b'<Relationship Id="rId1" Target="../../../etc/passwd"/>',
+    b'<xf numFmtId="14"/>', b'<numFmt numFmtId="170" formatCode="yyyy"/>',
+)
+
+#: Snippets a hostile or broken YAML file may hold.
+HOSTILE_YAML = (
+    b"x: &a [*a]\n", b"a: &a [1, 2]\nb: [*a, *a, *a, *a]\n", b"[" * 200 + b"]" * 200, b"{" * 5000,
+    b"weight: 1" + b"0" * 40 + b"\n", b"weight: 1e308\n", b"budget: 5e-324\n", b"title: \"\\ud800\"\n",
+    b"\t", b": :\n", b"- - -\n", b"!!python/object:os.system ls\n", b"%YAML 9.9\n", b"---\n", b"...\n",
+    b"\xef\xbb\xbf", b"\xff\xfe", b"\x00", "标题：中文".encode("gbk"), b"indicators: 7\n", b"goals: [[]]\n",
+    b"not_applicable: maybe\n", b"<<: *missing\n", b"? [a]\n: b\n",
+)
+
+
+@st.composite
+def mutated_bytes(draw, original: bytes, snippets: tuple[bytes, ...]) -> bytes:
+    """``original`` with one to three mutations: a range cut out or repeated, a byte changed, or a
+    hostile snippet put in at any place."""
+    data = original
+    for _ in range(draw(st.integers(1, 3))):
+        kind = draw(st.sampled_from(("cut", "repeat", "flip", "insert", "insert")))
+        at = draw(st.integers(0, len(data)))
+        if kind == "insert" or not data:
+            data = data[:at] + draw(st.sampled_from(snippets)) + data[at:]
+            continue
+        at = min(at, len(data) - 1)
+        end = min(len(data), at + draw(st.integers(1, 200)))
+        if kind == "cut":
+            data = data[:at] + data[end:]
+        elif kind == "repeat":
+            data = data[:end] + data[at:end] * draw(st.integers(1, 3)) + data[end:]
+        else:
+            data = data[:at] + bytes([draw(st.integers(0, 255))]) + data[at + 1:]
+    return data
+
+
+@st.composite
+def mutated_workbooks(draw, original: dict[str, bytes]) -> tuple[str, dict[str, bytes]]:
+    """A workbook's parts (name → bytes) with one XML part mutated; returns the part's name too."""
+    names = sorted(name for name in original if name.endswith((".xml", ".rels")))
+    name = draw(st.sampled_from(names))
+    parts = dict(original)
+    parts[name] = draw(mutated_bytes(original[name], HOSTILE_XML))
+    return name, parts
+
+
+def mutated_yaml(original: bytes) -> st.SearchStrategy[bytes]:
+    return mutated_bytes(original, HOSTILE_YAML)
+
+
+def hostile_values() -> st.SearchStrategy[object]:
+    """A value of any YAML type where the form expects another: huge or tiny numbers, deep lists, …"""
+    leaves = st.one_of(st.none(), st.booleans(), st.integers(-10 ** 40, 10 ** 40),
+                       st.floats(allow_nan=True, allow_infinity=True), st.text(max_size=20),
+                       st.sampled_from(("", "不涉及", "≥95%", "10分", "-", "1e309", "%", "（）")))
+    return st.recursive(leaves, lambda inner: st.one_of(st.lists(inner, max_size=3),
+                                                        st.dictionaries(st.text(max_size=8), inner, max_size=3)),
+                        max_leaves=8)
+
+
+@st.composite
+def restructured_yaml(draw, original: bytes) -> bytes:
+    """``original`` (one YAML document) with one to three values, anywhere in it, replaced by
+    :func:`hostile_values` or removed, dumped again."""
+    import yaml
+
+    document = yaml.safe_load(original)
+    for _ in range(draw(st.integers(1, 3))):
+        node, path = document, []
+        while isinstance(node, (dict, list)) and node and draw(st.booleans()):
+            key = draw(st.sampled_from(sorted(node, key=str) if isinstance(node, dict) else range(len(node))))
+            path.append((node, key))
+            node = node[key]
+        if not path:
+            continue
+        parent, key = path[-1]
+        if draw(st.integers(0, 4)) == 0:
+            del parent[key]
+        else:
+            parent[key] = draw(hostile_values())
+    return yaml.safe_dump(document, allow_unicode=True).encode("utf-8")
+#: Keys a crafted metadata entry may add: model fields, structure and sources the writer never puts there.
+METADATA_KEYS = ("not_applicable", "weight", "recorded", "actual", "target", "judgment", "deductions", "nature",
+                 "indicators", "goals", "funds", "places", "source", "rate", "breakdown", "title", "")
+
+
+@st.composite
+def metadata_edits(draw, rows: int) -> tuple[int, str, str]:
+    """One crafted edit of a metadata sheet with ``rows`` entry rows: (entry row, column, new cell text).
+
+    取值 and 核对 get JSON with a key set to a hostile value (or JSON nested too deep, or no JSON);
+    the other columns any text."""
+    import json
+
+    row = draw(st.integers(0, rows - 1))
+    column = draw(st.sampled_from(("取值", "取值", "核对", "对象", "序号", "表序", "工作表", "名称")))
+    if column in ("取值", "核对"):
+        kind = draw(st.integers(0, 5))
+        if kind == 0:
+            return row, column, "[" * draw(st.integers(900, 5000))
+        if kind == 1:
+            return row, column, draw(st.text(max_size=30))
+        key = draw(st.sampled_from(METADATA_KEYS))
+        value = draw(hostile_values()) if column == "取值" else draw(st.one_of(
+            hostile_values(), st.lists(st.lists(st.text(max_size=6), max_size=3), max_size=3)))
+        return row, column, json.dumps({key: value}, ensure_ascii=False)
+    return row, column, str(draw(hostile_values()))
+
+
+# ============================================================================ end of hostile input

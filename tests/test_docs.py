@@ -103,6 +103,18 @@ def test_no_page_cites_files_outside_the_repository(page):
         assert name not in text(page), f"{page.name} refers to {name}, which is not in the repository"
 
 
+CODE = sorted(path for folder in ("indicators", "scoring", "cli", "perfscore", "scripts", "benchmarks", "tests")
+              for path in (ROOT / folder).rglob("*.py") if path.name != "test_docs.py")
+
+
+def test_no_source_file_cites_files_outside_the_repository():
+    """Comments and docstrings cite docs/ (rules.md keeps the § numbers), never the project's private references."""
+    for path in CODE:
+        source = path.read_text(encoding="utf-8")
+        for name in ("scoring-rules.md", "seed-tables.md", "io-speed.md", "architecture.md", "shared/reference"):
+            assert name not in source, f"{path.relative_to(ROOT)} refers to {name}, which is not in the repository"
+
+
 def test_readme_links_every_docs_page():
     linked = {(README.parent / target.partition("#")[0]).resolve() for target in links(README)}
     for page in DOCS:

@@ -746,7 +746,7 @@ def test_damaged_files_of_each_format_never_raise_nor_hit_an_internal_error(kind
             assert re.search(r"[\u4e00-\u9fff]", problem.message)
 
 
-@pytest.mark.parametrize("kind", ["ods", "docx"])
+@pytest.mark.parametrize("kind", ["xlsx", "ods", "docx"])
 def test_a_zip_asking_for_an_unknown_zip_version_is_a_damaged_file(kind):
     """Found by the mutations above (ods, seed 55): zipfile raises NotImplementedError for it."""
     source = ROOT / "samples" / "w2-wuhan-2023-project.xlsx" if kind == "xlsx" else FORMATS / f"w2-wuhan-2023-project.{kind}"

@@ -11,7 +11,7 @@ score`` never pay its start-up.
 
 Why xlsxwriter: writing is what ``export`` and ``batch --export`` spend their time on, and
 xlsxwriter in memory writes a seed-size styled workbook about 5x faster than openpyxl's
-write-only mode and 9x faster than its normal mode (shared/reference/io-speed.md; measured
+write-only mode and 9x faster than its normal mode (docs/performance.md, reference measurements; measured
 again in benchmarks/batch.py). It writes everything the forms need: merged ranges, comments,
 internal links, print titles, hidden sheets, quote prefixes. Formats are made once per
 combination and reused.

@@ -53,9 +53,18 @@ def sheet_names(evaluations: Sequence[Evaluation], reserved: Sequence[str] = ())
     return names
 
 
+def file_only(place: str) -> str:
+    """A source as text (``/home/x/表/u4.yaml:12``, ``C:\\表\\u.xlsx!U1!B7``) with its file's folders left
+    out (``u4.yaml:12``): exported workbooks are sent to bureaus and published, and must not carry the
+    folders of the machine that wrote them. A sheet name cannot hold ``/`` or ``\\``, so the last one
+    of either ends the folders."""
+    return place[max(place.rfind("/"), place.rfind("\\")) + 1:]
+
+
 def _metadata_layout(metas: list[SheetMeta]) -> Layout:
     layout = Layout(META_SHEET, [18, 6, 6, 6, 24, 8, 60, 60, 40], hidden=True, fit_heights=False)
-    entries = ((meta.sheet, obj.kind, obj.index, obj.name, obj.anchor, obj.values, obj.guards, obj.origin)
+    entries = ((meta.sheet, obj.kind, obj.index, obj.name, obj.anchor, obj.values, obj.guards,
+                {key: file_only(place) for key, place in obj.origin.items()})
                for meta in metas for obj in meta.objects)
     for r, row in enumerate(metadata_rows(entries), 1):
         for c, value in enumerate(row, 1):
@@ -64,7 +73,8 @@ def _metadata_layout(metas: list[SheetMeta]) -> Layout:
 
 
 def build_layouts(evaluations: Sequence[Evaluation], results: Sequence[EvaluationResult] | None = None, *,
-                  mode: Mode = Mode.SCORED, form: str | None = None, rules: str = "standard") -> list[Layout]:
+                  mode: Mode = Mode.SCORED, form: str | None = None, rules: str = "standard",
+                  metadata: bool = True) -> list[Layout]:
     """Every sheet of the workbook, laid out (nothing written yet).
 
     Args:
@@ -73,6 +83,8 @@ def build_layouts(evaluations: Sequence[Evaluation], results: Sequence[Evaluatio
         mode: scored (``export``), filled (``convert``) or template (``template``).
         form: one of :data:`FORMS` for every table, or None to choose per table (:func:`choose_form`).
         rules: the rule set's name, printed on the 汇总 sheet.
+        metadata: add the hidden metadata sheet (what the form has no column for, so that the workbook
+            reads back as the same model); without it the workbook holds only what its sheets show.
     """
     if mode is Mode.SCORED and (results is None or len(results) != len(evaluations)):
         raise ValueError("a scored workbook needs one result per evaluation")
@@ -89,8 +101,25 @@ def build_layouts(evaluations: Sequence[Evaluation], results: Sequence[Evaluatio
         summary = build_summary(list(zip(evaluations, results, names)),
                                 {k: meta.score_cells for k, meta in enumerate(metas)}, rules, _version())
         layouts.insert(0, summary)
-    layouts.append(_metadata_layout(metas))
+    if metadata:
+        layouts.append(_metadata_layout(metas))
+    _without_folders(layouts, evaluations)
     return layouts
+
+
+def _without_folders(layouts: list[Layout], evaluations: Sequence[Evaluation]) -> None:
+    """Every input file named in a written text (a finding that cites its file) by its name only."""
+    files = {evaluation.source.file for evaluation in evaluations if evaluation.source is not None}
+    folders = sorted((file for file in files if file != file_only(file)), key=len, reverse=True)
+    if not folders:
+        return
+    for layout in layouts:
+        for box in layout.boxes:
+            if isinstance(box.value, str) and any(file in box.value for file in folders):
+                text = box.value
+                for file in folders:
+                    text = text.replace(file, file_only(file))
+                box.value = text
 
 
 def workbook_bytes(evaluations: Sequence[Evaluation], results: Sequence[EvaluationResult] | None = None,
