@@ -20,3 +20,12 @@ def test_read_benchmark_runs_and_prints_its_ratio_and_stages():
     assert [name.strip() for name, _ in stages] == ["grids", "locating", "rest (assembling, validating)",
                                                     "validating alone", "whole read"]
     assert all(multiple.replace(".", "", 1).lstrip("-").isdigit() for _, multiple in stages)  # each a number
+
+
+def test_formats_benchmark_runs_and_prints_a_ratio_per_format():
+    run = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "formats.py"), "--repeat", "1"],
+                         capture_output=True, text=True, timeout=300, check=False)
+    assert run.returncode == 0, run.stderr
+    rows = [line.split() for line in run.stdout.splitlines()[1:]]
+    assert [row[0] for row in rows] == ["xlsx", "xls", "ods", "docx", "html", "pdf"]
+    assert all(row[2] == "ms/file" and row[3].endswith("x") for row in rows)
