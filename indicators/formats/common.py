@@ -15,16 +15,18 @@ it instead of reading it as text.
 
 from __future__ import annotations
 
+import io
 import re
+import zipfile
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
 from ..loaded import LoadResult
 from ..problems import PerfscoreError, Problem, Source
-from ..xlsx.cells import MAX_CELLS, SheetGrid, coordinate
+from ..xlsx.cells import MAX_CELLS, MAX_UNCOMPRESSED_BYTES, SheetGrid, coordinate
 
-__all__ = ["FormatError", "Spanned", "grid_from_rows", "MAX_SPAN", "MAX_INPUT_BYTES", "cell_value",
+__all__ = ["FormatError", "zip_part", "safe_xml", "Spanned", "grid_from_rows", "MAX_SPAN", "MAX_INPUT_BYTES", "cell_value",
            "read_input_bytes", "with_notices", "NO_TABLE_MESSAGE", "refused", "ERROR_VALUES"]
 
 #: A file larger than this is refused before it is parsed (a document with a 自评表 is far smaller).
@@ -176,3 +178,45 @@ def with_notices(result: LoadResult, notices: list[Problem]) -> LoadResult:
     problems = tuple(Problem(source=p.source, message=NO_TABLE_MESSAGE)
                      if p.message.startswith("工作簿中找不到自评表") else p for p in result.problems)
     return result.model_copy(update={"notices": tuple(notices) + result.notices, "problems": problems})
+
+
+def zip_part(data: bytes, part: str, *, what: str, save_as: str, missing: str, damaged: str) -> bytes:
+    """One part of a zip-based document (``content.xml``, ``word/document.xml``), within the limits.
+
+    ``what`` names the document in messages (``文档``, ``表格``); ``damaged`` may hold ``{error}``.
+    zipfile never inflates a part past the size its directory declares, so the declared size is the bound.
+
+    Raises:
+        FormatError: too large, encrypted, the part is missing (``missing``), or the zip is damaged.
+    """
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        info = archive.getinfo(part)
+        if info.file_size > MAX_UNCOMPRESSED_BYTES:
+            raise FormatError(f"{what}解压后超过上限 {MAX_UNCOMPRESSED_BYTES // (1024 * 1024)} MB，为防止内存耗尽拒绝读取")
+        if info.flag_bits & 0x1:
+            raise FormatError(f"{what}有密码保护，无法读取：请取消密码后另存为 {save_as} 再试")
+        return archive.read(part)
+    except FormatError:
+        raise
+    except KeyError:
+        raise FormatError(missing) from None
+    except Exception as exc:  # zipfile's many ways of saying "damaged": BadZipFile, zlib.error, NotImplementedError…
+        raise FormatError(damaged.format(error=type(exc).__name__)) from None
+
+
+def safe_xml(content: bytes, *, what: str, damaged: str):  # -> lxml.etree._Element
+    """``content`` parsed with no DTD, no entities, no network; ``damaged`` may hold ``{error}``.
+
+    Raises:
+        FormatError: a DTD or entity is declared, or the XML does not parse.
+    """
+    from lxml import etree
+
+    if b"<!DOCTYPE" in content[:4096] or b"<!ENTITY" in content:
+        raise FormatError(f"{what}内容异常（声明了 DTD 或实体），拒绝读取")
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False, remove_comments=True)
+    try:
+        return etree.fromstring(content, parser)
+    except etree.XMLSyntaxError as exc:
+        raise FormatError(damaged.format(error=exc.msg)) from None

@@ -16,12 +16,9 @@ test documents.
 
 from __future__ import annotations
 
-import io
-import zipfile
-
 from ..problems import Problem
-from ..xlsx.cells import MAX_UNCOMPRESSED_BYTES, SheetGrid
-from .common import FormatError, Spanned, grid_from_rows
+from ..xlsx.cells import SheetGrid
+from .common import FormatError, Spanned, grid_from_rows, safe_xml, zip_part
 
 __all__ = ["read_docx"]
 
@@ -33,28 +30,11 @@ _MAX_ROWS = 20_000
 
 def read_docx(data: bytes, name: str, notices: list[Problem]) -> list[SheetGrid]:
     """Every table of a Word document as a grid (see the module)."""
-    from lxml import etree
-
-    try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
-        info = archive.getinfo("word/document.xml")
-        if info.file_size > MAX_UNCOMPRESSED_BYTES:
-            raise FormatError(f"文档解压后超过上限 {MAX_UNCOMPRESSED_BYTES // (1024 * 1024)} MB，为防止内存耗尽拒绝读取")
-        xml = archive.read("word/document.xml")
-    except FormatError:
-        raise
-    except KeyError:
-        raise FormatError("文件不是 Word 文档（缺少 word/document.xml）：请在 Word/WPS 中另存为 .docx 后再试") from None
-    except Exception as exc:
-        raise FormatError(f"Word 文档（.docx）已损坏，无法读取（{type(exc).__name__}）：请在 Word/WPS 中打开并"
-                          f"另存为 .docx 后再试") from None
-    if b"<!DOCTYPE" in xml[:4096] or b"<!ENTITY" in xml:
-        raise FormatError("Word 文档内容异常（声明了 DTD 或实体），拒绝读取")
-    parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False, remove_comments=True)
-    try:
-        root = etree.fromstring(xml, parser)
-    except etree.XMLSyntaxError as exc:
-        raise FormatError(f"Word 文档内容损坏，无法读取（{exc.msg}）：请在 Word/WPS 中打开并另存为 .docx 后再试") from None
+    xml = zip_part(data, "word/document.xml", what="文档", save_as=".docx",
+                   missing="文件不是 Word 文档（缺少 word/document.xml）：请在 Word/WPS 中另存为 .docx 后再试",
+                   damaged="Word 文档（.docx）已损坏，无法读取（{error}）：请在 Word/WPS 中打开并另存为 .docx 后再试")
+    root = safe_xml(xml, what="Word 文档",
+                    damaged="Word 文档内容损坏，无法读取（{error}）：请在 Word/WPS 中打开并另存为 .docx 后再试")
     grids: list[SheetGrid] = []
     for table in root.iter(_W + "tbl"):
         grids.append(grid_from_rows(f"表{len(grids) + 1}", _rows(table), _captions(table)))

@@ -12,14 +12,12 @@ expanded.
 
 from __future__ import annotations
 
-import io
-import zipfile
 from decimal import Decimal, InvalidOperation
 
 from ..numbers import D
 from ..problems import Problem
-from ..xlsx.cells import MAX_CELLS, MAX_UNCOMPRESSED_BYTES, SheetGrid, coordinate
-from .common import FormatError
+from ..xlsx.cells import MAX_CELLS, SheetGrid, coordinate
+from .common import FormatError, safe_xml, zip_part
 
 __all__ = ["read_ods"]
 
@@ -81,29 +79,10 @@ def _value(cell) -> tuple[str | Decimal | None, str | None]:
 
 def read_ods(data: bytes, name: str, notices: list[Problem]) -> list[SheetGrid]:
     """Every sheet of an .ods as a grid: values exact, spans, error cells, hidden rows and columns."""
-    from lxml import etree
-
-    try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
-        info = archive.getinfo("content.xml")
-        if info.file_size > MAX_UNCOMPRESSED_BYTES:
-            raise FormatError(f"表格解压后超过上限 {MAX_UNCOMPRESSED_BYTES // (1024 * 1024)} MB，为防止内存耗尽拒绝读取")
-        if info.flag_bits & 0x1:
-            raise FormatError("表格有密码保护，无法读取：请取消密码后另存为 .xlsx 再试")
-        content = archive.read("content.xml")
-    except FormatError:
-        raise
-    except KeyError:
-        raise FormatError("文件不是 OpenDocument 表格（缺少 content.xml）：请另存为 .xlsx 后再试") from None
-    except Exception as exc:
-        raise FormatError(f"OpenDocument 表格（.ods）已损坏，无法读取（{type(exc).__name__}）") from None
-    if b"<!DOCTYPE" in content[:4096] or b"<!ENTITY" in content:
-        raise FormatError("OpenDocument 表格内容异常（声明了 DTD 或实体），拒绝读取")
-    parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False, remove_comments=True)
-    try:
-        root = etree.fromstring(content, parser)
-    except etree.XMLSyntaxError as exc:
-        raise FormatError(f"OpenDocument 表格内容损坏，无法读取（{exc.msg}）") from None
+    content = zip_part(data, "content.xml", what="表格", save_as=".xlsx",
+                       missing="文件不是 OpenDocument 表格（缺少 content.xml）：请另存为 .xlsx 后再试",
+                       damaged="OpenDocument 表格（.ods）已损坏，无法读取（{error}）")
+    root = safe_xml(content, what="OpenDocument 表格", damaged="OpenDocument 表格内容损坏，无法读取（{error}）")
     return [_sheet(table) for table in root.iter(_T + "table")]
 
 

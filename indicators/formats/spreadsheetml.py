@@ -15,7 +15,7 @@ from decimal import Decimal, InvalidOperation
 from ..numbers import D
 from ..problems import Problem
 from ..xlsx.cells import MAX_CELLS, SheetGrid, coordinate
-from .common import FormatError
+from .common import FormatError, safe_xml
 
 __all__ = ["read_spreadsheetml", "is_spreadsheetml"]
 
@@ -29,15 +29,8 @@ def is_spreadsheetml(head: bytes) -> bool:
 
 
 def read_spreadsheetml(data: bytes, name: str, notices: list[Problem]) -> list[SheetGrid]:
-    from lxml import etree
-
-    if b"<!DOCTYPE" in data[:4096] or b"<!ENTITY" in data:
-        raise FormatError("XML 表格内容异常（声明了 DTD 或实体），拒绝读取")
-    parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False, remove_comments=True)
-    try:
-        root = etree.fromstring(data, parser)
-    except etree.XMLSyntaxError as exc:
-        raise FormatError(f"Excel 2003 XML 表格已损坏，无法读取（{exc.msg}）：请在 Excel/WPS 中打开并“另存为” .xlsx 后再试") from None
+    root = safe_xml(data, what="XML 表格",
+                    damaged="Excel 2003 XML 表格已损坏，无法读取（{error}）：请在 Excel/WPS 中打开并“另存为” .xlsx 后再试")
     percent_styles = set()
     for style in root.iter(_SS + "Style"):
         fmt = style.find(_SS + "NumberFormat")
