@@ -98,6 +98,21 @@ def test_a_sign_contradicting_the_target_is_a_finding_that_quotes_the_printed_si
     assert f"指标性质为“{sign}”" in conflict.message and conflict.source.location == "表!E4"
 
 
+def test_a_sign_survives_export_and_reading_back_without_notices(tmp_path):
+    """Export writes the sign as printed (a strict ＞ would be lost as 正向); the metadata agrees with it."""
+    table = tmp_path / "符号.yaml"
+    table.write_text("kind: project\ntitle: 符号测试\nfunds: {weight: 10, budget: 100, executed: 100}\nindicators:\n"
+                     "- {level1: 产出指标, level2: 数量指标, name: 办结率, nature: ＞, target: 95%, actual: 96%, weight: 45}\n"
+                     "- {level1: 产出指标, level2: 质量指标, name: 投诉数, nature: ≦, target: 5件, actual: 3件, weight: 45}\n",
+                     encoding="utf-8")
+    book = tmp_path / "符号.xlsx"
+    assert CliRunner().invoke(main, ["export", str(table), "-o", str(book)]).exit_code == 0
+    loaded = load_xlsx_file(book)
+    assert not loaded.problems and not loaded.notices
+    lines = loaded.evaluations[0].indicators
+    assert [(line.nature, line.nature_sign) for line in lines] == [(Nature.POSITIVE, "＞"), (Nature.NEGATIVE, "≦")]
+
+
 def test_a_sign_contradicting_the_direction_column_is_a_finding(tmp_path):
     rows = rows_with({(8, 4): "≦", (8, 5): "大于等于"})
     result = score(only(load_xlsx_file(write_book(tmp_path / "d.xlsx", {"U": rows}, {"U": MOF_MERGES}))))

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, Iterable
 
+from ..model import _SIGN_NATURE, nature_sign
 from ..problems import Problem, Source
 from ..yaml_nodes import Path_
 from .cells import Cell, SheetGrid, _convert, _split_coordinate, coordinate
@@ -156,6 +157,12 @@ def _same(visible: Any, written: Any) -> bool:
         return False
 
 
+def _sign_of(shown: Any) -> str | None:
+    """The 指标性质 a sign printed in its place stands for (``≧`` → ``正向``), or None."""
+    sign = nature_sign(shown) if isinstance(shown, str) else None
+    return None if sign is None else _SIGN_NATURE[sign].value
+
+
 def _review_text(grid: SheetGrid, row: int) -> str | None:
     """The 扣分说明 text of ``row`` when the table has that column (a scored export), else None."""
     for above in range(row - 1, max(row - 400, -1), -1):
@@ -218,6 +225,8 @@ def apply_metadata(grid: SheetGrid, cells: dict[Path_, str], data: dict[str, Any
             except ValueError:
                 notice(here, f"perfscore 元数据中{what}的“{label}”指向的单元格无法识别（可能被改动过），已忽略")
                 continue
+            if field == "nature" and _sign_of(target.get(field)) == value:
+                continue  # the form shows the sign it was read from (＞), the metadata its direction (正向)
             where = visible.get(field)
             # What perfscore derived and showed (a line's 分值 from the rule set, 执行率 computed from the
             # amounts) differs from the model by design: a cell that still shows what was written may differ

@@ -603,8 +603,9 @@ class _Sheet:
                     else "center"
                 self.put(r, c, value, style=style, fill=fill, obj=obj, fields=(key,), relative=True)
             elif key == "nature":
-                self.put(r, c, line.nature.value if line.nature else None, fill=fill, obj=obj, fields=(key,),
-                         relative=True)
+                # A sign printed as 指标性质 (≧, ＞) goes back as printed: 正向 would lose a strict ＞.
+                shown = line.nature_sign or (line.nature.value if line.nature else None)
+                self.put(r, c, shown, fill=fill, obj=obj, fields=(key,), relative=True)
             elif key == "weight":
                 weight = result.weight if self.scored and result is not None else line.weight
                 self.put(r, c, weight, fmt=number_format(SCORE, weight), style="center", fill=fill, obj=obj,
