@@ -55,16 +55,18 @@ def write_or_exit(path: str, evaluations, results=None, **options) -> None:
 @click.option("--form", type=click.Choice(FORM_CHOICES), default=None,
               help=FORM_HELP + "不指定时按每张表的内容选择：有年度目标用 hubei-department，"
                                "有指标性质、指标方向、计量单位或年初预算数用 mof，其余用 hubei-project。")
+@click.option("--no-metadata", "no_metadata", is_flag=True, default=False,
+              help="不写隐藏的“perfscore元数据”工作表（工作簿仍可打开和打印，但再读入时只按表上可见的内容）。")
 @force_option
 @quiet_option
-def export_command(paths: tuple[str, ...], output: str, rules_name: str, form: str | None, force: bool,
-                   quiet: bool) -> None:
+def export_command(paths: tuple[str, ...], output: str, rules_name: str, form: str | None, no_metadata: bool,
+                   force: bool, quiet: bool) -> None:
     """评分并导出 Excel 工作簿：每张表一个工作表，按公开表样排版，可直接打印签字。
 
     第一个工作表“汇总”列出每张表的总分、等级、执行率、扣分、待判断行数和发现的问题；
     各表的“得分”为 perfscore 按规则算出的分数，“原填得分”为表上原来所填，“扣分”“扣分说明”写明丢分和中文理由。
     与表上得分不同的行、需要评价人判断的行加底纹并附批注。表上没有栏目的内容存于隐藏的元数据表，
-    再次读取导出的工作簿会得到同样的表。
+    再次读取导出的工作簿会得到同样的表（不要这个隐藏表时见下面的选项）。
 
     PATHS 为一个或多个自评表（工作簿、Word 文档、网页、PDF 或 YAML 文件）。输入有问题时列出全部问题，不写文件，退出码为 1。
     """
@@ -84,7 +86,8 @@ def export_command(paths: tuple[str, ...], output: str, rules_name: str, form: s
     files = score_files(files, ruleset, review=True)
     evaluations = [evaluation for file in files for evaluation in file.evaluations]
     results = [result for file in files for result in file.results]
-    write_or_exit(output, evaluations, results, mode=Mode.SCORED, form=form, rules=ruleset.name)
+    write_or_exit(output, evaluations, results, mode=Mode.SCORED, form=form, rules=ruleset.name,
+                  metadata=not no_metadata)
     if not quiet:
         done(output, f"已写出 {output}：{len(evaluations)} 张表（另有“汇总”工作表）。")
     if any(file.failed for file in files):

@@ -70,6 +70,32 @@ def test_exported_workbook_reads_back_as_the_same_model(tmp_path, path):
     assert [comparable(e) for e in load_path(out).evaluations] == [comparable(e) for e in load_path(path).evaluations]
 
 
+@pytest.mark.parametrize("path", ALL_SAMPLES, ids=[p.name for p in ALL_SAMPLES])
+def test_no_metadata_writes_no_hidden_sheet_and_reads_back_to_the_same_totals(tmp_path, path):
+    from indicators.xlsx.metadata import META_SHEET
+
+    plain, full = tmp_path / "plain.xlsx", tmp_path / "full.xlsx"
+    assert run("export", str(path), "-o", str(full)).exit_code == 0
+    result = run("export", str(path), "-o", str(plain), "--no-metadata")
+    assert result.exit_code == 0, result.output
+    with_sheet = openpyxl.load_workbook(full, read_only=True)
+    without = openpyxl.load_workbook(plain, read_only=True)
+    assert META_SHEET in with_sheet.sheetnames  # the flag is what takes it away
+    assert META_SHEET not in without.sheetnames
+    assert without.sheetnames == [name for name in with_sheet.sheetnames if name != META_SHEET]
+    with zipfile.ZipFile(plain) as archive:
+        assert not any(META_SHEET in archive.read(name).decode("utf-8") for name in archive.namelist()
+                       if name.endswith(".xml"))
+
+    def totals(target) -> list[tuple]:
+        scored = run("score", str(target), "--format", "json")
+        assert scored.exit_code == 0, scored.stderr
+        return [(e["title"], e["total"], e["max_total"], e["grade"])
+                for e in json.loads(scored.stdout)["evaluations"]]
+
+    assert totals(plain) == totals(path)
+
+
 @pytest.mark.parametrize("form", ["mof", "hubei-project", "hubei-department"])
 def test_any_form_holds_any_table(tmp_path, form):
     """U4 (指标性质…) in a 湖北 form and W1 (goals) in the 财政部 form lose nothing: the metadata keeps it."""
@@ -245,6 +271,7 @@ def test_an_officers_edit_wins_over_the_metadata(tmp_path):
 def test_export_help_and_bad_usage(tmp_path):
     help_ = run("export", "--help")
     assert help_.exit_code == 0 and "原填得分" in help_.output and "--form" in help_.output
+    assert "--no-metadata" in help_.output and "perfscore元数据" in help_.output
     result = run("export", str(SAMPLES / "w1-wuhan-2023-department.yaml"), "-o", str(tmp_path / "out.json"))
     assert result.exit_code == 2 and "应以 .xlsx 结尾" in result.output
     result = run("export", str(SAMPLES / "w1-wuhan-2023-department.xlsx"), "-o",

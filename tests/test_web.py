@@ -759,6 +759,140 @@ def test_a_decision_whose_finding_a_judgment_settled_is_said_and_kept(client):
     assert "待评价组判断" in client.get(url + "/decisions.yaml").text
 
 
+def decisions_part(name: str, text: str) -> tuple[str, tuple[str, bytes]]:
+    return ("decisions_file", (name, text.encode("utf-8")))
+
+
+def messages(response) -> list[str]:
+    box = re.search(r'<div class="messages" role="alert" id="messages">(.*?)</div>', response.text, flags=re.S)
+    return [html.unescape(p) for p in re.findall(r"<p>(.*?)</p>", box.group(1), flags=re.S)] if box else []
+
+
+def decided_workspace(client, reason: str = "表样印错，已与单位核实", opinion: str = "同意自评结果") -> str:
+    """A workspace of W2 with its subtotal finding dismissed and a 复核意见, entered with the page's buttons."""
+    page, url = upload(client, part(W2))
+    number = finding_number(page, "0-0", "subtotal_mismatch")
+    decide(client, url, number, "subtotal_mismatch", verdict="不采纳", reason=reason, action="set")
+    client.post(url + "/opinion", data={"table": "0-0", "opinion": opinion, "action": "set"}, follow_redirects=False)
+    return url
+
+
+def test_the_page_offers_a_decisions_file_upload(client):
+    page, _ = upload(client, part(W2))
+    assert 'name="decisions_file"' in page.text and "上传复核决定文件" in visible(page)
+
+
+def test_an_uploaded_decisions_file_decides_as_the_buttons_did_and_survives_a_restart(tmp_path):
+    first = make_client()
+    source = decided_workspace(first, reason="上传的理由", opinion="上传的意见")
+    downloaded = first.get(source + "/decisions.yaml").text
+    before = first.get(source)
+
+    state = tmp_path / "state.sqlite"
+    other = make_client(state_path=state)
+    page, url = upload(other, part(W2))
+    assert roles(page, "verdict") == []
+    page, url = upload(other, decisions_part("复核决定.yaml", downloaded), url=url + "/upload")
+    assert "复核决定文件“复核决定.yaml”：采用了 1 条复核决定、1 条复核意见" in messages(page)
+    assert roles(page, "verdict") == roles(before, "verdict") == ["不采纳"]
+    number = finding_number(page, "0-0", "subtotal_mismatch")
+    assert finding_item(page, "0-0", number).replace(url, "URL") == finding_item(before, "0-0", number).replace(
+        source, "URL")
+    assert "上传的意见" in page.text
+    assert roles(page, "total") == roles(before, "total")
+    assert other.get(url + "/decisions.yaml").text == downloaded
+
+    restarted = make_client(state_path=state)  # a new server on the same state file
+    page = restarted.get(url)
+    assert roles(page, "verdict") == ["不采纳"]
+    assert "复核：不采纳，上传的理由" in finding_item(page, "0-0", number)
+    assert "上传的意见" in page.text
+    assert restarted.get(url + "/decisions.yaml").text == downloaded
+    # and the buttons still withdraw what the file decided
+    decide(restarted, url, number, "subtotal_mismatch", action="clear")
+    assert roles(make_client(state_path=state).get(url), "verdict") == []
+
+
+def test_tables_and_their_decisions_file_in_one_upload(client):
+    downloaded = client.get(decided_workspace(client) + "/decisions.yaml").text
+    page, url = upload(client, part(W2), decisions_part("d.yaml", downloaded))
+    assert roles(page, "verdict") == ["不采纳"]
+    assert client.get(url + "/decisions.yaml").text == downloaded
+
+
+@pytest.mark.parametrize("text, line, message", [
+    ("tables:\n  - title: 医疗保障管理工作经费\n    findings:\n      - code: subtotal_mismatch\n"
+     "        verdict: 不采纳\n", 4, "不采纳须写明理由"),
+    ("tables:\n  - title: 医疗保障管理工作经费\n    findings:\n      - code: subtotal_mismatch\n"
+     "        verdict: 不采纳\n        reason: 理由\n      - code: no_such_code\n        verdict: 已核实\n"
+     "        reason: 理由\n", 7, "不认识的发现代码“no_such_code”"),
+    ("tables: [\n  - title: x\n", 2, "YAML 语法错误"),
+    ("tables:\n  - title: 医疗保障管理工作经费\n    opinon: 同意\n", 3, "不认识的字段“opinon”"),
+])
+def test_a_bad_decisions_file_is_explained_with_its_line_and_nothing_is_kept(tmp_path, text, line, message):
+    state = tmp_path / "state.sqlite"
+    client = make_client(state_path=state)
+    _, url = upload(client, part(W2))
+    empty = client.get(url + "/decisions.yaml").text
+    page, _ = upload(client, decisions_part("坏.yaml", text), url=url + "/upload")
+    shown = messages(page)
+    assert shown[0] == "复核决定文件“坏.yaml”有错误，未采用（请改正后重新上传）："
+    assert any(m.startswith(f"坏.yaml:{line}: ") and message in m for m in shown[1:]), shown
+    assert roles(page, "verdict") == []
+    assert "采用了" not in visible(page)
+    assert client.get(url + "/decisions.yaml").text == empty
+    assert make_client(state_path=state).get(url + "/decisions.yaml").text == empty
+    assert messages(client.get(url)) == []  # said once
+
+
+def test_a_decisions_file_that_is_not_text_is_refused(client):
+    _, url = upload(client, part(W2))
+    response = client.post(url + "/upload", files=[("decisions_file", ("d.yaml", b"\xff\xfe\x00\xd8garbage\x81"))],
+                           follow_redirects=False)
+    page = client.get(url)
+    assert response.status_code == 303 and messages(page)[0] == "复核决定文件“d.yaml”无法读取，未采用："
+    assert messages(page)[1].startswith("d.yaml")
+    assert roles(page, "verdict") == []
+
+
+def test_decisions_the_tables_do_not_hold_are_listed_and_the_rest_is_kept(client):
+    import yaml
+
+    data = yaml.safe_load(client.get(decided_workspace(client) + "/decisions.yaml").text)
+    block = data["tables"][0]
+    lapsed = dict(block["findings"][0], values=["社会效益指标(30分)", "26", "10", "16", "4"])
+    unknown = {"code": "weights_not_100", "line": "不存在的指标", "verdict": "已核实", "reason": "已核"}
+    other_table = {"title": "另一个项目", "opinion": "不在本页", "findings": []}
+    text = yaml.safe_dump({"tables": [{**block, "findings": block["findings"] + [unknown]},
+                                      {**block, "opinion": None, "findings": [lapsed]}, other_table]},
+                          allow_unicode=True, sort_keys=False)
+    page, url = upload(client, part(W2))
+    page, _ = upload(client, decisions_part("d.yaml", text), url=url + "/upload")
+    shown = messages(page)
+    assert shown[0] == "复核决定文件“d.yaml”：采用了 1 条复核决定、1 条复核意见"
+    said = "\n".join(shown[1:])
+    assert "找不到这条发现（weights_not_100，不存在的指标）" in said
+    assert "重复的决定" in said or "已失效" in said  # the second decision on the same finding is not lost
+    assert "“另一个项目”不在本次检查的文件中" in said
+    assert all(m.startswith("d.yaml:") for m in shown[1:]), shown
+    assert len(shown) == 4
+    assert roles(page, "verdict") == ["不采纳"]
+
+
+def test_a_lapsed_decision_in_the_file_is_said_and_not_kept(client):
+    import yaml
+
+    data = yaml.safe_load(client.get(decided_workspace(client) + "/decisions.yaml").text)
+    data["tables"][0]["findings"][0]["values"] = ["社会效益指标(30分)", "26", "10", "16", "4"]
+    page, url = upload(client, part(W2))
+    page, _ = upload(client, decisions_part("d.yaml", yaml.safe_dump(data, allow_unicode=True)), url=url + "/upload")
+    shown = messages(page)
+    assert shown[0] == "复核决定文件“d.yaml”：采用了 0 条复核决定、1 条复核意见"
+    assert len(shown) == 2 and shown[1].startswith("d.yaml:") and "已失效" in shown[1] and "原为" in shown[1]
+    assert roles(page, "verdict") == []
+    assert "不采纳" not in client.get(url + "/decisions.yaml").text
+
+
 def test_the_report_of_each_table_downloads_with_the_scored_numbers(client):
     docx = pytest.importorskip("docx")
     page, url = upload(client, part(W1_YAML))

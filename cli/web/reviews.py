@@ -14,7 +14,7 @@ from urllib.parse import quote
 from ..errors import error_message
 from .workspaces import Store, Workspace
 
-__all__ = ["record_decision", "record_opinion", "report_download", "text_response", "DOCX_TYPE"]
+__all__ = ["record_decision", "record_opinion", "keep_decision", "keep_opinion", "report_download", "text_response", "DOCX_TYPE"]
 
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
@@ -33,7 +33,7 @@ def record_decision(store: Store, workspace: Workspace, pair: tuple[Any, Any] | 
     """
     from starlette.responses import RedirectResponse
 
-    from scoring.decisions import VERDICT_WORDS, entry_data, entry_key
+    from scoring.decisions import VERDICT_WORDS, entry_key
 
     key = form.get("table", "")
     try:
@@ -55,9 +55,7 @@ def record_decision(store: Store, workspace: Workspace, pair: tuple[Any, Any] | 
     elif not reason:
         workspace.messages.append(f"“{result.title}”的发现（{finding.code}）：请写明{verdict.chinese}的理由")
     else:
-        entry = _block(result, {"findings": [entry_data(result, finding, verdict, reason)]})
-        workspace.decisions[stored] = entry
-        store.saved_decision(workspace, stored, entry)
+        keep_decision(store, workspace, result, finding, verdict, reason)
     workspace.changed()
     return RedirectResponse(f"/s/{workspace.id}#finding-{key}-{form.get('finding', '')}", status_code=303)
 
@@ -78,11 +76,30 @@ def record_opinion(store: Store, workspace: Workspace, pair: tuple[Any, Any] | N
         workspace.decisions.pop(stored, None)
         store.saved_decision(workspace, stored, None)
     else:
-        entry = _block(result, {"opinion": text})
-        workspace.decisions[stored] = entry
-        store.saved_decision(workspace, stored, entry)
+        keep_opinion(store, workspace, result, text)
     workspace.changed()
     return RedirectResponse(f"/s/{workspace.id}#table-{key}", status_code=303)
+
+
+def keep_decision(store: Store, workspace: Workspace, result: Any, finding: Any, verdict: Any, reason: str) -> None:
+    """Keep a decision on ``finding`` of ``result`` in the workspace and its state file (the caller holds
+    ``store.lock`` and calls ``workspace.changed()``)."""
+    from scoring.decisions import entry_data, entry_key
+
+    stored = entry_key(result, finding)
+    entry = _block(result, {"findings": [entry_data(result, finding, verdict, reason)]})
+    workspace.decisions[stored] = entry
+    store.saved_decision(workspace, stored, entry)
+
+
+def keep_opinion(store: Store, workspace: Workspace, result: Any, text: str) -> None:
+    """Keep a table's 复核意见 in the workspace and its state file (the caller holds ``store.lock``)."""
+    from scoring.decisions import opinion_key
+
+    stored = opinion_key(result)
+    entry = _block(result, {"opinion": text})
+    workspace.decisions[stored] = entry
+    store.saved_decision(workspace, stored, entry)
 
 
 def _block(result: Any, body: dict[str, Any]) -> str:

@@ -8,6 +8,7 @@ from indicators.load import Input
 from indicators.problems import PerfscoreError, format_problem
 from scoring.pipeline import load_files
 
+from .decisions_upload import take_decisions
 from .settings import DRAIN_LIMIT, FORM_OVERHEAD, Settings, size_text
 from .workspaces import Store, Workspace, display_name, read_rules_file, rule_options
 
@@ -99,7 +100,7 @@ async def read_small_form(request: Any, limit: int = SMALL_FORM_LIMIT) -> dict[s
 
 
 async def take_upload(store: Store, workspace: Workspace, form: Any, settings: Settings) -> str:
-    """Read the files and the rule file of a posted form into ``workspace``.
+    """Read the files, the rule file and the decisions file of a posted form into ``workspace``.
 
     Returns the page's anchor to show next: the first new table, the problems, or nothing.
     """
@@ -114,6 +115,10 @@ async def take_upload(store: Store, workspace: Workspace, form: Any, settings: S
     rules_upload = None
     if isinstance(rules_item, UploadFile) and rules_item.filename:
         rules_upload = (rules_item.filename, await rules_item.read())
+    decisions_item = form.get("decisions_file")
+    decisions_upload = None
+    if isinstance(decisions_item, UploadFile) and decisions_item.filename:
+        decisions_upload = (display_name(decisions_item.filename, set()), await decisions_item.read())
     chosen = form.get("rules")
     await form.close()
 
@@ -153,6 +158,9 @@ async def take_upload(store: Store, workspace: Workspace, form: Any, settings: S
             if loaded is None or loaded[0] is None:
                 store.saved_rules(workspace)  # the choice of a built-in may have changed
             workspace.changed()
+            if decisions_upload is not None:  # after the tables and the rule set it decides on
+                take_decisions(store, workspace, *decisions_upload, settings)
+                anchor = anchor or "#messages"
         return anchor
 
     return await run_in_threadpool(work)

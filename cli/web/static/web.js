@@ -6,6 +6,7 @@
   if (!form) return;
   var input = document.getElementById("files");
   var rulesFile = document.getElementById("rules-file");
+  var decisionsFile = document.getElementById("decisions-file");
   var rules = document.getElementById("rules");
   var drop = document.getElementById("drop");
   var message = document.getElementById("client-message");
@@ -14,7 +15,7 @@
 
   function tooLarge() {
     var total = 0;
-    [input, rulesFile].forEach(function (field) {
+    [input, rulesFile, decisionsFile].forEach(function (field) {
       Array.prototype.forEach.call(field.files || [], function (file) { total += file.size; });
     });
     if (limit && total > limit) {
@@ -36,6 +37,7 @@
   });
   input.addEventListener("change", function () { if (input.files.length) send(); });
   rulesFile.addEventListener("change", function () { if (rulesFile.files.length) send(); });
+  decisionsFile.addEventListener("change", function () { if (decisionsFile.files.length) send(); });
   rules.addEventListener("change", send);
 
   ["dragenter", "dragover"].forEach(function (name) {
