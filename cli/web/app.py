@@ -207,33 +207,22 @@ def create_app(settings: Settings | None = None) -> Any:
         except (ValueError, IndexError):
             return None
 
-    async def decide(request: Request) -> Response:
-        workspace, refused = posted_to(request)
-        if refused is not None:
-            return refused
-        try:
-            form = await read_small_form(request)
-        except UploadRefused as exc:
-            return text_response(error_message(exc), exc.status)
-        return await run_in_threadpool(decide_sync, workspace, form)
+    def small_post(record: Callable[..., Response]) -> Callable[[Request], Any]:
+        """A route for a small reviewer's form (a decision, a 复核意见): checked, read, then recorded under the lock."""
+        async def route(request: Request) -> Response:
+            workspace, refused = posted_to(request)
+            if refused is not None:
+                return refused
+            try:
+                form = await read_small_form(request)
+            except UploadRefused as exc:
+                return text_response(error_message(exc), exc.status)
 
-    def decide_sync(workspace: Workspace, form: dict[str, str]) -> Response:
-        with store.lock:
-            return record_decision(store, workspace, table_of(workspace, form.get("table", "")), form)
-
-    async def opinion(request: Request) -> Response:
-        workspace, refused = posted_to(request)
-        if refused is not None:
-            return refused
-        try:
-            form = await read_small_form(request)
-        except UploadRefused as exc:
-            return text_response(error_message(exc), exc.status)
-        return await run_in_threadpool(opinion_sync, workspace, form)
-
-    def opinion_sync(workspace: Workspace, form: dict[str, str]) -> Response:
-        with store.lock:
-            return record_opinion(store, workspace, table_of(workspace, form.get("table", "")), form)
+            def recorded() -> Response:
+                with store.lock:
+                    return record(store, workspace, table_of(workspace, form.get("table", "")), form)
+            return await run_in_threadpool(recorded)
+        return route
 
     def decisions_sync(request: Request, workspace: Workspace) -> Response:
         return decisions_download(workspace)
@@ -264,8 +253,8 @@ def create_app(settings: Settings | None = None) -> Any:
         Route("/s/{id}", in_workspace(page), methods=["GET"]),
         Route("/s/{id}/upload", upload_more, methods=["POST"]),
         Route("/s/{id}/judge", judge, methods=["POST"]),
-        Route("/s/{id}/decide", decide, methods=["POST"]),
-        Route("/s/{id}/opinion", opinion, methods=["POST"]),
+        Route("/s/{id}/decide", small_post(record_decision), methods=["POST"]),
+        Route("/s/{id}/opinion", small_post(record_opinion), methods=["POST"]),
         Route("/s/{id}/decisions.yaml", in_workspace(decisions_sync), methods=["GET"]),
         Route("/s/{id}/report/{table}.docx", in_workspace(report_sync), methods=["GET"]),
         Route("/s/{id}/export.xlsx", in_workspace(export_sync), methods=["GET"]),
