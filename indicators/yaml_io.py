@@ -161,6 +161,16 @@ def load_yaml_text(text: str, file: str, targets: bool = False) -> LoadResult:
     return LoadResult(evaluations=tuple(evaluations), problems=tuple(problems), target_tables=tuple(found_targets))
 
 
+#: A YAML file larger than this is refused before it is read: a transcribed table is a few KB, a year's
+#: file of them well under 1 MB, and a parser holds several times a file's size in memory.
+MAX_YAML_BYTES = 20 * 1024 * 1024
+
+
+def _too_large(size: int) -> str:
+    return (f"YAML 文件有 {size / (1024 * 1024):.1f} MB，超过上限 {MAX_YAML_BYTES // (1024 * 1024)} MB，"
+            f"为防止耗尽内存拒绝读取（一张自评表的 YAML 通常只有几 KB）")
+
+
 def load_yaml_file(path: str | Path, targets: bool = False, name: str | None = None) -> LoadResult:
     """Read a YAML file (UTF-8, GBK, UTF-16; see :func:`load_yaml_bytes`).
 
@@ -168,6 +178,9 @@ def load_yaml_file(path: str | Path, targets: bool = False, name: str | None = N
     """
     name = str(path) if name is None else name
     try:
+        size = Path(path).stat().st_size
+        if size > MAX_YAML_BYTES and Path(path).is_file():
+            return LoadResult(problems=(Problem(source=Source(file=name), message=_too_large(size)),))
         data = Path(path).read_bytes()
     except FileNotFoundError:
         return LoadResult(problems=(Problem(source=Source(file=name), message="文件不存在"),))
@@ -183,7 +196,10 @@ def load_yaml_bytes(data: bytes, name: str, targets: bool = False) -> LoadResult
 
     UTF-8 (with or without a BOM), UTF-16 with a BOM and GB18030/GBK are read (see
     :func:`~indicators.yaml_nodes.decode_yaml_bytes`); a file not in UTF-8 is read with a notice.
+    More than :data:`MAX_YAML_BYTES` is refused unread.
     """
+    if len(data) > MAX_YAML_BYTES:
+        return LoadResult(problems=(Problem(source=Source(file=name), message=_too_large(len(data))),))
     try:
         decoded = decode_yaml_bytes(data)
     except EncodingError as exc:

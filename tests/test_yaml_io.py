@@ -169,3 +169,17 @@ def test_yaml_bytes_in_no_known_encoding_are_a_problem_not_a_guess():
     loaded = load_yaml_bytes(b"title: \xff\xfe\xfd\x80\x80", "表.yaml")
     assert not loaded.evaluations
     assert loaded.problems[0].source.file == "表.yaml" and "编码" in loaded.problems[0].message
+
+
+def test_a_yaml_file_over_the_size_limit_is_refused_unread(tmp_path, monkeypatch):
+    import indicators.yaml_io as yaml_io
+
+    monkeypatch.setattr(yaml_io, "MAX_YAML_BYTES", 1000)
+    path = tmp_path / "大.yaml"
+    path.write_text("kind: project\ntitle: 大\n# " + "填充" * 600 + "\n", encoding="utf-8")
+    for loaded in (load_yaml_file(path), load_yaml_bytes(path.read_bytes(), "大.yaml")):
+        assert not loaded.evaluations
+        [problem] = loaded.problems
+        assert "超过上限" in problem.message and problem.source.file.endswith("大.yaml")
+    path.write_text("kind: project\ntitle: 小\n", encoding="utf-8")  # under the limit: read (and judged) as usual
+    assert all("超过上限" not in p.message for p in load_yaml_file(path).problems)
