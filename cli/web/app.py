@@ -160,14 +160,20 @@ def create_app(settings: Settings | None = None) -> Any:
         anchor = await take_upload(store, workspace, form, settings)
         return RedirectResponse(f"/s/{workspace.id}{anchor}", status_code=303)
 
-    async def judge(request: Request) -> Response:
+    async def posted_small_form(request: Request) -> tuple[Any, dict[str, str], Response | None]:
+        """The workspace and the small form (a judgment, a decision) a post names, or the answer refusing it."""
         workspace, refused = posted_to(request)
         if refused is not None:
-            return refused
+            return None, {}, refused
         try:
-            form = await read_small_form(request)
+            return workspace, await read_small_form(request), None
         except UploadRefused as exc:
-            return Response(error_message(exc), status_code=exc.status, media_type="text/plain; charset=utf-8")
+            return None, {}, text_response(error_message(exc), exc.status)
+
+    async def judge(request: Request) -> Response:
+        workspace, form, refused = await posted_small_form(request)
+        if refused is not None:
+            return refused
         table, line = form.get("table", ""), form.get("line", "")
         try:
             u, t = (int(part) for part in table.split("-"))
@@ -210,13 +216,9 @@ def create_app(settings: Settings | None = None) -> Any:
     def small_post(record: Callable[..., Response]) -> Callable[[Request], Any]:
         """A route for a small reviewer's form (a decision, a 复核意见): checked, read, then recorded under the lock."""
         async def route(request: Request) -> Response:
-            workspace, refused = posted_to(request)
+            workspace, form, refused = await posted_small_form(request)
             if refused is not None:
                 return refused
-            try:
-                form = await read_small_form(request)
-            except UploadRefused as exc:
-                return text_response(error_message(exc), exc.status)
 
             def recorded() -> Response:
                 with store.lock:
