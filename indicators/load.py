@@ -144,8 +144,10 @@ def _kind_of(given: Input) -> str | None:
     head = given.data if given.data is not None else _first_bytes(given.path)
     found = sniff(head) if head is not None else None
     suffix = given.suffix
-    if head is not None and head.startswith(b"PK\x03\x04") and given.path is not None:
-        found = _zip_kind_of_file(given.path) or found  # the directory at the file's end is surer than the head
+    if head is not None and head.startswith(b"PK\x03\x04") and given.path is not None and len(head) >= _HEAD_BYTES:
+        # Only the start of a larger file was sniffed: the directory at its end is surer than the head.
+        # (A smaller file was read whole, and sniff() already read its directory.)
+        found = _zip_kind_of_file(given.path) or found
     if found in ("cfb-unknown", "cfb-both") and suffix in XLSX_SUFFIXES + (".xls", ".et", ".xlsb"):
         return "xls"  # a workbook (perhaps damaged, perhaps with a document inside): the .xls reader reads it
     if found == "cfb-both":
@@ -242,9 +244,10 @@ def _zip_kind(data: bytes) -> str | None:
         names = set(zipfile.ZipFile(io.BytesIO(data)).namelist())
     except (zipfile.BadZipFile, ValueError, OSError, EOFError, NotImplementedError):
         names = None
-    for part, kind in _ZIP_PARTS:
-        if (part.decode() in names) if names is not None else (part in data):
-            return kind
+    if names is not None and (kind := _kind_of_parts(names)) is not None:
+        return kind
+    if names is None and (kind := next((kind for part, kind in _ZIP_PARTS if part in data), None)) is not None:
+        return kind
     if b"application/vnd.oasis.opendocument.spreadsheet" in data[:200]:
         return "ods"
     if b"application/vnd.oasis.opendocument.text" in data[:200]:
@@ -252,7 +255,16 @@ def _zip_kind(data: bytes) -> str | None:
     return None  # a zip of another kind: the suffix decides, and that reader says what is wrong
 
 
-def _first_bytes(path: Path | None, size: int = 64 * 1024) -> bytes | None:
+def _kind_of_parts(names: set[str]) -> str | None:
+    """A zip's kind by the parts its directory lists (:data:`_ZIP_PARTS`), or None."""
+    return next((kind for part, kind in _ZIP_PARTS if part.decode() in names), None)
+
+
+#: How much of a file :func:`sniff` is given; a file shorter than this was read whole.
+_HEAD_BYTES = 64 * 1024
+
+
+def _first_bytes(path: Path | None, size: int = _HEAD_BYTES) -> bytes | None:
     """The first bytes of a file for :func:`sniff`; a CFB file is read further, its directory may lie deep."""
     if path is None:
         return None
@@ -274,7 +286,7 @@ def _zip_kind_of_file(path: Path) -> str | None:
             names = set(archive.namelist())
     except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError):
         return None
-    return next((kind for part, kind in _ZIP_PARTS if part.decode() in names), None)
+    return _kind_of_parts(names)
 
 
 def _load_xlsx(given: Input, targets: bool, limits: Limits | None) -> LoadResult:
