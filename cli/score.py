@@ -11,7 +11,6 @@ from scoring.pipeline import problems_of
 from scoring.reports.json_report import report_to_dict
 
 from .common import check_output_path, force_option, quiet_option, read_and_score, report_problems, resolve_rules, write_text_atomically
-from .render import render_text, terminal_width, use_color
 
 
 @click.command("score")
@@ -37,6 +36,8 @@ def score_command(paths: tuple[str, ...], rules_name: str, output_format: str, o
     if output_format == "json":
         text = json.dumps(report_to_dict(results, problems), ensure_ascii=False, indent=2) + "\n"
     else:
+        from .render import render_text, terminal_width, use_color  # JSON runs never draw text (start-up)
+
         to_terminal = output is None and sys.stdout.isatty()
         text = render_text(results, width=terminal_width(to_terminal), color=use_color(to_terminal))
     if output:

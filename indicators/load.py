@@ -13,7 +13,6 @@ from pathlib import Path
 
 from .loaded import LoadResult
 from .problems import Problem, Source
-from .yaml_io import load_yaml_bytes, load_yaml_file
 
 __all__ = ["Input", "Limits", "load", "load_path", "unsupported_message", "sniff", "SUPPORTED_SUFFIXES",
            "YAML_SUFFIXES", "XLSX_SUFFIXES", "FORMAT_SUFFIXES", "REFUSED_SUFFIXES"]
@@ -118,6 +117,9 @@ def _refused(name: str, message: str) -> LoadResult:
 def _load(given: Input, targets: bool, limits: Limits | None) -> LoadResult:
     suffix = given.suffix
     if suffix in YAML_SUFFIXES:
+        # Imported here: PyYAML costs ~10 ms of start-up that a workbook never needs (issue 21).
+        from .yaml_io import load_yaml_bytes, load_yaml_file
+
         if given.data is not None:
             return load_yaml_bytes(given.data, given.name, targets)
         return load_yaml_file(given.path, targets, given.name)

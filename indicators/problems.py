@@ -7,7 +7,6 @@ are kept for misuse of the API and broken invariants.
 
 from __future__ import annotations
 
-import difflib
 from typing import Iterable
 
 from pydantic import BaseModel, ConfigDict
@@ -55,6 +54,8 @@ class Problem(BaseModel):
 
 def did_you_mean(name: str, options: Iterable[str], verb: str = "写") -> str:
     """``'，是否想写“weight”？'`` for the closest option to ``name``, or ``''`` when none is close."""
+    import difflib  # only a mistake needs it; not worth its import on every start-up
+
     guess = difflib.get_close_matches(name, list(options), n=1)
     return f"，是否想{verb}“{guess[0]}”？" if guess else ""
 
