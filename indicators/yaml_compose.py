@@ -109,7 +109,7 @@ class _GuardedLoader(yaml.SafeLoader):
 
 
 def compose(text: str, file: str, aliases: dict[str, str] | None = None
-                      ) -> tuple[list[tuple[Any, LineMap]], list[Problem]]:
+            ) -> tuple[list[tuple[Any, LineMap]], list[Problem]]:
     """:func:`indicators.yaml_nodes.compose_documents`, which imports this module when first used."""
     try:
         nodes = [node for node in yaml.compose_all(text, Loader=_GuardedLoader) if node is not None]

@@ -107,3 +107,24 @@ def test_no_module_of_the_web_page_is_over_300_lines():
     for path in sorted((ROOT / "cli" / "web").glob("*.py")):
         lines = path.read_text(encoding="utf-8").count("\n")
         assert lines <= 300, f"{path.relative_to(ROOT)} has {lines} lines: split it by responsibility"
+
+
+def test_scoring_a_workbook_to_json_imports_no_yaml_nor_text_renderer():
+    """Start-up is where an officer waits on every run (issue 21): a workbook scored to JSON needs
+    neither PyYAML (the built-in rule set is the model's defaults) nor the text report's drawing."""
+    import subprocess
+    import sys
+
+    code = ("import sys, io, contextlib\n"
+            "from cli.main import main\n"
+            "sys.argv = ['perfscore', 'score', 'samples/w1-wuhan-2023-department.xlsx', '--format', 'json']\n"
+            "with contextlib.redirect_stdout(io.StringIO()) as out:\n"
+            "    try:\n"
+            "        main()\n"
+            "    except SystemExit:\n"
+            "        pass\n"
+            "assert '\"total\"' in out.getvalue(), out.getvalue()[:200]\n"
+            "print(sorted(name for name in ('yaml', 'cli.render', 'difflib') if name in sys.modules))\n")
+    run = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=False)
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.strip() == "[]"
