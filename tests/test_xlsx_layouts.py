@@ -918,3 +918,42 @@ def test_a_criteria_table_without_a_score_column_is_listed_not_a_problem(tmp_pat
     loaded = load_xlsx_file(write_book(tmp_path / "c.xlsx", {"表": good, "指标体系": criteria}))
     assert not loaded.problems and [e.title for e in loaded.evaluations] == ["档案数字化"]
     assert list(notices_at(loaded)) == ["指标体系!C2"] and "未读取" in loaded.notices[0].message
+
+
+# --- rows under the total: never dropped in silence ----------------------------------------------
+
+TAIL_WIDTH = len(MOF_ROWS[0])
+
+
+def _under_total(*rows: list[object]) -> list[list[object]]:
+    return [list(row) for row in MOF_ROWS] + [row + [None] * (TAIL_WIDTH - len(row)) for row in rows]
+
+
+@pytest.mark.parametrize("tail, warned, noticed", [
+    # an indicator line left under 总分, with its 分值 and 得分: its points are in no total
+    ([[None, "产出指标", "时效指标", "按时上线", "正向", "大于等于", 1, 1, "项", 5, 5, None]], ["表!B15"], []),
+    # a line whose only number is its 得分
+    ([[None, None, None, "系统稳定运行", None, None, None, None, None, None, 4, None]], ["表!D15"], []),
+    # an unread sentence: told, not an error
+    ([["另附：系统运行维护合同一份"]], [], ["表!A15"]),
+    # notes, conclusions and signatures that tables print under the total are not data: quiet
+    ([["注：满意度指标未开展调查"], ["评价结论", None, "良好"], ["项目负责人：", None, None, "财务负责人："],
+      ["填表人：张三", None, None, "联系电话：1234567"]], [], []),
+    ([["偏差大或目标未完成原因分析", None, "成本节约"], ["改进措施及结果应用方案", None, "加强预算管理"]], [], []),
+])
+def test_a_row_under_the_total_is_reported_when_nothing_reads_it(tmp_path, tail, warned, noticed):
+    path = write_book(tmp_path / "t.xlsx", {"表": _under_total(*tail)}, {"表": MOF_MERGES})
+    loaded = load_xlsx_file(path)
+    assert [p.source.location for p in loaded.problems] == warned
+    assert all("不计入总分" in p.message for p in loaded.problems)
+    assert [place for place, message in notices_at(loaded).items() if "之下" in message] == noticed
+    # the table is still read and scored as printed above its total
+    assert [e.recorded_total for e in loaded.evaluations] == [D("95.30")]
+
+
+def test_an_indicator_line_under_the_total_makes_score_exit_non_zero(tmp_path):
+    row = [None, "产出指标", "时效指标", "按时上线", "正向", "大于等于", 1, 1, "项", 5, 5, None]
+    path = write_book(tmp_path / "t.xlsx", {"表": _under_total(row)}, {"表": MOF_MERGES})
+    run = cli("score", str(path))
+    assert run.exit_code == 1
+    assert "t.xlsx!表!B15" in run.output and "按时上线" in run.output and "总分 95.30" in run.output

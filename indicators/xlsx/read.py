@@ -23,10 +23,10 @@ from ..loaded import TARGET_TABLE_MESSAGE, LoadResult
 from .cells import Cell, SheetGrid, WorkbookError, column_letter, coordinate, read_workbook
 from .gcpause import collector_paused
 from .metadata import META_SHEET, apply_metadata, read_metadata
-from .headers import (FUNDS_COLUMNS, REVIEW_COLUMNS, SUBMITTED, WORDS, fold, label_head, match_column,
-                      match_label, normalize)
+from .headers import (FUNDS_COLUMNS, REVIEW_COLUMNS, STOP_WORDS, SUBMITTED, TOTAL_WORDS, WORDS, fold, label_head,
+                      match_column, match_label, normalize)
 from .locate import (TOLD, IndicatorBlock, TableSpan, band_grid, header_fields, header_words, is_funds_header, is_goal,
-                     locate_tables, points_in, row_kinds, side_by_side)
+                     lead_text, locate_tables, points_in, row_kinds, side_by_side)
 
 __all__ = ["load_xlsx_file", "read_grids", "HEADING_KEY"]
 
@@ -804,6 +804,41 @@ def _tail(table: _Table, data: dict[str, Any]) -> None:
             field = match_label(cell.text) if isinstance(cell.value, str) else None
             if field in ("deviation_analysis", "improvement") and field not in data and i + 1 < len(cells):
                 table.put(data, field, cells[i + 1][1], ())
+        _unread_tail_row(table, row, last)
+
+
+#: Rows under a table that are known not to be scored: totals, 注/备注/说明, the 评价结论 and 存在问题
+#: text some provinces add (四川), and the signature lines.
+_TAIL_MARKS = STOP_WORDS + TOTAL_WORDS + ("评价结论", "存在问题", "项目负责人", "财务负责人", "单位负责人", "填表人",
+                                          "填报人", "联系人", "联系电话", "审核人", "填报日期", "填表日期")
+
+
+def _unread_tail_row(table: _Table, row: int, block: IndicatorBlock) -> None:
+    """Report a row under the table's total that nothing read (never dropped in silence).
+
+    A row with a number of its own under 分值 or 得分 is a warning: it looks like an indicator line
+    whose points are in no total, and the run exits 1 so the officer moves it back above 合计.
+    Any other unread text is a notice.
+    """
+    if row in block.skipped:
+        return  # already a notice of the block (a placeholder row such as “……” before 总分)
+    grid = table.grid
+    own = [(col, cell) for col, cell in grid.distinct(row) if (cell.row, cell.col) == (row, col)]
+    if not own:
+        return
+    lead = lead_text(grid, row)
+    if lead.startswith(_TAIL_MARKS) or any(type(cell.value) is str and match_label(cell.text) for _, cell in own):
+        return
+    scored = {block.columns[field] for field in ("weight", "recorded") if field in block.columns}
+    shown = "｜".join(cell.text.strip() for _, cell in own if cell.text.strip())
+    shown = shown if len(shown) <= 60 else shown[:60] + "…"
+    source = table.source(coordinate(row, own[0][0]))
+    if any(col in scored and type(cell.value) is Decimal for col, cell in own):
+        table.warnings.append(Problem(source=source, message=(
+            f"表的总分（或合计）之下的这一行像是一条指标（“{shown}”），没有读入，也不计入总分；"
+            f"若它属于本表，请把它移到合计行之上后重新评分")))
+    else:
+        table.notices.append(Problem(source=source, message=f"表的总分（或合计）之下的这一行没有读入：“{shown}”"))
 
 
 def _table_errors(table: _Table) -> None:
