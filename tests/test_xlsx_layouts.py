@@ -946,7 +946,7 @@ def test_a_row_under_the_total_is_reported_when_nothing_reads_it(tmp_path, tail,
     loaded = load_xlsx_file(path)
     assert [p.source.location for p in loaded.problems] == warned
     assert all("不计入总分" in p.message for p in loaded.problems)
-    assert [place for place, message in notices_at(loaded).items() if "之下" in message] == noticed
+    assert [place for place, message in notices_at(loaded).items() if "指标区之外" in message] == noticed
     # the table is still read and scored as printed above its total
     assert [e.recorded_total for e in loaded.evaluations] == [D("95.30")]
 
@@ -957,3 +957,36 @@ def test_an_indicator_line_under_the_total_makes_score_exit_non_zero(tmp_path):
     run = cli("score", str(path))
     assert run.exit_code == 1
     assert "t.xlsx!表!B15" in run.output and "按时上线" in run.output and "总分 95.30" in run.output
+
+
+# A department table of two goals, each closed by its 合计 (武汉 整体绩效自评表 layout).
+TWO_GOALS = [
+    ["部门整体绩效自评表", None, None, None, None, None, None, None],
+    ["部门名称", "某区档案馆", None, None, None, None, None, None],
+    ["年度目标1(50分)", None, "档案数字化", None, None, None, None, None],
+    ["年度绩效指标", "一级指标", "二级指标", "三级指标", "年初目标值(A)", "实际完成值(B)", "目标分值", "得分"],
+    [None, "产出指标", "数量指标", "档案数字化页数", "≥10万页", "12万页", 50, 50],
+    ["合计", 50, None, None, None, None, None, None],
+    ["年度目标2(50分)", None, "档案利用服务", None, None, None, None, None],
+    ["年度绩效指标", "一级指标", "二级指标", "三级指标", "年初目标值(A)", "实际完成值(B)", "目标分值", "得分"],
+    [None, "满意度指标", "服务对象满意度", "查档群众满意度", "≥90%", "95%", 50, 50],
+    ["合计", 50, None, None, None, None, None, None],
+    ["总分", 100, None, None, None, None, None, None],
+]
+
+
+def test_an_indicator_line_between_one_goals_total_and_the_next_goal_is_a_problem(tmp_path):
+    stray = [None, "效益指标", "社会效益指标", "档案安全", "无事故", "无事故", 10, 10]
+    rows = TWO_GOALS[:6] + [stray] + TWO_GOALS[6:]
+    loaded = load_xlsx_file(write_book(tmp_path / "d.xlsx", {"表": rows}))
+    assert [p.source.location for p in loaded.problems] == ["表!B7"]
+    assert "档案安全" in loaded.problems[0].message and "不计入总分" in loaded.problems[0].message
+    evaluation = loaded.evaluations[0]
+    assert [line.name for _, line in evaluation.lines()] == ["档案数字化页数", "查档群众满意度"]
+    assert score(evaluation).total == D(100)
+
+
+def test_two_goals_with_nothing_between_them_report_nothing(tmp_path):
+    loaded = load_xlsx_file(write_book(tmp_path / "d.xlsx", {"表": TWO_GOALS}))
+    assert not loaded.problems and not [n for n in loaded.notices if "指标区之外" in n.message]
+    assert len(loaded.evaluations) == 1

@@ -793,8 +793,14 @@ def _whole_table_points(table: _Table, block: IndicatorBlock) -> bool:
 
 
 def _tail(table: _Table, data: dict[str, Any]) -> None:
-    """偏差大或目标未完成原因分析 and 改进措施 rows under the indicator blocks."""
+    """偏差大或目标未完成原因分析 and 改进措施 rows under the indicator blocks; any other row outside
+    the blocks (between one goal's 合计 and the next goal, or under the total) is reported."""
     grid, span = table.grid, table.span
+    for block, following in zip(span.blocks, span.blocks[1:]):
+        end = max([block.header_row, *block.rows, *block.skipped,
+                   *([block.subtotal_row] if block.subtotal_row is not None else [])])
+        for row in range(end + 1, following.goal_row if following.goal_row is not None else following.header_row):
+            _unread_row(table, row, block)
     last = span.blocks[-1]
     start = (span.total_row if span.total_row is not None else
              (last.subtotal_row if last.subtotal_row is not None else (last.rows[-1] if last.rows else last.header_row)))
@@ -804,7 +810,7 @@ def _tail(table: _Table, data: dict[str, Any]) -> None:
             field = match_label(cell.text) if isinstance(cell.value, str) else None
             if field in ("deviation_analysis", "improvement") and field not in data and i + 1 < len(cells):
                 table.put(data, field, cells[i + 1][1], ())
-        _unread_tail_row(table, row, last)
+        _unread_row(table, row, last)
 
 
 #: Rows under a table that are known not to be scored: totals, 注/备注/说明, the 评价结论 and 存在问题
@@ -813,8 +819,8 @@ _TAIL_MARKS = STOP_WORDS + TOTAL_WORDS + ("评价结论", "存在问题", "项�
                                           "填报人", "联系人", "联系电话", "审核人", "填报日期", "填表日期")
 
 
-def _unread_tail_row(table: _Table, row: int, block: IndicatorBlock) -> None:
-    """Report a row under the table's total that nothing read (never dropped in silence).
+def _unread_row(table: _Table, row: int, block: IndicatorBlock) -> None:
+    """Report a row outside the indicator blocks that nothing read (never dropped in silence).
 
     A row with a number of its own under 分值 or 得分 is a warning: it looks like an indicator line
     whose points are in no total, and the run exits 1 so the officer moves it back above 合计.
@@ -835,10 +841,10 @@ def _unread_tail_row(table: _Table, row: int, block: IndicatorBlock) -> None:
     source = table.source(coordinate(row, own[0][0]))
     if any(col in scored and type(cell.value) is Decimal for col, cell in own):
         table.warnings.append(Problem(source=source, message=(
-            f"表的总分（或合计）之下的这一行像是一条指标（“{shown}”），没有读入，也不计入总分；"
-            f"若它属于本表，请把它移到合计行之上后重新评分")))
+            f"这一行在指标区之外（合计或总分之下），像是一条指标（“{shown}”），没有读入，也不计入总分；"
+            f"若它属于本表，请把它移到所属指标区的合计行之上后重新评分")))
     else:
-        table.notices.append(Problem(source=source, message=f"表的总分（或合计）之下的这一行没有读入：“{shown}”"))
+        table.notices.append(Problem(source=source, message=f"这一行在指标区之外（合计或总分之下），没有读入：“{shown}”"))
 
 
 def _table_errors(table: _Table) -> None:
