@@ -990,3 +990,23 @@ def test_two_goals_with_nothing_between_them_report_nothing(tmp_path):
     loaded = load_xlsx_file(write_book(tmp_path / "d.xlsx", {"表": TWO_GOALS}))
     assert not loaded.problems and not [n for n in loaded.notices if "指标区之外" in n.message]
     assert len(loaded.evaluations) == 1
+
+
+# --- a row in the indicator block without a 三级指标 name ----------------------------------------
+
+@pytest.mark.parametrize("changes, warned, noticed", [
+    # the 成本 line lost its name but keeps target, actual, 分值 and 得分: an indicator line, not read
+    ({(10, 3): None}, ["表!C11"], []),
+    # the same with only the actual left
+    ({(10, 3): None, (10, 6): None, (10, 9): None, (10, 10): None}, ["表!C11"], []),
+    # a 二级 subtotal printing only its 分值 and 得分: told what it holds, not an error
+    ({(10, 3): None, (10, 4): None, (10, 5): None, (10, 6): None, (10, 7): None, (10, 8): None}, [], ["表!C11"]),
+])
+def test_a_row_without_a_name_is_reported_by_what_it_holds(tmp_path, changes, warned, noticed):
+    loaded = load_xlsx_file(write_book(tmp_path / "n.xlsx", {"表": rows_with(changes)}, {"表": MOF_MERGES}))
+    assert [p.source.location for p in loaded.problems] == warned
+    assert all("不计入总分" in p.message for p in loaded.problems)
+    assert [place for place, message in notices_at(loaded).items() if "当作小计" in message] == noticed
+    # still scored without the row, so the officer sees everything else; the exit code says it is not final
+    assert [line.name for _, line in loaded.evaluations[0].lines()] == [
+        "完成年度医保信息化建设项目", "医保信息化系统运行维护项目", "提高办公效率", "参保群众满意度"]

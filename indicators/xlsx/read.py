@@ -494,10 +494,7 @@ def _indicators(table: _Table, block: IndicatorBlock, path: Path_, start: int = 
     fields = [(field, col, column_letter(col)) for field, col in block.columns.items() if field not in REVIEW_COLUMNS]
     lines: list[dict[str, Any]] = []
     for row in block.skipped:
-        col, cell = next((col, cell) for col, cell in grid.distinct(row) if not cell.merged)
-        table.notices.append(Problem(source=table.source(cell.origin), message=(
-            f"第{row + 1}行（“{_short(cell.text)}”）在指标表内，但没有三级指标名称，也没有指标值、分值或得分，"
-            f"未作为指标读取")))
+        _skipped_row(table, block, row)
     errors = grid.errors
     percent_weights: list[str] = []
     for row in block.rows:
@@ -547,6 +544,37 @@ def _indicators(table: _Table, block: IndicatorBlock, path: Path_, start: int = 
             f"“{normalize(grid.cell(block.header_row, col).text)}”列按百分比写出（{percent_weights[0]} 等 "
             f"{len(percent_weights)} 行），按全表100分折算为分值（20% 即 20 分）")))
     return lines
+
+
+#: What a row without a 三级指标 name may still hold, in the words of the form.
+_LINE_VALUE_WORDS = {"target": "年度指标值", "actual": "实际完成值", "weight": "分值", "recorded": "得分"}
+
+
+def _skipped_row(table: _Table, block: IndicatorBlock, row: int) -> None:
+    """Report a row inside an indicator block that is not read as a line (it has no 三级指标 name).
+
+    With a target or an actual of its own it is an indicator line whose name is missing: a warning
+    (exit 1), since its points are in no total. A 分值 or 得分 alone is a subtotal or a note: a notice
+    that says what it holds.
+    """
+    grid = table.grid
+    col, cell = next((col, cell) for col, cell in grid.distinct(row) if not cell.merged)
+    held = [field for field in _LINE_VALUE_WORDS
+            if field in block.columns and grid.value(row, block.columns[field]) is not None
+            and not grid.is_covered(row, block.columns[field])]
+    words = "、".join(_LINE_VALUE_WORDS[field] for field in held)
+    if "target" in held or "actual" in held:
+        table.warnings.append(Problem(source=table.source(cell.origin), message=(
+            f"第{row + 1}行（“{_short(cell.text)}”）写有{words}，但没有三级指标名称，未作为指标读取，"
+            f"它的分数不计入总分；请补上三级指标名称后重新评分")))
+    elif held:
+        table.notices.append(Problem(source=table.source(cell.origin), message=(
+            f"第{row + 1}行（“{_short(cell.text)}”）只写有{words}，没有三级指标名称和指标值，"
+            f"当作小计或说明，未作为指标读取")))
+    else:
+        table.notices.append(Problem(source=table.source(cell.origin), message=(
+            f"第{row + 1}行（“{_short(cell.text)}”）在指标表内，但没有三级指标名称，也没有指标值、分值或得分，"
+            f"未作为指标读取")))
 
 
 #: Line fields whose error value (#DIV/0!) or uncomputed formula leaves that line to a person's judgment
