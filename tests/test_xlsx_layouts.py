@@ -1010,3 +1010,24 @@ def test_a_row_without_a_name_is_reported_by_what_it_holds(tmp_path, changes, wa
     # still scored without the row, so the officer sees everything else; the exit code says it is not final
     assert [line.name for _, line in loaded.evaluations[0].lines()] == [
         "完成年度医保信息化建设项目", "医保信息化系统运行维护项目", "提高办公效率", "参保群众满意度"]
+
+
+# --- one 分值 or 得分 merged down over several lines ---------------------------------------------
+
+@pytest.mark.parametrize("merged, problems", [
+    (["J9:J10"], ["表!J9"]),
+    (["K9:K10"], ["表!K9"]),
+    (["J9:J10", "K9:K10"], ["表!J9", "表!K9"]),
+])
+def test_a_score_cell_merged_over_several_lines_is_a_problem_not_a_doubled_total(tmp_path, merged, problems):
+    rows = rows_with({(8, 9): 25, (9, 9): None, (8, 10): 25, (9, 10): None})
+    loaded = load_xlsx_file(write_book(tmp_path / "m.xlsx", {"表": rows}, {"表": MOF_MERGES + merged}))
+    assert [p.source.location for p in loaded.problems] == problems
+    assert all("第9–10行的 2 条指标" in p.message for p in loaded.problems)
+    assert loaded.evaluations == ()  # never scored with 25 counted on both lines
+
+
+def test_the_way_out_the_message_offers_splits_the_group_weight_equally(tmp_path):
+    rows = rows_with({(8, 2): "数量指标(25分)", (8, 9): None, (9, 9): None})
+    result = score(only(load_xlsx_file(write_book(tmp_path / "g.xlsx", {"表": rows}, {"表": MOF_MERGES}))))
+    assert [line.weight for line in result.lines[1:3]] == [D("12.50"), D("12.50")]

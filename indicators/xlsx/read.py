@@ -497,6 +497,8 @@ def _indicators(table: _Table, block: IndicatorBlock, path: Path_, start: int = 
         _skipped_row(table, block, row)
     errors = grid.errors
     percent_weights: list[str] = []
+    #: (field, merged cell) → the line rows under it besides its own: one 分值 or 得分 printed for several lines
+    shared: dict[tuple[str, tuple[int, int]], list[int]] = {}
     for row in block.rows:
         values = grid.values[row]
         width = len(values)
@@ -514,6 +516,11 @@ def _indicators(table: _Table, block: IndicatorBlock, path: Path_, start: int = 
             places[field] = letter + number if holder is None else coordinate(*holder)
         if errors:
             _unreadable_cells(table, line, places, row, fields, errors)
+        if covered is not None:
+            for field in ("weight", "recorded"):
+                holder = covered.get(block.columns[field]) if field in block.columns else None
+                if holder is not None and holder[0] != row and "name" in line:
+                    shared.setdefault((field, holder), []).append(row)
         if "name" in line and _placeholder(line):
             table.notices.append(Problem(source=table.source(places["name"]), message=(
                 f"“{line['name']}”一行没有年度指标值、实际完成值、分值和得分，是模板留下的空行，不作为指标读取")))
@@ -538,12 +545,32 @@ def _indicators(table: _Table, block: IndicatorBlock, path: Path_, start: int = 
                     table.notices.append(Problem(source=table.source(coordinate(row, col)),
                                                  message=f"“{normalize(grid.cell(block.header_row, col).text)}”"
                                                          f"在隐藏列中，已照常读取，请确认"))
+    for (field, holder), rows in shared.items():
+        _shared_cell(table, field, holder, rows + [holder[0]] if holder[0] in block.rows else rows)
     if percent_weights:
         col = block.columns["weight"]
         table.notices.append(Problem(source=table.source(grid.cell(block.header_row, col).origin), message=(
             f"“{normalize(grid.cell(block.header_row, col).text)}”列按百分比写出（{percent_weights[0]} 等 "
             f"{len(percent_weights)} 行），按全表100分折算为分值（20% 即 20 分）")))
     return lines
+
+
+def _shared_cell(table: _Table, field: str, holder: tuple[int, int], rows: list[int]) -> None:
+    """A 分值 or 得分 cell merged down over several indicator lines: a problem, the table is not scored.
+
+    Read as it shows, every line would carry the whole value (two lines under a merged 25 would be
+    worth 50, and the total silently too high); splitting it is a guess the form does not print.
+    """
+    ref = coordinate(*holder)
+    first, last, count = min(rows) + 1, max(rows) + 1, len(rows)
+    if field == "weight":
+        message = (f"“分值”单元格 {ref} 合并在第{first}–{last}行的 {count} 条指标上：无法知道每条指标各占多少分，"
+                   f"这张表不评分。请在每行写出各自的分值，或把合计分值写在二级指标格里（如“成本指标(25分)”，"
+                   f"按规则在其下各行间均分）")
+    else:
+        message = (f"“得分”单元格 {ref} 合并在第{first}–{last}行的 {count} 条指标上：无法知道每条指标各得多少分，"
+                   f"这张表不评分。请在每行写出各自的得分")
+    table.problems.append(Problem(source=table.source(ref), message=message))
 
 
 #: What a row without a 三级指标 name may still hold, in the words of the form.
