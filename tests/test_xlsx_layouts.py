@@ -1031,3 +1031,24 @@ def test_the_way_out_the_message_offers_splits_the_group_weight_equally(tmp_path
     rows = rows_with({(8, 2): "数量指标(25分)", (8, 9): None, (9, 9): None})
     result = score(only(load_xlsx_file(write_book(tmp_path / "g.xlsx", {"表": rows}, {"表": MOF_MERGES}))))
     assert [line.weight for line in result.lines[1:3]] == [D("12.50"), D("12.50")]
+
+
+# --- a blank row among the lines ------------------------------------------------------------------
+
+@pytest.mark.parametrize("blanks", [1, 2])
+def test_blank_rows_among_the_lines_do_not_end_the_table(tmp_path, blanks):
+    rows = [list(row) for row in MOF_ROWS]
+    rows[10:10] = [[None] * TAIL_WIDTH] * blanks  # left where a line was deleted
+    merges = ["A1:L1", "A2:L2", "A3:B3", "C3:L3", "A4:B4", "A5:B5", "A6:A7"]
+    evaluation = only(load_xlsx_file(write_book(tmp_path / "b.xlsx", {"表": rows}, {"表": merges})))
+    assert len(evaluation.indicators) == 5 and evaluation.recorded_total == D("95.30")
+    plain = only(load_xlsx_file(write_book(tmp_path / "p.xlsx", {"表": MOF_ROWS}, {"表": MOF_MERGES})))
+    assert score(evaluation).total == score(plain).total
+
+
+def test_a_blank_row_before_a_second_table_still_ends_the_first(tmp_path):
+    rows = [list(row) for row in MOF_ROWS] + [[None] * TAIL_WIDTH] + [list(row) for row in MOF_ROWS]
+    rows[len(MOF_ROWS) + 3][2] = "第二个项目"
+    loaded = load_xlsx_file(write_book(tmp_path / "two.xlsx", {"表": rows}))
+    assert not loaded.problems
+    assert [e.title for e in loaded.evaluations] == ["医疗保障经办数字化改革及系统运行维护费", "第二个项目"]

@@ -294,6 +294,20 @@ def _starts_table(grid: SheetGrid, row: int) -> bool:
     return found.head_label or found.title or found.funds_header
 
 
+def _ends_block(grid: SheetGrid, kinds: list[int], row: int) -> bool:
+    """A telling row that closes an indicator block: blank text, a stop (合计, 总分, a goal), a header or a table head.
+    A PLAIN row (content and numbers only) is none of them."""
+    return kinds[row] == TOLD and (not first_text(grid, row) or _is_stop(lead_text(grid, row)) or
+                                   is_indicator_header(_header_columns(grid, row)) or _starts_table(grid, row) or
+                                   bool(total_cell(grid, row)))
+
+
+def _is_line(grid: SheetGrid, row: int, columns: dict[str, int]) -> bool:
+    """The row is an indicator line: a name of its own, or a name merged from above beside values of its own."""
+    return _own_value(grid, row, columns["name"]) or grid.value(row, columns["name"]) is not None and \
+        any(_own_value(grid, row, c) for f, c in columns.items() if f in ("target", "actual", "weight", "recorded"))
+
+
 def locate_tables(grid: SheetGrid) -> list[TableSpan]:
     """Every table in a sheet, top to bottom; an empty list when the sheet has none."""
     blocks: list[IndicatorBlock] = []
@@ -319,15 +333,18 @@ def locate_tables(grid: SheetGrid) -> list[TableSpan]:
         while row < height:
             kind = kinds[row]
             if kind == BLANK:
+                # A blank row inside the lines (left when a line was deleted) does not end the block when
+                # an indicator line follows it: ending there dropped every line below it, and the total too.
+                after = row + 1
+                while after < height and kinds[after] == BLANK:
+                    after += 1
+                if after < height and not _ends_block(grid, kinds, after) and _is_line(grid, after, columns):
+                    row = after
+                    continue
                 break
-            # A PLAIN row (content and numbers only) is blank, a stop, a header or a table head by none of them.
-            if kind == TOLD and (not first_text(grid, row) or _is_stop(lead_text(grid, row)) or
-                                 is_indicator_header(_header_columns(grid, row)) or _starts_table(grid, row) or
-                                 total_cell(grid, row)):
+            if _ends_block(grid, kinds, row):
                 break
-            if _own_value(grid, row, columns["name"]) or grid.value(row, columns["name"]) is not None and \
-                    any(_own_value(grid, row, c) for f, c in columns.items()
-                        if f in ("target", "actual", "weight", "recorded")):
+            if _is_line(grid, row, columns):
                 block.rows.append(row)
             elif any(_own_value(grid, row, c) for c in range(len(grid.values[row]))):
                 block.skipped.append(row)
