@@ -1052,3 +1052,15 @@ def test_a_blank_row_before_a_second_table_still_ends_the_first(tmp_path):
     loaded = load_xlsx_file(write_book(tmp_path / "two.xlsx", {"表": rows}))
     assert not loaded.problems
     assert [e.title for e in loaded.evaluations] == ["医疗保障经办数字化改革及系统运行维护费", "第二个项目"]
+
+
+def test_a_line_in_a_hidden_row_is_scored_and_said(tmp_path):
+    import openpyxl
+
+    path = write_book(tmp_path / "h.xlsx", {"表": MOF_ROWS}, {"表": MOF_MERGES})
+    book = openpyxl.load_workbook(path)
+    book["表"].row_dimensions[10].hidden = True  # 医保信息化系统运行维护项目
+    book.save(path)
+    loaded = load_xlsx_file(path)
+    assert len(only(loaded).indicators) == 5
+    assert notices_at(loaded)["表!D10"] == "指标“医保信息化系统运行维护项目”在隐藏行中，已照常读取并计分，请确认"

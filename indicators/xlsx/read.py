@@ -526,6 +526,11 @@ def _indicators(table: _Table, block: IndicatorBlock, path: Path_, start: int = 
                 f"“{line['name']}”一行没有年度指标值、实际完成值、分值和得分，是模板留下的空行，不作为指标读取")))
             continue
         if "name" in line:
+            if row in grid.hidden_rows:
+                # Read and scored like any line (it is in the file and its points in the printed total), but
+                # a reviewer looking at the sheet does not see it: said, as for a hidden column.
+                table.notices.append(Problem(source=table.source(places["name"]), message=(
+                    f"指标“{line['name']}”在隐藏行中，已照常读取并计分，请确认")))
             if lines and ("level1" not in line or "level2" not in line):
                 _carry_levels(lines[-1], line, places)
             here = path + (start + len(lines),)
