@@ -116,7 +116,12 @@ def summary_line(result: EvaluationResult) -> str:
     if result.recorded_total is not None:
         parts.append(f"表上总分 {fmt2(result.recorded_total)}")
     if not result.complete:
-        parts.append(f"另有 {fmt2(result.pending_weight)} 分待评价人判断，未计入总分")
+        # A pending line without a 分值 adds nothing to pending_weight: "另有 0.00 分" would hide it.
+        unweighted = sum(1 for line in result.lines if line.status == Status.NEEDS_JUDGMENT and line.weight is None)
+        if result.pending_weight or not unweighted:
+            parts.append(f"另有 {fmt2(result.pending_weight)} 分待评价人判断，未计入总分")
+        if unweighted:
+            parts.append(f"另有 {unweighted} 项指标分值不明、需补填，未计入总分")
     return "　".join(parts)
 
 
