@@ -13,6 +13,7 @@ from indicators.problems import Problem
 from scoring.checks import at_or_above, count_by_severity
 from scoring.pipeline import problems_of
 from scoring.reports.json_report import report_to_dict
+from scoring import messages as M
 from scoring.results import EvaluationResult, Severity
 
 from .common import (check_output_path, decisions_option, decisions_template_option, force_option, quiet_option,
@@ -42,7 +43,7 @@ def _summary(result: EvaluationResult) -> str:
     """``计算总分 100.00 / 100.00　表上总分 99.50（相差 0.5 分）　错误 0　警告 2　提示 2``."""
     parts = [f"计算总分 {fmt2(result.total)} / {fmt2(result.max_total)}"]
     if not result.complete:
-        parts[0] += f"（另有 {fmt_points(result.pending_weight)} 分待判断）"
+        parts[0] += f"（{M.left_out(result.pending_weight, result.unweighted_pending)}）"
     if result.recorded_total is None:
         parts.append("表上总分 —")
     else:

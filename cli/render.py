@@ -17,6 +17,7 @@ import click
 
 from indicators.numbers import fmt2
 from indicators.problems import Source
+from scoring import messages as M
 from scoring.results import EvaluationResult, Finding, LineResult, Status
 
 __all__ = ["STATUS_TEXT", "render_text", "summary_line", "finding_text", "where", "table_place", "wrap",
@@ -116,12 +117,7 @@ def summary_line(result: EvaluationResult) -> str:
     if result.recorded_total is not None:
         parts.append(f"表上总分 {fmt2(result.recorded_total)}")
     if not result.complete:
-        # A pending line without a 分值 adds nothing to pending_weight: "另有 0.00 分" would hide it.
-        unweighted = sum(1 for line in result.lines if line.status == Status.NEEDS_JUDGMENT and line.weight is None)
-        if result.pending_weight or not unweighted:
-            parts.append(f"另有 {fmt2(result.pending_weight)} 分待评价人判断，未计入总分")
-        if unweighted:
-            parts.append(f"另有 {unweighted} 项指标分值不明、需补填，未计入总分")
+        parts.append(f"{M.left_out(result.pending_weight, result.unweighted_pending)}，未计入总分")
     return "　".join(parts)
 
 

@@ -233,3 +233,14 @@ def header_mismatch_split(field: str, value: str, document: str, others: list[tu
 
 def check_failed(check: str, error: str) -> str:
     return f"复核检查“{check}”发生内部错误（{error}），这张表的复核不完整，请报告此问题"
+
+
+# --- summaries of a table (the text report, check's list, the scored workbook) ---------------------
+
+def left_out(pending: Decimal, unweighted: int) -> str:
+    """What an incomplete table leaves out of its total: points waiting for a judgment, and lines whose
+    分值 is unknown (they add no points to wait for, so "另有 0 分" alone would hide them)."""
+    parts = [f"另有 {P(pending)} 分待评价人判断"] if pending or not unweighted else []
+    if unweighted:
+        parts.append(f"另有 {unweighted} 项指标分值不明、需补填")
+    return "，".join(parts)

@@ -141,6 +141,11 @@ class EvaluationResult(_Frozen):
     opinion: str | None = None
 
     @property
+    def unweighted_pending(self) -> int:
+        """Lines waiting for a person whose 分值 is not known either: they add nothing to ``pending_weight``."""
+        return sum(1 for line in self.lines if line.status == Status.NEEDS_JUDGMENT and line.weight is None)
+
+    @property
     def lost(self) -> Decimal:
         """Points lost over the lines that were scored or judged."""
         return sum((line.lost for line in self.lines if line.lost is not None), Decimal(0))

@@ -87,7 +87,7 @@ def test_wrapping_drops_nothing_and_keeps_the_width(text, width, indent):
     # a line whose 分值 cannot be known adds nothing to the pending points: counted as a line instead
     ("{name: 乙, target: '1', actual: '1'}", "另有 1 项指标分值不明、需补填，未计入总分"),
     # a line waiting for a judgment is counted by its points
-    ("{name: 乙, target: 提升, actual: 有所提升, weight: 50}", "另有 50.00 分待评价人判断，未计入总分"),
+    ("{name: 乙, target: 提升, actual: 有所提升, weight: 50}", "另有 50 分待评价人判断，未计入总分"),
 ])
 def test_the_summary_says_what_is_left_out_of_the_total(second, said):
     from cli.render import summary_line

@@ -31,6 +31,7 @@ from indicators.xlsx.cells import column_letter
 from indicators.xlsx.metadata import text_as_read
 from indicators.xlsx.read import HEADING_KEY
 
+from .. import messages as M
 from ..results import EvaluationResult, Finding, LineResult, Status
 from .sheets import FILL_DIFFERS, FILL_JUDGMENT, MONEY, RATE, SCORE, Layout, excel_number, number_format
 
@@ -632,8 +633,8 @@ class _Sheet:
         if self.scored and result is not None:
             self.put(r, w, result.max_total, fmt=SCORE, style="center")
             self.put(r, self.col["score"], result.total, fmt=SCORE, style="center",
-                     comment=None if result.complete else f"有待判断的行（分值{fmt_points(result.pending_weight)}分）"
-                                                          f"未计入总分，等级为“{result.grade}”")
+                     comment=None if result.complete else
+                     f"{M.left_out(result.pending_weight, result.unweighted_pending)}，未计入总分，等级为“{result.grade}”")
             self.put(r, self.col["recorded"], ev.recorded_total, fmt=number_format(SCORE, ev.recorded_total),
                      style="center", obj=self.table, fields=("recorded_total",))
             self.put(r, self.col["lost"], result.lost or None, fmt=SCORE, style="center")
