@@ -171,10 +171,10 @@ def test_template_from_the_wuhan_target_yaml(tmp_path):
     # the budget is pre-filled from 项目当年预算; 执行数 is left to fill in
     funds = next(i for i, r in enumerate(rows) if r[2] == "预算数(A)")
     assert rows[funds + 1][2] == pytest.approx(646.98) and rows[funds + 1][3] is None
-    # Read back before anything is filled in, the missing 执行数 is reported at its cell …
+    # Read back before anything is filled in, the missing 执行数 is reported at its empty cell …
     problems = load_xlsx_file(out).problems
     assert [(p.source.location, p.message) for p in problems] == [
-        (f"{sheet.title}!B{funds + 1}", "缺少必填项 funds（预算执行情况）.executed（全年执行数/执行数(B)）")]
+        (f"{sheet.title}!D{funds + 2}", "缺少必填项 funds（预算执行情况）.executed（全年执行数/执行数(B)）")]
     # … and once it is, the table is the targets table with nothing else filled in.
     _fill_blank(out, {f"D{funds + 2}": 600})
     (back,) = load_xlsx_file(out).evaluations

@@ -1064,3 +1064,9 @@ def test_a_line_in_a_hidden_row_is_scored_and_said(tmp_path):
     loaded = load_xlsx_file(path)
     assert len(only(loaded).indicators) == 5
     assert notices_at(loaded)["表!D10"] == "指标“医保信息化系统运行维护项目”在隐藏行中，已照常读取并计分，请确认"
+
+
+@pytest.mark.parametrize("cell, at", [((5, 4), "表!E6"), ((5, 3), "表!D6")])
+def test_a_missing_amount_of_the_budget_line_is_reported_at_its_empty_cell(tmp_path, cell, at):
+    loaded = load_xlsx_file(write_book(tmp_path / "f.xlsx", {"表": rows_with({cell: None})}, {"表": MOF_MERGES}))
+    assert [p.source.location for p in loaded.problems] == [at]

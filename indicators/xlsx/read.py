@@ -332,6 +332,9 @@ def _funds(table: _Table, data: dict[str, Any], header: int, end: int, breakdown
                 table.put(funds, key, Cell(number, cell.row, cell.col) if number else cell, ("funds",))
             else:
                 table.put_at(funds, key, row, col, ("funds",))
+            if key not in funds:
+                # An empty cell under a funds head: a missing amount is reported at that cell, not at the label.
+                table.cells.setdefault(("funds", key), coordinate(row, col))
     if "weight" not in funds and weight_mark:
         funds["weight"] = weight_mark
         table.cells[("funds", "weight")] = coordinate(header, 0)
