@@ -119,6 +119,11 @@ STOP_WORDS = TOTAL_WORDS + SUBTOTAL_WORDS + ("偏差大或目标未完成原因�
                                             "其他需要说明事项", "其他需要说明的事项",
                                             "说明")
 
+#: Lines printed under a table that are not scoring data: the 评价结论 and 存在问题 text some provinces
+#: add (四川), and the signature lines.
+NOTE_WORDS = ("评价结论", "存在问题", "项目负责人", "财务负责人", "单位负责人", "填表人", "填报人", "联系人", "联系电话",
+              "审核人", "填报日期", "填表日期")
+
 #: A goal row: 年度目标1(30分) · 年度目标 1: (80分) · 年度绩效目标1（30分） · 年度目标一（40分） ·
 #: 年度目标1：公共文化服务（50分） (the goal's words in the same cell, after a colon or 、: an indicator
 #: named 年度目标100%完成 is not a goal row).

@@ -23,8 +23,8 @@ from ..loaded import TARGET_TABLE_MESSAGE, LoadResult
 from .cells import Cell, SheetGrid, WorkbookError, column_letter, coordinate, read_workbook
 from .gcpause import collector_paused
 from .metadata import META_SHEET, apply_metadata, read_metadata
-from .headers import (FUNDS_COLUMNS, REVIEW_COLUMNS, STOP_WORDS, SUBMITTED, TOTAL_WORDS, WORDS, fold, label_head,
-                      match_column, match_label, normalize)
+from .headers import (FUNDS_COLUMNS, NOTE_WORDS, REVIEW_COLUMNS, STOP_WORDS, SUBMITTED, TOTAL_WORDS, WORDS, fold,
+                      label_head, match_column, match_label, normalize)
 from .locate import (TOLD, IndicatorBlock, TableSpan, band_grid, header_fields, header_words, is_funds_header, is_goal,
                      lead_text, locate_tables, points_in, row_kinds, side_by_side)
 
@@ -876,10 +876,8 @@ def _tail(table: _Table, data: dict[str, Any]) -> None:
         _unread_row(table, row, last)
 
 
-#: Rows under a table that are known not to be scored: totals, 注/备注/说明, the 评价结论 and 存在问题
-#: text some provinces add (四川), and the signature lines.
-_TAIL_MARKS = STOP_WORDS + TOTAL_WORDS + ("评价结论", "存在问题", "项目负责人", "财务负责人", "单位负责人", "填表人",
-                                          "填报人", "联系人", "联系电话", "审核人", "填报日期", "填表日期")
+#: Rows under a table that are known not to be scored: totals, 注/备注/说明, conclusions and signatures.
+_TAIL_MARKS = STOP_WORDS + TOTAL_WORDS + NOTE_WORDS
 
 
 def _unread_row(table: _Table, row: int, block: IndicatorBlock) -> None:
