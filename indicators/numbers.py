@@ -117,8 +117,8 @@ def exact(value: Decimal | Fraction | int) -> Fraction:
 
 #: Contexts for rounding a Decimal, built once: ``quantize(context=…)`` is several times faster than
 #: entering a ``localcontext`` per call, and rounding runs ~10 times for every scored line.
-_CONTEXTS = {mode: Context(prec=28, rounding=mode, traps=[InvalidOperation, DivisionByZero, Overflow])
-             for mode in (ROUND_HALF_UP, ROUND_DOWN)}
+_TRAPS = [InvalidOperation, DivisionByZero, Overflow]  # the default context's
+_CONTEXTS = {mode: Context(prec=28, rounding=mode, traps=_TRAPS) for mode in (ROUND_HALF_UP, ROUND_DOWN)}
 _QUANTA = {places: Decimal(1).scaleb(-places) for places in range(7)}
 
 
@@ -136,8 +136,7 @@ def _rounded(x: Decimal | Fraction | int, places: int, half_up: bool) -> Decimal
         digits = x.adjusted() + places + 2
         if digits <= 28:
             return x.quantize(quantum, context=_CONTEXTS[mode])
-        return x.quantize(quantum, context=Context(prec=digits, rounding=mode,
-                                                   traps=[InvalidOperation, DivisionByZero, Overflow]))
+        return x.quantize(quantum, context=Context(prec=digits, rounding=mode, traps=_TRAPS))
     if not isinstance(x, Fraction):
         raise NumberError(f"不是数字：{x!r}")
     scaled = abs(x) * Fraction(10) ** places

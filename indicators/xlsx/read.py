@@ -23,8 +23,8 @@ from ..loaded import TARGET_TABLE_MESSAGE, LoadResult
 from .cells import Cell, SheetGrid, WorkbookError, column_letter, coordinate, read_workbook
 from .gcpause import collector_paused
 from .metadata import META_SHEET, apply_metadata, read_metadata
-from .headers import (FUNDS_COLUMNS, NOTE_WORDS, REVIEW_COLUMNS, STOP_WORDS, SUBMITTED, TOTAL_WORDS, WORDS, fold,
-                      label_head, match_column, match_label, normalize)
+from .headers import (FUNDS_COLUMNS, NOTE_WORDS, REVIEW_COLUMNS, STOP_WORDS, SUBMITTED, WORDS, fold, label_head,
+                      match_column, match_label, normalize)
 from .locate import (TOLD, IndicatorBlock, TableSpan, band_grid, header_fields, header_words, is_funds_header, is_goal,
                      lead_text, locate_tables, points_in, row_kinds, side_by_side)
 
@@ -877,7 +877,7 @@ def _tail(table: _Table, data: dict[str, Any]) -> None:
 
 
 #: Rows under a table that are known not to be scored: totals, 注/备注/说明, conclusions and signatures.
-_TAIL_MARKS = STOP_WORDS + TOTAL_WORDS + NOTE_WORDS
+_TAIL_MARKS = STOP_WORDS + NOTE_WORDS  # STOP_WORDS holds the TOTAL_WORDS already
 
 
 def _unread_row(table: _Table, row: int, block: IndicatorBlock) -> None:
